@@ -1,0 +1,79 @@
+"""Session rules: an idle timeout, and no page without the second factor."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from casustafel.audit.context import Actor
+from casustafel.audit.models import AuditAction
+from casustafel.audit.services import audit_record
+
+LAST_ACTIVITY_KEY = "last_activity"
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+class IdleTimeoutMiddleware:
+    """Logs a user out after SESSION_IDLE_TIMEOUT_MINUTES without a request, with a message
+    saying why, so that an unattended screen does not stay open on case data."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            last = request.session.get(LAST_ACTIVITY_KEY)
+            if last is not None and now - float(last) > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
+                user = request.user
+                audit_record(actor=Actor(user=user), action=AuditAction.SESSION_EXPIRED, obj=user)  # type: ignore[arg-type]
+                logout(request)
+                messages.info(
+                    request,
+                    _("Uw sessie is verlopen na %(minutes)s minuten zonder activiteit. Log opnieuw in.")
+                    % {"minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES},
+                )
+                query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+                return _redirect(request, reverse("accounts:login") + (f"?{query}" if query else ""))
+            request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+
+# Paths a user who passed the password but not yet the second factor may open.
+_OPEN_PREFIXES = ("/static/", "/i18n/")
+
+
+class SecondFactorMiddleware:
+    """Sends users who logged in with their password to TOTP verification or enrolment."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if settings.MFA_REQUIRED and user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+            allowed = {reverse("accounts:mfa_verify"), reverse("accounts:mfa_setup"), reverse("accounts:logout")}
+            if request.path not in allowed and not request.path.startswith(_OPEN_PREFIXES):
+                from casustafel.accounts.selectors import has_confirmed_device
+
+                target = "accounts:mfa_verify" if has_confirmed_device(user) else "accounts:mfa_setup"  # type: ignore[arg-type]
+                url = reverse(target)
+                if request.method == "GET" and request.path != "/":
+                    url += "?" + urlencode({"next": request.get_full_path()})
+                return _redirect(request, url)
+        return self.get_response(request)

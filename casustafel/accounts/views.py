@@ -1,0 +1,113 @@
+"""Login with password and TOTP, enrolment, logout, password change, acting membership."""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+
+from casustafel.accounts.forms import DutchPasswordChangeForm, EmailAuthenticationForm, TokenForm
+from casustafel.accounts.selectors import has_confirmed_device
+from casustafel.accounts.services import mfa_device_confirm, mfa_device_prepare
+from casustafel.accounts.types import AuthenticatedHttpRequest
+from casustafel.audit.context import Actor
+from casustafel.audit.models import AuditAction
+from casustafel.audit.services import audit_record
+from casustafel.organisations.middleware import SESSION_KEY
+from casustafel.organisations.selectors import memberships_of
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.GET.get("next") or request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return str(settings.LOGIN_REDIRECT_URL and reverse_lazy(settings.LOGIN_REDIRECT_URL))
+
+
+@login_required
+def mfa_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not has_confirmed_device(request.user):
+        return redirect("accounts:mfa_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            audit_record(actor=Actor.from_request(request), action=AuditAction.MFA_VERIFIED, obj=request.user)
+            return HttpResponseRedirect(_next_url(request))
+        audit_record(actor=Actor.from_request(request), action=AuditAction.MFA_FAILED, obj=request.user)
+        form.add_error("token", _("Deze code is onjuist of verlopen. Gebruik de code die de app nu toont."))
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+def mfa_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.user.is_verified() or has_confirmed_device(request.user):  # type: ignore[attr-defined]
+        return redirect("accounts:mfa_verify") if not request.user.is_verified() else redirect("dashboards:start")  # type: ignore[attr-defined]
+    device = mfa_device_prepare(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa_device_confirm(actor=Actor.from_request(request), device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
+            messages.success(request, _("De tweede factor is ingesteld. Voortaan vraagt Casustafel bij het inloggen om een code."))
+            return HttpResponseRedirect(_next_url(request))
+        form.add_error("token", _("Deze code klopt niet. Controleer of de tijd op uw telefoon juist is en probeer de code die de app nu toont."))
+    qr = segno.make(device.config_url, error="m")
+    context = {
+        "form": form,
+        "qr_svg": qr.svg_inline(scale=5, dark="#000", light="#fff", title=_("QR-code voor uw authenticator-app")),
+        "secret": _group(device.bin_key),
+    }
+    return render(request, "accounts/mfa_setup.html", context)
+
+
+def _group(key: bytes) -> str:
+    from base64 import b32encode
+
+    text = b32encode(key).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = DutchPasswordChangeForm
+    success_url = reverse_lazy("dashboards:start")
+
+    def form_valid(self, form: DutchPasswordChangeForm) -> HttpResponse:
+        # Django keeps this session (update_session_auth_hash) and the new password hash
+        # invalidates every other session of the user: logout everywhere else.
+        response = super().form_valid(form)
+        audit_record(actor=Actor.from_request(self.request), action=AuditAction.PASSWORD_CHANGED, obj=self.request.user)  # type: ignore[misc]
+        messages.success(self.request, _("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."))
+        return response
+
+
+@require_POST
+@login_required
+def acting_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
+    try:
+        membership = memberships_of(request.user).get(pk=int(request.POST.get("membership", "")))
+    except (ValueError, Exception) as exc:
+        raise Http404 from exc
+    request.session[SESSION_KEY] = membership.pk
+    request.acting = membership
+    audit_record(actor=Actor.from_request(request), action=AuditAction.ACTING_CHANGED, obj=membership)
+    messages.success(request, _("U werkt nu namens %(organisation)s als %(role)s.") % {
+        "organisation": membership.organisation.name, "role": membership.get_role_display()})
+    return redirect("dashboards:start")

@@ -1,0 +1,58 @@
+"""Who is acting: the user, the membership they act for, and the request."""
+
+from __future__ import annotations
+
+import contextvars
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from casustafel.accounts.models import User
+    from casustafel.organisations.models import Membership
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+def set_request_id(value: str) -> contextvars.Token[str]:
+    return _request_id.set(value)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting party of a service call, recorded on every audit event.
+
+    Args:
+        user: the natural person acting (None for the system itself, e.g. a scheduled job).
+        membership: the organisation and role they act for.
+        on_behalf_of: during a substitution, the absent colleague whose access is used.
+        ip_address: the client address, when acting through the web.
+    """
+
+    user: User | None
+    membership: Membership | None = None
+    on_behalf_of: User | None = None
+    ip_address: str | None = None
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Actor:
+        user = request.user if request.user.is_authenticated else None
+        return cls(
+            user=user,  # type: ignore[arg-type]
+            membership=getattr(request, "acting", None),
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+        )
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(user=None)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from casustafel.dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+]

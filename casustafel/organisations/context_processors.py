@@ -1,0 +1,23 @@
+"""Template context for the page header: house, organisation and role acted for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from casustafel.organisations.selectors import memberships_of
+
+
+def acting(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "acting", None)
+    context: dict[str, Any] = {
+        "acting": membership,
+        "mfa_relaxed": not settings.MFA_REQUIRED,
+        "demo_mode": settings.DEMO_MODE,
+    }
+    if request.user.is_authenticated:
+        # Evaluated lazily by the template: only pages that render the switcher pay the query.
+        context["my_memberships"] = memberships_of(request.user)  # type: ignore[arg-type]
+    return context

@@ -1,0 +1,211 @@
+"""Writes on houses, organisations, users, memberships and substitutions. Each service
+validates, saves and records its audit event in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casustafel.accounts.models import User
+from casustafel.audit.context import Actor
+from casustafel.audit.models import AuditAction
+from casustafel.audit.services import audit_record, diff, snapshot
+from casustafel.lib.concurrency import bump_version, lock_for_update
+from casustafel.organisations.models import (
+    Membership,
+    Organisation,
+    Role,
+    SafetyHouse,
+    Sector,
+    Substitution,
+)
+
+ORGANISATION_FIELDS = ("name", "sector", "is_house_office", "contact_email", "contact_phone", "is_active")
+USER_FIELDS = ("email", "full_name", "phone", "is_active", "preferred_language")
+MEMBERSHIP_FIELDS = ("user", "organisation", "role", "is_ambassador", "job_title", "start_date", "end_date")
+
+
+def _create(actor: Actor, instance: Any, fields: tuple[str, ...]) -> None:
+    instance.full_clean()
+    instance.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=instance, changes=diff({}, snapshot(instance, fields)))
+
+
+def _update(actor: Actor, instance: Any, expected_version: int | None, fields: tuple[str, ...], values: dict[str, Any]) -> Any:
+    locked = lock_for_update(instance, expected_version=expected_version)
+    before = snapshot(locked, fields)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    changes = diff(before, snapshot(locked, fields))
+    if not changes:
+        return locked
+    bump_version(locked)
+    locked.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def house_create(*, actor: Actor, name: str, region: str, contact_email: str = "", contact_phone: str = "") -> SafetyHouse:
+    """Register a new Zorg- en Veiligheidshuis on this installation."""
+    house = SafetyHouse(name=name, region=region, contact_email=contact_email, contact_phone=contact_phone)
+    _create(actor, house, ("name", "region", "contact_email", "contact_phone"))
+    return house
+
+
+@transaction.atomic
+def organisation_create(
+    *, actor: Actor, house: SafetyHouse, name: str, sector: Sector | str, is_house_office: bool = False,
+    contact_email: str = "", contact_phone: str = "",
+) -> Organisation:
+    """Add a partner organisation (or the house's own office) to a house."""
+    organisation = Organisation(
+        house=house, name=name, sector=sector, is_house_office=is_house_office,
+        contact_email=contact_email, contact_phone=contact_phone,
+    )
+    _create(actor, organisation, ("house", *ORGANISATION_FIELDS))
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor: Actor, organisation: Organisation, expected_version: int | None, **values: Any) -> Organisation:
+    """Change an organisation's details; refuses when someone else saved it in between."""
+    unknown = set(values) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    return _update(actor, organisation, expected_version, ORGANISATION_FIELDS, values)
+
+
+@transaction.atomic
+def user_create(
+    *, actor: Actor, email: str, full_name: str, phone: str = "", password: str | None = None,
+    organisation: Organisation, role: Role | str, is_ambassador: bool = False, job_title: str = "",
+) -> User:
+    """Create a user together with their first membership: a user without one would be
+    invisible to every administrator."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Er bestaat al een gebruiker met dit e-mailadres.")})
+    user = User(email=email, full_name=full_name, phone=phone)
+    if password:
+        user.set_password(password)
+    else:
+        # No usable password until the user sets one through a reset link.
+        user.set_unusable_password()
+    _create(actor, user, USER_FIELDS)
+    membership_create(actor=actor, user=user, organisation=organisation, role=role,
+                      is_ambassador=is_ambassador, job_title=job_title)
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: Actor, user: User, expected_version: int | None, **values: Any) -> User:
+    """Change a user's details (name, e-mail, phone, language, active)."""
+    unknown = set(values) - set(USER_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    if "email" in values:
+        values["email"] = User.objects.normalize_email(values["email"]).lower()
+        if User.objects.filter(email__iexact=values["email"]).exclude(pk=user.pk).exists():
+            raise ValidationError({"email": _("Er bestaat al een gebruiker met dit e-mailadres.")})
+    return _update(actor, user, expected_version, USER_FIELDS, values)
+
+
+@transaction.atomic
+def user_set_password(*, actor: Actor, user: User, password: str) -> None:
+    """Set a new password. Changing the password hash ends every other session of the user."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action=AuditAction.PASSWORD_CHANGED, obj=user)
+
+
+@transaction.atomic
+def user_reset_mfa(*, actor: Actor, user: User) -> int:
+    """Remove the user's second-factor devices so they enrol again at their next login."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action=AuditAction.MFA_RESET, obj=user, changes={"devices_removed": [removed, 0]})
+    return removed
+
+
+@transaction.atomic
+def membership_create(
+    *, actor: Actor, user: User, organisation: Organisation, role: Role | str,
+    is_ambassador: bool = False, job_title: str = "", start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> Membership:
+    """Let a user work for an organisation in a role."""
+    if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
+        raise ValidationError({"role": _("Deze gebruiker heeft deze rol bij deze organisatie al.")})
+    membership = Membership(
+        user=user, organisation=organisation, role=role, is_ambassador=is_ambassador,
+        job_title=job_title, start_date=start_date or timezone.localdate(), end_date=end_date,
+    )
+    _create(actor, membership, MEMBERSHIP_FIELDS)
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, actor: Actor, membership: Membership, expected_version: int | None, **values: Any) -> Membership:
+    """Change the ambassador flag, job title or dates of a membership."""
+    allowed = {"is_ambassador", "job_title", "start_date", "end_date"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    return _update(actor, membership, expected_version, MEMBERSHIP_FIELDS, values)
+
+
+@transaction.atomic
+def membership_end(*, actor: Actor, membership: Membership, expected_version: int | None, end_date: dt.date | None = None) -> Membership:
+    """End a membership (from today unless a date is given); history stays."""
+    day = end_date or timezone.localdate()
+    if day < membership.start_date:
+        raise ValidationError({"end_date": _("De einddatum ligt vóór de ingangsdatum.")})
+    return _update(actor, membership, expected_version, MEMBERSHIP_FIELDS, {"end_date": day})
+
+
+@transaction.atomic
+def substitution_create(
+    *, actor: Actor, absent_membership: Membership, substitute: User, starts_at: dt.datetime,
+    ends_at: dt.datetime, reason: str,
+) -> Substitution:
+    """Delegate an absent colleague's case access to a colleague of the same organisation for
+    a limited window. The substitute acts on the absent colleague's behalf; every act says so."""
+    errors: dict[str, str] = {}
+    if substitute.pk == absent_membership.user_id:
+        errors["substitute"] = _("Iemand kan niet zijn eigen vervanger zijn.")
+    elif not Membership.objects.active(starts_at.date()).filter(user=substitute, organisation=absent_membership.organisation_id).exists():
+        errors["substitute"] = _("De vervanger moet een actieve collega bij dezelfde organisatie zijn.")
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("Het einde moet na het begin liggen.")
+    elif ends_at - starts_at > dt.timedelta(days=92):
+        errors["ends_at"] = _("Een vervanging duurt hoogstens drie maanden; leg daarna een nieuwe vast.")
+    if ends_at <= timezone.now():
+        errors.setdefault("ends_at", _("Het einde ligt in het verleden."))
+    if errors:
+        raise ValidationError(errors)
+    substitution = Substitution(
+        absent_membership=absent_membership, substitute=substitute, starts_at=starts_at,
+        ends_at=ends_at, reason=reason, created_by=actor.user,
+    )
+    _create(actor, substitution, ("absent_membership", "substitute", "starts_at", "ends_at", "reason"))
+    return substitution
+
+
+@transaction.atomic
+def substitution_revoke(*, actor: Actor, substitution: Substitution) -> Substitution:
+    """End a substitution now."""
+    locked = Substitution.objects.select_for_update().get(pk=substitution.pk)
+    if locked.revoked_at is not None or locked.ends_at <= timezone.now():
+        raise ValidationError(_("Deze vervanging is al beëindigd."))
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes={"revoked_at": [None, locked.revoked_at.isoformat()]})
+    return locked

@@ -1,0 +1,19 @@
+"""Fixtures shared by every test: personas, clients and the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+
+from casustafel.testing.personas import Personas, build_personas
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return build_personas()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: pytest.FixtureRequest) -> None:
+    # Argon2 costs ~0.1 s a hash; personas create a dozen users per test. Production hashing is
+    # checked in casustafel/accounts/tests/test_settings.py against the settings module itself.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
