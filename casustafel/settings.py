@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "casustafel.organisations",
     "casustafel.audit",
     "casustafel.dashboards",
+    "casustafel.meetings",
     "casustafel.cases",
     "casustafel.privacy",
 ]

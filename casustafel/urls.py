@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("casustafel.accounts.urls")),
     path("beheer/", include("casustafel.organisations.urls")),
     path("casussen/", include("casustafel.cases.urls")),
+    path("overleggen/", include("casustafel.meetings.urls")),
     path("privacy/", include("casustafel.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("technisch-beheer/", admin.site.urls),

@@ -1,0 +1,424 @@
+"""Referral and triage: persons, referrals with their parties and problems, versioned admission
+criteria, triage verdicts, and the case that an accepted referral becomes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from casustafel.lib.models import TimestampedModel, VersionedModel
+
+
+class EntryRoute(models.TextChoices):
+    TOP_X = "top_x", _("Top-X (via gemeente)")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Huiselijk geweld (via Veilig Thuis)")
+    FIELD = "field", _("Veldaanmelding (door een partner)")
+
+
+class PartyRole(models.TextChoices):
+    SUBJECT = "subject", _("Hoofdpersoon")
+    VICTIM = "victim", _("Slachtoffer")
+    PERPETRATOR = "perpetrator", _("Pleger / verdachte")
+    CHILD = "child", _("Kind")
+    SYSTEM_MEMBER = "system_member", _("Systeemlid")
+
+
+class LifeDomain(models.TextChoices):
+    """The life domains (leefgebieden) of seed 002, table 3.1."""
+
+    WORK = "work", _("Werk")
+    DAYTIME = "daytime", _("Zinvolle dagbesteding en vrije tijd")
+    FINANCES = "finances", _("Financiën")
+    HOUSING = "housing", _("Huisvesting")
+    PARENTING = "parenting", _("Opvoeden en opgroeien")
+    SOCIAL_NETWORK = "social_network", _("Sociaal netwerk")
+    CRIME = "crime", _("Criminaliteit")
+    MENTAL_HEALTH = "mental_health", _("Psychische gezondheid (ggz)")
+    INTELLECTUAL_DISABILITY = "intellectual_disability", _("(Licht) verstandelijke beperking")
+    PHYSICAL_HEALTH = "physical_health", _("Lichamelijke gezondheid")
+    EDUCATION = "education", _("Onderwijs en opleiding")
+    ADDICTION = "addiction", _("Verslaving en middelengebruik")
+    RELATIONSHIPS = "relationships", _("Relaties")
+    VIOLENCE_TRANSMISSION = "violence_transmission", _("Intergenerationele overdracht van geweld")
+
+
+class ResponseTerm(models.IntegerChoices):
+    """The desired response term (gewenste responstermijn), recorded apart from the criteria
+    as Bijlage 6 point 1 advises."""
+
+    WITHIN_2_DAYS = 2, _("Binnen 2 dagen (acuut)")
+    WITHIN_1_WEEK = 7, _("Binnen 1 week")
+    WITHIN_2_WEEKS = 14, _("Binnen 2 weken")
+    WITHIN_4_WEEKS = 28, _("Binnen 4 weken")
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", _("Concept")
+    SUBMITTED = "submitted", _("Wacht op triage")
+    INFORMATION_REQUESTED = "information_requested", _("Meer informatie gevraagd")
+    ACCEPTED = "accepted", _("Aangenomen")
+    STEPPED_DOWN = "stepped_down", _("Afgeschaald naar lokaal")
+    REFERRED_RIEC = "referred_riec", _("Doorverwezen naar RIEC")
+    REJECTED = "rejected", _("Niet aangenomen")
+
+
+OPEN_REFERRAL_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.INFORMATION_REQUESTED)
+
+
+class Routing(models.TextChoices):
+    """The outcome of a triage."""
+
+    ACCEPT = "accept", _("Aannemen in het huis")
+    STEP_DOWN_LOCAL = "step_down_local", _("Afschalen naar lokale zorg")
+    REFER_RIEC = "refer_riec", _("Doorverwijzen naar het RIEC")
+    REJECT = "reject", _("Niet aannemen")
+    NEED_MORE_INFORMATION = "need_more_information", _("Meer informatie nodig")
+
+
+class Verdict(models.TextChoices):
+    MEETS = "meets", _("Voldoet")
+    DOES_NOT_MEET = "does_not_meet", _("Voldoet niet")
+    UNKNOWN = "unknown", _("Onbekend")
+
+
+class Combinator(models.TextChoices):
+    ALL = "all", _("alle onderdelen (EN)")
+    ANY = "any", _("minstens één onderdeel (OF)")
+
+
+class Person(VersionedModel):
+    """A natural person known to the house; registered once, party to any number of referrals.
+
+    The BSN is optional, validated with the elfproef, stored encrypted (`bsn_encrypted`) and
+    matched through a keyed hash (`bsn_digest`) so matching never decrypts.
+    """
+
+    AUDIT_REDACTED_FIELDS = frozenset({"bsn_encrypted", "bsn_digest"})
+
+    house = models.ForeignKey("organisations.SafetyHouse", on_delete=models.PROTECT, related_name="persons", verbose_name=_("Zorg- en Veiligheidshuis"))
+    given_names = models.CharField(_("voornamen"), max_length=120)
+    surname_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
+    surname = models.CharField(_("achternaam"), max_length=120)
+    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
+    bsn_encrypted = models.TextField(_("BSN (versleuteld)"), blank=True, editable=False)
+    bsn_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
+        verbose_name=_("samengevoegd met"), help_text=_("Na samenvoegen verwijst de dubbele registratie naar de blijvende."),
+    )
+    created_by_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("geregistreerd door"))
+
+    class Meta:
+        verbose_name = _("betrokkene")
+        verbose_name_plural = _("betrokkenen")
+        ordering = ["surname", "given_names", "pk"]
+        indexes = [models.Index(fields=["house", "surname", "date_of_birth"], name="person_match")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_names, self.surname_prefix, self.surname) if part)
+
+
+class CriteriaSet(TimestampedModel):
+    """A named set of admission criteria of a house; its content lives in versions."""
+
+    house = models.ForeignKey("organisations.SafetyHouse", on_delete=models.PROTECT, related_name="criteria_sets", verbose_name=_("Zorg- en Veiligheidshuis"))
+    name = models.CharField(_("naam"), max_length=120)
+
+    class Meta:
+        verbose_name = _("criteriaset")
+        verbose_name_plural = _("criteriasets")
+        ordering = ["house", "name"]
+        constraints = [models.UniqueConstraint(fields=["house", "name"], name="criteria_set_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CriteriaSetVersion(TimestampedModel):
+    """One immutable version of a criteria set. Editing creates a new version; every triage
+    keeps the version it was judged on. The newest published version is the current one."""
+
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="versions", verbose_name=_("criteriaset"))
+    number = models.PositiveIntegerField(_("versienummer"))
+    combinator = models.CharField(
+        _("toelating"), max_length=5, choices=Combinator.choices, default=Combinator.ALL,
+        help_text=_("Moeten alle criteria gelden, of is één genoeg?"),
+    )
+    change_note = models.TextField(_("toelichting op de wijziging"), blank=True)
+    source = models.CharField(_("bron"), max_length=200, blank=True, help_text=_("Bijv. Werkinstructie maart 2014."))
+    published_at = models.DateTimeField(_("in gebruik sinds"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("vastgesteld door"))
+
+    class Meta:
+        verbose_name = _("versie van criteriaset")
+        verbose_name_plural = _("versies van criteriasets")
+        ordering = ["criteria_set", "-number"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "number"], name="criteria_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.criteria_set} v{self.number}"
+
+
+class Criterion(models.Model):
+    """A criterion or a part of one. Parts form a tree: a node with a combinator is met when
+    all (EN) or any (OF) of its children are met; verdicts are given on leaves only. This
+    encodes the national multiproblem definition (three parts joined by EN, the whole joined
+    by OF to the area-bound safety alternative)."""
+
+    version = models.ForeignKey(CriteriaSetVersion, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("versie"))
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("onderdeel van"))
+    code = models.CharField(_("code"), max_length=12, help_text=_("Bijv. a, b, a1."))
+    label = models.CharField(_("korte omschrijving"), max_length=300)
+    text = models.TextField(_("volledige tekst"))
+    combinator = models.CharField(_("samenstelling"), max_length=5, choices=Combinator.choices, blank=True, help_text=_("Leeg voor een criterium zonder onderdelen."))
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("criterium")
+        verbose_name_plural = _("criteria")
+        ordering = ["version", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="criterion_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.label}"
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: object) -> ReferralQuerySet:
+        """Referrals the user may see: their own, their organisation's as its ambassador, and
+        every submitted referral of the house for its process directors and secretaries.
+        Drafts stay with the referrer (and their ambassador)."""
+        from casustafel.organisations.models import Membership, Role
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        active = Membership.objects.active().filter(user=user)
+        staff_houses = active.filter(role__in=[Role.PROCESS_DIRECTOR, Role.SECRETARY]).values("organisation__house")
+        ambassador_orgs = active.filter(is_ambassador=True).values("organisation")
+        return self.filter(
+            Q(referrer=user)
+            | Q(referring_organisation__in=ambassador_orgs)
+            | (Q(house__in=staff_houses) & ~Q(status=ReferralStatus.DRAFT))
+        )
+
+
+class Referral(VersionedModel):
+    """A request to the house to handle a person or household (aanmelding). Facts (concern,
+    parties, problems, what was done) are kept apart from the criteria scoring (triage)."""
+
+    house = models.ForeignKey("organisations.SafetyHouse", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("Zorg- en Veiligheidshuis"))
+    entry_route = models.CharField(_("instroomroute"), max_length=20, choices=EntryRoute.choices)
+    status = models.CharField(_("status"), max_length=25, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT, db_index=True)
+    referrer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("aanmelder"))
+    referring_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("aanmeldende organisatie"))
+    meeting_type = models.ForeignKey(
+        "meetings.MeetingType", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals",
+        verbose_name=_("gevraagd overlegtype"), help_text=_("Het overleg waarvoor u aanmeldt; de triage kan een ander kiezen."),
+    )
+    municipality = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        limit_choices_to={"sector": "municipality"}, verbose_name=_("woongemeente"),
+    )
+    concern = models.TextField(_("omschrijving van de zorg"), blank=True, help_text=_("Wat is er aan de hand, en waarom is het huis nodig? Feiten, geen oordelen."))
+    concern_source = models.CharField(_("bron van de omschrijving"), max_length=200, blank=True, help_text=_("Waar komt deze informatie vandaan (eigen waarneming, politiemutatie, melding...)?"))
+    desired_response_days = models.PositiveSmallIntegerField(_("gewenste reactietermijn"), choices=ResponseTerm.choices, null=True, blank=True)
+    consent = models.CharField(
+        _("weet de betrokkene dat informatie wordt gedeeld?"), max_length=20, blank=True,
+        choices=[("informed", _("Ja, geïnformeerd")), ("consent", _("Ja, en stemt in")), ("refused", _("Nee, weigert")), ("not_asked", _("Niet gevraagd"))],
+    )
+    consent_note = models.CharField(_("toelichting toestemming"), max_length=300, blank=True, help_text=_("Verplicht bij 'niet gevraagd': waarom niet (acuut gevaar, lopend onderzoek...)."))
+    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    first_contact_due_at = models.DateTimeField(_("eerste contact uiterlijk"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("eerste contact op"), null=True, blank=True)
+    response_due_at = models.DateTimeField(_("reactie uiterlijk"), null=True, blank=True)
+    outcome_at = models.DateTimeField(_("besluit op"), null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("aanmelding")
+        verbose_name_plural = _("aanmeldingen")
+        ordering = ["-submitted_at", "-created_at", "pk"]
+        indexes = [models.Index(fields=["house", "status"], name="referral_house_status")]
+
+    def __str__(self) -> str:
+        return f"Aanmelding {self.pk}"
+
+
+class CaseParty(TimestampedModel):
+    """A person in a referral (and the case it becomes) with their role in it."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="parties", verbose_name=_("aanmelding"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="parties", verbose_name=_("betrokkene"))
+    role = models.CharField(_("rol in de casus"), max_length=20, choices=PartyRole.choices)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True, help_text=_("Bijv. relatie tot de hoofdpersoon."))
+
+    class Meta:
+        verbose_name = _("betrokkene in casus")
+        verbose_name_plural = _("betrokkenen in casus")
+        ordering = ["referral", "pk"]
+        constraints = [models.UniqueConstraint(fields=["referral", "person"], name="case_party_unique_person")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} in {self.referral}"
+
+
+class LifeDomainProblem(TimestampedModel):
+    """A problem on one life domain, with where the information comes from."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="problems", verbose_name=_("aanmelding"))
+    domain = models.CharField(_("leefgebied"), max_length=30, choices=LifeDomain.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("betreft"))
+    description = models.TextField(_("omschrijving"))
+    source = models.CharField(_("bron"), max_length=200, help_text=_("Waar komt deze informatie vandaan?"))
+
+    class Meta:
+        verbose_name = _("probleem per leefgebied")
+        verbose_name_plural = _("problemen per leefgebied")
+        ordering = ["referral", "domain", "pk"]
+
+    def __str__(self) -> str:
+        return self.get_domain_display()
+
+
+class PriorAction(TimestampedModel):
+    """What has been done already, locally or elsewhere, and by whom (criterion b)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="prior_actions", verbose_name=_("aanmelding"))
+    description = models.TextField(_("wat is gedaan"))
+    by_whom = models.CharField(_("door wie"), max_length=200)
+    period = models.CharField(_("wanneer"), max_length=100, blank=True)
+    result = models.CharField(_("resultaat"), max_length=300, blank=True)
+    source = models.CharField(_("bron"), max_length=200)
+
+    class Meta:
+        verbose_name = _("eerdere aanpak")
+        verbose_name_plural = _("eerdere aanpak")
+        ordering = ["referral", "pk"]
+
+    def __str__(self) -> str:
+        return self.by_whom
+
+
+class InformationRequest(TimestampedModel):
+    """A process director's question to the referrer, and the referrer's answer, kept on the
+    referral."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="information_requests", verbose_name=_("aanmelding"))
+    question = models.TextField(_("vraag"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("gevraagd door"))
+    answer = models.TextField(_("antwoord"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("beantwoord door"))
+    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("informatievraag")
+        verbose_name_plural = _("informatievragen")
+        ordering = ["referral", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Vraag {self.pk}"
+
+
+class Triage(VersionedModel):
+    """The weighing of a referral against one criteria-set version, per criterion, and its
+    routing outcome. A referral can be triaged again after more information arrives."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="triages", verbose_name=_("aanmelding"))
+    criteria_version = models.ForeignKey(CriteriaSetVersion, on_delete=models.PROTECT, related_name="triages", verbose_name=_("criteriaversie"))
+    team_members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("triageteam"))
+    outcome = models.CharField(_("uitkomst"), max_length=25, choices=Routing.choices, blank=True)
+    outcome_reason = models.TextField(_("toelichting voor de aanmelder"), blank=True)
+    urgency_override = models.BooleanField(_("urgentie: aannemen ondanks criteria"), default=False)
+    urgency_justification = models.TextField(_("onderbouwing urgentie"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("besloten door"))
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("triage")
+        verbose_name_plural = _("triages")
+        ordering = ["referral", "-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(urgency_override=False) | ~Q(urgency_justification=""),
+                name="triage_override_needs_justification",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Triage {self.pk}"
+
+
+class CriterionVerdict(models.Model):
+    """The verdict on one criterion (leaf) in a triage, with a short reason."""
+
+    triage = models.ForeignKey(Triage, on_delete=models.CASCADE, related_name="verdicts", verbose_name=_("triage"))
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterium"))
+    verdict = models.CharField(_("oordeel"), max_length=15, choices=Verdict.choices)
+    reason = models.CharField(_("onderbouwing"), max_length=500)
+
+    class Meta:
+        verbose_name = _("oordeel per criterium")
+        verbose_name_plural = _("oordelen per criterium")
+        ordering = ["triage", "criterion__position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["triage", "criterion"], name="verdict_unique_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.get_verdict_display()}"
+
+
+class CaseStatus(models.TextChoices):
+    ACTIVE = "active", _("Actief")
+    CLOSED = "closed", _("Afgesloten")
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def active(self) -> CaseQuerySet:
+        return self.filter(status=CaseStatus.ACTIVE)
+
+
+class Case(VersionedModel):
+    """A person or household handled by the house (casus), opened when triage accepts a
+    referral. Its process director runs the process; meetings and plans attach to it."""
+
+    house = models.ForeignKey("organisations.SafetyHouse", on_delete=models.PROTECT, related_name="cases", verbose_name=_("Zorg- en Veiligheidshuis"))
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case", verbose_name=_("aanmelding"))
+    meeting_type = models.ForeignKey("meetings.MeetingType", on_delete=models.PROTECT, related_name="cases", verbose_name=_("overlegtype"))
+    process_director = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="directed_cases", verbose_name=_("procesregisseur"))
+    municipality = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("woongemeente"))
+    status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.ACTIVE, db_index=True)
+    opened_at = models.DateTimeField(_("geopend op"))
+    first_meeting_date = models.DateField(_("eerste overleg"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("casus")
+        verbose_name_plural = _("casussen")
+        ordering = ["-opened_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Casus {self.pk}"
+
+
+class CaseloadCap(models.Model):
+    """The maximum number of active cases the house handles for one municipality (criterion g
+    of local handling)."""
+
+    municipality = models.OneToOneField("organisations.Organisation", on_delete=models.CASCADE, related_name="caseload_cap", limit_choices_to={"sector": "municipality"}, verbose_name=_("gemeente"))
+    max_active_cases = models.PositiveIntegerField(_("maximaal aantal actieve casussen"))
+
+    class Meta:
+        verbose_name = _("caseloadplafond")
+        verbose_name_plural = _("caseloadplafonds")
+        ordering = ["municipality__name"]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.max_active_cases}"
