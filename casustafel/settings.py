@@ -40,6 +40,15 @@ if not FIELD_ENCRYPTION_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY (or _FILE) is required in production")
     FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktZmllbGQta2V5LWNhc3VzdGFmZWwtMDE="
+try:
+    from cryptography.fernet import Fernet
+
+    Fernet(FIELD_ENCRYPTION_KEY.encode())
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEY must be 32 url-safe base64-encoded bytes "
+        "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+    ) from exc
 
 # Second factor. The demo may relax it (log in without TOTP); production refuses that.
 MFA_REQUIRED = envbool("MFA_REQUIRED", True)
@@ -78,11 +87,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "casustafel.accounts.middleware.IdleTimeoutMiddleware",
     "casustafel.accounts.middleware.SecondFactorMiddleware",
     "casustafel.organisations.middleware.ActingMembershipMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -157,7 +166,7 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "casustafel.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

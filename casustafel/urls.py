@@ -6,6 +6,12 @@ from django.urls import include, path
 
 from casustafel.dashboards import errors
 
+if settings.MFA_REQUIRED:
+    # The technical Django admin asks for the second factor too.
+    from django_otp.admin import OTPAdminSite
+
+    admin.site.__class__ = OTPAdminSite
+
 urlpatterns = [
     path("", include("casustafel.dashboards.urls")),
     path("", include("casustafel.accounts.urls")),

@@ -21,7 +21,8 @@ LAST_ACTIVITY_KEY = "last_activity"
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
-    if getattr(request, "htmx", False):
+    # HtmxMiddleware runs later in the chain, so read the header itself.
+    if request.headers.get("HX-Request") == "true":
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response

@@ -36,6 +36,7 @@ class MeetingTypeFactory(factory.django.DjangoModelFactory):
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     house = factory.SubFactory(SafetyHouseFactory)
     given_names = factory.Sequence(lambda n: f"Testpersoon{n}")

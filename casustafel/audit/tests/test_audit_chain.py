@@ -59,3 +59,25 @@ def test_verify_detects_a_removed_event() -> None:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [events[1].pk])  # noqa: S608
     problems = audit_chain_verify()
     assert {p.sequence for p in problems} == {events[2].sequence}
+
+
+def test_audit_event_rolls_back_with_the_failing_write() -> None:
+    from django.db import transaction
+
+    user = UserFactory()
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(actor=Actor(user=user), action=AuditAction.UPDATE, obj=user)
+        raise RuntimeError("the write failed after auditing")
+    assert AuditEvent.objects.count() == before
+    assert audit_chain_verify() == []
+
+
+def test_redacted_fields_never_reach_the_trail() -> None:
+    from casustafel.audit.services import REDACTED, snapshot
+    from casustafel.testing.cases import PersonFactory
+
+    person = PersonFactory(with_bsn="111222333")
+    values = snapshot(person, ["surname", "bsn_encrypted", "bsn_digest"])
+    assert values["bsn_encrypted"] == REDACTED and values["bsn_digest"] == REDACTED
+    assert values["surname"] == "Jansen"
