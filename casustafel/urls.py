@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from casustafel.dashboards import errors
 
@@ -12,7 +12,7 @@ if settings.MFA_REQUIRED:
 
     admin.site.__class__ = OTPAdminSite
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("casustafel.dashboards.urls")),
     path("", include("casustafel.accounts.urls")),
     path("beheer/", include("casustafel.organisations.urls")),

@@ -15,7 +15,9 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         # One message for a wrong e-mail address and a wrong password: never reveal which
         # addresses have an account.
-        "invalid_login": _("Het e-mailadres of het wachtwoord is onjuist. Let op: na enkele mislukte pogingen wordt het account tijdelijk geblokkeerd."),
+        "invalid_login": _(
+            "Het e-mailadres of het wachtwoord is onjuist. Let op: na enkele mislukte pogingen wordt het account tijdelijk geblokkeerd."
+        ),
         "inactive": _("Dit account is niet actief. Neem contact op met de functioneel beheerder."),
     }
 
@@ -23,9 +25,12 @@ class EmailAuthenticationForm(AuthenticationForm):
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code uit uw authenticator-app"),
-        min_length=6, max_length=8,
+        min_length=6,
+        max_length=8,
         help_text=_("De zes cijfers die de app nu toont."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "autofocus": True}
+        ),
         error_messages={"required": _("Vul de code in."), "min_length": _("De code bestaat uit zes cijfers.")},
     )
 

@@ -67,7 +67,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if settings.MFA_REQUIRED and user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+        if settings.MFA_REQUIRED and user.is_authenticated and not user.is_verified():  # type: ignore[union-attr,attr-defined]
             allowed = {reverse("accounts:mfa_verify"), reverse("accounts:mfa_setup"), reverse("accounts:logout")}
             if request.path not in allowed and not request.path.startswith(_OPEN_PREFIXES):
                 from casustafel.accounts.selectors import has_confirmed_device

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casustafel.accounts.models import User

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -13,6 +12,8 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+import segno
 from django_otp import login as otp_login
 from django_otp import match_token
 
@@ -65,9 +66,16 @@ def mfa_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if mfa_device_confirm(actor=Actor.from_request(request), device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
-            messages.success(request, _("De tweede factor is ingesteld. Voortaan vraagt Casustafel bij het inloggen om een code."))
+            messages.success(
+                request, _("De tweede factor is ingesteld. Voortaan vraagt Casustafel bij het inloggen om een code.")
+            )
             return HttpResponseRedirect(_next_url(request))
-        form.add_error("token", _("Deze code klopt niet. Controleer of de tijd op uw telefoon juist is en probeer de code die de app nu toont."))
+        form.add_error(
+            "token",
+            _(
+                "Deze code klopt niet. Controleer of de tijd op uw telefoon juist is en probeer de code die de app nu toont."
+            ),
+        )
     qr = segno.make(device.config_url, error="m")
     context = {
         "form": form,
@@ -93,7 +101,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         # Django keeps this session (update_session_auth_hash) and the new password hash
         # invalidates every other session of the user: logout everywhere else.
         response = super().form_valid(form)
-        audit_record(actor=Actor.from_request(self.request), action=AuditAction.PASSWORD_CHANGED, obj=self.request.user)  # type: ignore[misc]
+        audit_record(actor=Actor.from_request(self.request), action=AuditAction.PASSWORD_CHANGED, obj=form.user)
         messages.success(self.request, _("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."))
         return response
 
@@ -108,6 +116,9 @@ def acting_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.session[SESSION_KEY] = membership.pk
     request.acting = membership
     audit_record(actor=Actor.from_request(request), action=AuditAction.ACTING_CHANGED, obj=membership)
-    messages.success(request, _("U werkt nu namens %(organisation)s als %(role)s.") % {
-        "organisation": membership.organisation.name, "role": membership.get_role_display()})
+    messages.success(
+        request,
+        _("U werkt nu namens %(organisation)s als %(role)s.")
+        % {"organisation": membership.organisation.name, "role": membership.get_role_display()},
+    )
     return redirect("dashboards:start")

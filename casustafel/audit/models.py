@@ -62,11 +62,29 @@ class AuditEvent(models.Model):
 
     sequence = models.PositiveBigIntegerField(_("volgnummer"), unique=True)
     occurred_at = models.DateTimeField(_("tijdstip"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("gebruiker"))
-    actor_organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("namens organisatie"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gebruiker"),
+    )
+    actor_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("namens organisatie"),
+    )
     actor_role = models.CharField(_("rol"), max_length=20, blank=True)
     on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("verantwoordelijke gebruiker"),
         help_text=_("Bij vervanging: de collega namens wie de vervanger handelde."),
     )

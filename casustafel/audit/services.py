@@ -37,10 +37,21 @@ def event_hash(event: AuditEvent) -> str:
     """The hash over everything that identifies an event, including its predecessor's hash."""
     occurred = event.occurred_at.astimezone(dt.UTC).isoformat()
     parts = [
-        str(event.sequence), occurred, str(event.actor_id or ""), str(event.actor_organisation_id or ""),
-        event.actor_role, str(event.on_behalf_of_id or ""), event.action, event.object_type,
-        event.object_id, str(event.case_id or ""), str(event.person_id or ""),
-        event.changes_digest, event.request_id, str(event.ip_address or ""), event.prev_hash,
+        str(event.sequence),
+        occurred,
+        str(event.actor_id or ""),
+        str(event.actor_organisation_id or ""),
+        event.actor_role,
+        str(event.on_behalf_of_id or ""),
+        event.action,
+        event.object_type,
+        event.object_id,
+        str(event.case_id or ""),
+        str(event.person_id or ""),
+        event.changes_digest,
+        event.request_id,
+        str(event.ip_address or ""),
+        event.prev_hash,
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -110,7 +121,7 @@ def audit_read(
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The values of `fields` on `instance`, foreign keys as ids, ready for `diff`."""
-    redacted = getattr(instance, "AUDIT_REDACTED_FIELDS", frozenset())
+    redacted: frozenset[str] = getattr(instance, "AUDIT_REDACTED_FIELDS", frozenset())
     values: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)

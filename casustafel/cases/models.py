@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from casustafel.accounts.types import AnyUser
 from casustafel.lib.models import TimestampedModel, VersionedModel
 
 
@@ -97,7 +98,12 @@ class Person(VersionedModel):
 
     AUDIT_REDACTED_FIELDS = frozenset({"bsn_encrypted", "bsn_digest"})
 
-    house = models.ForeignKey("organisations.SafetyHouse", on_delete=models.PROTECT, related_name="persons", verbose_name=_("Zorg- en Veiligheidshuis"))
+    house = models.ForeignKey(
+        "organisations.SafetyHouse",
+        on_delete=models.PROTECT,
+        related_name="persons",
+        verbose_name=_("Zorg- en Veiligheidshuis"),
+    )
     given_names = models.CharField(_("voornamen"), max_length=120)
     surname_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
     surname = models.CharField(_("achternaam"), max_length=120)
@@ -105,10 +111,17 @@ class Person(VersionedModel):
     bsn_encrypted = models.TextField(_("BSN (versleuteld)"), blank=True, editable=False)
     bsn_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
-        verbose_name=_("samengevoegd met"), help_text=_("Na samenvoegen verwijst de dubbele registratie naar de blijvende."),
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("samengevoegd met"),
+        help_text=_("Na samenvoegen verwijst de dubbele registratie naar de blijvende."),
     )
-    created_by_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("geregistreerd door"))
+    created_by_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("geregistreerd door")
+    )
 
     class Meta:
         verbose_name = _("betrokkene")
@@ -127,7 +140,12 @@ class Person(VersionedModel):
 class CriteriaSet(TimestampedModel):
     """A named set of admission criteria of a house; its content lives in versions."""
 
-    house = models.ForeignKey("organisations.SafetyHouse", on_delete=models.PROTECT, related_name="criteria_sets", verbose_name=_("Zorg- en Veiligheidshuis"))
+    house = models.ForeignKey(
+        "organisations.SafetyHouse",
+        on_delete=models.PROTECT,
+        related_name="criteria_sets",
+        verbose_name=_("Zorg- en Veiligheidshuis"),
+    )
     name = models.CharField(_("naam"), max_length=120)
 
     class Meta:
@@ -144,22 +162,36 @@ class CriteriaSetVersion(TimestampedModel):
     """One immutable version of a criteria set. Editing creates a new version; every triage
     keeps the version it was judged on. The newest published version is the current one."""
 
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="versions", verbose_name=_("criteriaset"))
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.PROTECT, related_name="versions", verbose_name=_("criteriaset")
+    )
     number = models.PositiveIntegerField(_("versienummer"))
     combinator = models.CharField(
-        _("toelating"), max_length=5, choices=Combinator.choices, default=Combinator.ALL,
+        _("toelating"),
+        max_length=5,
+        choices=Combinator.choices,
+        default=Combinator.ALL,
         help_text=_("Moeten alle criteria gelden, of is één genoeg?"),
     )
     change_note = models.TextField(_("toelichting op de wijziging"), blank=True)
     source = models.CharField(_("bron"), max_length=200, blank=True, help_text=_("Bijv. Werkinstructie maart 2014."))
     published_at = models.DateTimeField(_("in gebruik sinds"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("vastgesteld door"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vastgesteld door"),
+    )
 
     class Meta:
         verbose_name = _("versie van criteriaset")
         verbose_name_plural = _("versies van criteriasets")
         ordering = ["criteria_set", "-number"]
-        constraints = [models.UniqueConstraint(fields=["criteria_set", "number"], name="criteria_version_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "number"], name="criteria_version_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.criteria_set} v{self.number}"
@@ -171,12 +203,27 @@ class Criterion(models.Model):
     encodes the national multiproblem definition (three parts joined by EN, the whole joined
     by OF to the area-bound safety alternative)."""
 
-    version = models.ForeignKey(CriteriaSetVersion, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("versie"))
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("onderdeel van"))
+    version = models.ForeignKey(
+        CriteriaSetVersion, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("versie")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("onderdeel van"),
+    )
     code = models.CharField(_("code"), max_length=12, help_text=_("Bijv. a, b, a1."))
     label = models.CharField(_("korte omschrijving"), max_length=300)
     text = models.TextField(_("volledige tekst"))
-    combinator = models.CharField(_("samenstelling"), max_length=5, choices=Combinator.choices, blank=True, help_text=_("Leeg voor een criterium zonder onderdelen."))
+    combinator = models.CharField(
+        _("samenstelling"),
+        max_length=5,
+        choices=Combinator.choices,
+        blank=True,
+        help_text=_("Leeg voor een criterium zonder onderdelen."),
+    )
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     class Meta:
@@ -190,13 +237,13 @@ class Criterion(models.Model):
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
-    def visible_to(self, user: object) -> ReferralQuerySet:
+    def visible_to(self, user: AnyUser) -> ReferralQuerySet:
         """Referrals the user may see: their own, their organisation's as its ambassador, and
         every submitted referral of the house for its process directors and secretaries.
         Drafts stay with the referrer (and their ambassador)."""
         from casustafel.organisations.models import Membership, Role
 
-        if not getattr(user, "is_authenticated", False):
+        if not user.is_authenticated:
             return self.none()
         active = Membership.objects.active().filter(user=user)
         staff_houses = active.filter(role__in=[Role.PROCESS_DIRECTOR, Role.SECRETARY]).values("organisation__house")
@@ -212,27 +259,74 @@ class Referral(VersionedModel):
     """A request to the house to handle a person or household (aanmelding). Facts (concern,
     parties, problems, what was done) are kept apart from the criteria scoring (triage)."""
 
-    house = models.ForeignKey("organisations.SafetyHouse", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("Zorg- en Veiligheidshuis"))
+    house = models.ForeignKey(
+        "organisations.SafetyHouse",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("Zorg- en Veiligheidshuis"),
+    )
     entry_route = models.CharField(_("instroomroute"), max_length=20, choices=EntryRoute.choices)
-    status = models.CharField(_("status"), max_length=25, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT, db_index=True)
-    referrer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("aanmelder"))
-    referring_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("aanmeldende organisatie"))
+    status = models.CharField(
+        _("status"), max_length=25, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT, db_index=True
+    )
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("aanmelder")
+    )
+    referring_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("aanmeldende organisatie"),
+    )
     meeting_type = models.ForeignKey(
-        "meetings.MeetingType", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals",
-        verbose_name=_("gevraagd overlegtype"), help_text=_("Het overleg waarvoor u aanmeldt; de triage kan een ander kiezen."),
+        "meetings.MeetingType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("gevraagd overlegtype"),
+        help_text=_("Het overleg waarvoor u aanmeldt; de triage kan een ander kiezen."),
     )
     municipality = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        limit_choices_to={"sector": "municipality"}, verbose_name=_("woongemeente"),
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"sector": "municipality"},
+        verbose_name=_("woongemeente"),
     )
-    concern = models.TextField(_("omschrijving van de zorg"), blank=True, help_text=_("Wat is er aan de hand, en waarom is het huis nodig? Feiten, geen oordelen."))
-    concern_source = models.CharField(_("bron van de omschrijving"), max_length=200, blank=True, help_text=_("Waar komt deze informatie vandaan (eigen waarneming, politiemutatie, melding...)?"))
-    desired_response_days = models.PositiveSmallIntegerField(_("gewenste reactietermijn"), choices=ResponseTerm.choices, null=True, blank=True)
+    concern = models.TextField(
+        _("omschrijving van de zorg"),
+        blank=True,
+        help_text=_("Wat is er aan de hand, en waarom is het huis nodig? Feiten, geen oordelen."),
+    )
+    concern_source = models.CharField(
+        _("bron van de omschrijving"),
+        max_length=200,
+        blank=True,
+        help_text=_("Waar komt deze informatie vandaan (eigen waarneming, politiemutatie, melding...)?"),
+    )
+    desired_response_days = models.PositiveSmallIntegerField(
+        _("gewenste reactietermijn"), choices=ResponseTerm.choices, null=True, blank=True
+    )
     consent = models.CharField(
-        _("weet de betrokkene dat informatie wordt gedeeld?"), max_length=20, blank=True,
-        choices=[("informed", _("Ja, geïnformeerd")), ("consent", _("Ja, en stemt in")), ("refused", _("Nee, weigert")), ("not_asked", _("Niet gevraagd"))],
+        _("weet de betrokkene dat informatie wordt gedeeld?"),
+        max_length=20,
+        blank=True,
+        choices=[
+            ("informed", _("Ja, geïnformeerd")),
+            ("consent", _("Ja, en stemt in")),
+            ("refused", _("Nee, weigert")),
+            ("not_asked", _("Niet gevraagd")),
+        ],
     )
-    consent_note = models.CharField(_("toelichting toestemming"), max_length=300, blank=True, help_text=_("Verplicht bij 'niet gevraagd': waarom niet (acuut gevaar, lopend onderzoek...)."))
+    consent_note = models.CharField(
+        _("toelichting toestemming"),
+        max_length=300,
+        blank=True,
+        help_text=_("Verplicht bij 'niet gevraagd': waarom niet (acuut gevaar, lopend onderzoek...)."),
+    )
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     first_contact_due_at = models.DateTimeField(_("eerste contact uiterlijk"), null=True, blank=True)
     first_contact_at = models.DateTimeField(_("eerste contact op"), null=True, blank=True)
@@ -254,10 +348,14 @@ class Referral(VersionedModel):
 class CaseParty(TimestampedModel):
     """A person in a referral (and the case it becomes) with their role in it."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="parties", verbose_name=_("aanmelding"))
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="parties", verbose_name=_("aanmelding")
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="parties", verbose_name=_("betrokkene"))
     role = models.CharField(_("rol in de casus"), max_length=20, choices=PartyRole.choices)
-    note = models.CharField(_("toelichting"), max_length=300, blank=True, help_text=_("Bijv. relatie tot de hoofdpersoon."))
+    note = models.CharField(
+        _("toelichting"), max_length=300, blank=True, help_text=_("Bijv. relatie tot de hoofdpersoon.")
+    )
 
     class Meta:
         verbose_name = _("betrokkene in casus")
@@ -272,9 +370,13 @@ class CaseParty(TimestampedModel):
 class LifeDomainProblem(TimestampedModel):
     """A problem on one life domain, with where the information comes from."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="problems", verbose_name=_("aanmelding"))
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="problems", verbose_name=_("aanmelding")
+    )
     domain = models.CharField(_("leefgebied"), max_length=30, choices=LifeDomain.choices)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("betreft"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("betreft")
+    )
     description = models.TextField(_("omschrijving"))
     source = models.CharField(_("bron"), max_length=200, help_text=_("Waar komt deze informatie vandaan?"))
 
@@ -290,7 +392,9 @@ class LifeDomainProblem(TimestampedModel):
 class PriorAction(TimestampedModel):
     """What has been done already, locally or elsewhere, and by whom (criterion b)."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="prior_actions", verbose_name=_("aanmelding"))
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="prior_actions", verbose_name=_("aanmelding")
+    )
     description = models.TextField(_("wat is gedaan"))
     by_whom = models.CharField(_("door wie"), max_length=200)
     period = models.CharField(_("wanneer"), max_length=100, blank=True)
@@ -310,11 +414,22 @@ class InformationRequest(TimestampedModel):
     """A process director's question to the referrer, and the referrer's answer, kept on the
     referral."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="information_requests", verbose_name=_("aanmelding"))
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="information_requests", verbose_name=_("aanmelding")
+    )
     question = models.TextField(_("vraag"))
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("gevraagd door"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("gevraagd door")
+    )
     answer = models.TextField(_("antwoord"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("beantwoord door"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beantwoord door"),
+    )
     answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
 
     class Meta:
@@ -330,14 +445,27 @@ class Triage(VersionedModel):
     """The weighing of a referral against one criteria-set version, per criterion, and its
     routing outcome. A referral can be triaged again after more information arrives."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="triages", verbose_name=_("aanmelding"))
-    criteria_version = models.ForeignKey(CriteriaSetVersion, on_delete=models.PROTECT, related_name="triages", verbose_name=_("criteriaversie"))
-    team_members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("triageteam"))
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="triages", verbose_name=_("aanmelding")
+    )
+    criteria_version = models.ForeignKey(
+        CriteriaSetVersion, on_delete=models.PROTECT, related_name="triages", verbose_name=_("criteriaversie")
+    )
+    team_members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("triageteam")
+    )
     outcome = models.CharField(_("uitkomst"), max_length=25, choices=Routing.choices, blank=True)
     outcome_reason = models.TextField(_("toelichting voor de aanmelder"), blank=True)
     urgency_override = models.BooleanField(_("urgentie: aannemen ondanks criteria"), default=False)
     urgency_justification = models.TextField(_("onderbouwing urgentie"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("besloten door"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("besloten door"),
+    )
     decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
 
     class Meta:
@@ -387,12 +515,35 @@ class Case(VersionedModel):
     """A person or household handled by the house (casus), opened when triage accepts a
     referral. Its process director runs the process; meetings and plans attach to it."""
 
-    house = models.ForeignKey("organisations.SafetyHouse", on_delete=models.PROTECT, related_name="cases", verbose_name=_("Zorg- en Veiligheidshuis"))
-    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case", verbose_name=_("aanmelding"))
-    meeting_type = models.ForeignKey("meetings.MeetingType", on_delete=models.PROTECT, related_name="cases", verbose_name=_("overlegtype"))
-    process_director = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="directed_cases", verbose_name=_("procesregisseur"))
-    municipality = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("woongemeente"))
-    status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.ACTIVE, db_index=True)
+    house = models.ForeignKey(
+        "organisations.SafetyHouse",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("Zorg- en Veiligheidshuis"),
+    )
+    referral = models.OneToOneField(
+        Referral, on_delete=models.PROTECT, related_name="case", verbose_name=_("aanmelding")
+    )
+    meeting_type = models.ForeignKey(
+        "meetings.MeetingType", on_delete=models.PROTECT, related_name="cases", verbose_name=_("overlegtype")
+    )
+    process_director = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="directed_cases",
+        verbose_name=_("procesregisseur"),
+    )
+    municipality = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("woongemeente"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.ACTIVE, db_index=True
+    )
     opened_at = models.DateTimeField(_("geopend op"))
     first_meeting_date = models.DateField(_("eerste overleg"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
@@ -412,7 +563,13 @@ class CaseloadCap(models.Model):
     """The maximum number of active cases the house handles for one municipality (criterion g
     of local handling)."""
 
-    municipality = models.OneToOneField("organisations.Organisation", on_delete=models.CASCADE, related_name="caseload_cap", limit_choices_to={"sector": "municipality"}, verbose_name=_("gemeente"))
+    municipality = models.OneToOneField(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="caseload_cap",
+        limit_choices_to={"sector": "municipality"},
+        verbose_name=_("gemeente"),
+    )
     max_active_cases = models.PositiveIntegerField(_("maximaal aantal actieve casussen"))
 
     class Meta:

@@ -13,6 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 def _render(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    body: str
     try:
         body = loader.render_to_string(template, {"request_id": current_request_id()}, request=request)
     except Exception:  # pragma: no cover - the error page itself must never fail

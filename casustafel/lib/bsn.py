@@ -7,10 +7,11 @@ import base64
 import hashlib
 import hmac
 
-from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from cryptography.fernet import Fernet, InvalidToken
 
 
 def normalise_bsn(raw: str) -> str:
@@ -34,12 +35,14 @@ def validate_bsn(raw: str) -> str:
     if len(value) != 9:
         raise ValidationError(_("Een BSN bestaat uit 9 cijfers."), code="bsn_length")
     if not is_valid_bsn(value):
-        raise ValidationError(_("Dit is geen geldig BSN (de elfproef klopt niet). Controleer de cijfers."), code="bsn_checksum")
+        raise ValidationError(
+            _("Dit is geen geldig BSN (de elfproef klopt niet). Controleer de cijfers."), code="bsn_checksum"
+        )
     return value
 
 
 def _fernet() -> Fernet:
-    return Fernet(settings.FIELD_ENCRYPTION_KEY.encode())
+    return Fernet(str(settings.FIELD_ENCRYPTION_KEY).encode())
 
 
 def encrypt_bsn(value: str) -> str:
@@ -58,7 +61,9 @@ def decrypt_bsn(token: str) -> str | None:
 def bsn_digest(value: str) -> str:
     """A keyed hash for equality matching; the key is derived from the encryption key so a
     leaked database alone cannot be brute-forced over the 10^9 possible numbers."""
-    key = hashlib.sha256(b"casustafel-bsn-digest:" + base64.urlsafe_b64decode(settings.FIELD_ENCRYPTION_KEY)).digest()
+    key = hashlib.sha256(
+        b"casustafel-bsn-digest:" + base64.urlsafe_b64decode(str(settings.FIELD_ENCRYPTION_KEY))
+    ).digest()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 

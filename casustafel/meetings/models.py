@@ -22,22 +22,39 @@ class MeetingType(VersionedModel):
     """A kind of case consultation of a house (zorgoverleg huiselijk geweld, Casus-op-Maat,
     Top-X, nazorg ex-gedetineerden...), configured by the administrator."""
 
-    house = models.ForeignKey("organisations.SafetyHouse", on_delete=models.PROTECT, related_name="meeting_types", verbose_name=_("Zorg- en Veiligheidshuis"))
+    house = models.ForeignKey(
+        "organisations.SafetyHouse",
+        on_delete=models.PROTECT,
+        related_name="meeting_types",
+        verbose_name=_("Zorg- en Veiligheidshuis"),
+    )
     name = models.CharField(_("naam"), max_length=120)
-    goals = models.TextField(_("doelen"), blank=True, help_text=_("Waarvoor dit overleg bestaat; getoond bij aanmelden en triage."))
+    goals = models.TextField(
+        _("doelen"), blank=True, help_text=_("Waarvoor dit overleg bestaat; getoond bij aanmelden en triage.")
+    )
     criteria_set = models.ForeignKey(
-        "cases.CriteriaSet", on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_types",
-        verbose_name=_("criteriaset"), help_text=_("De toelatingscriteria waarop aanmeldingen voor dit overleg worden gewogen."),
+        "cases.CriteriaSet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_types",
+        verbose_name=_("criteriaset"),
+        help_text=_("De toelatingscriteria waarop aanmeldingen voor dit overleg worden gewogen."),
     )
     first_contact_hours = models.PositiveIntegerField(
-        _("norm eerste contact (uren)"), default=48, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        _("norm eerste contact (uren)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
         help_text=_("Binnen hoeveel uur na aanmelding het huis contact opneemt met de aanmelder."),
     )
     retention_years = models.PositiveIntegerField(
-        _("bewaartermijn (jaren na afsluiten)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(20)],
+        _("bewaartermijn (jaren na afsluiten)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     privacy_reminder = models.TextField(
-        _("privacy-instructie"), blank=True,
+        _("privacy-instructie"),
+        blank=True,
         help_text=_("Wordt aan het begin van het overleg voorgelezen of getoond: wat mag hier gedeeld worden."),
     )
     is_active = models.BooleanField(_("actief"), default=True)
@@ -78,11 +95,17 @@ class InputRequirement(models.Model):
     """One thing that must be known about a referral before triage or before the case may be
     put on an agenda (inputcriteria)."""
 
-    meeting_type = models.ForeignKey(MeetingType, on_delete=models.CASCADE, related_name="input_requirements", verbose_name=_("overlegtype"))
+    meeting_type = models.ForeignKey(
+        MeetingType, on_delete=models.CASCADE, related_name="input_requirements", verbose_name=_("overlegtype")
+    )
     requirement = models.CharField(_("eis"), max_length=30, choices=InputRequirementCheck.choices)
-    stage = models.CharField(_("moment"), max_length=20, choices=RequirementStage.choices, default=RequirementStage.BEFORE_TRIAGE)
+    stage = models.CharField(
+        _("moment"), max_length=20, choices=RequirementStage.choices, default=RequirementStage.BEFORE_TRIAGE
+    )
     minimum = models.PositiveSmallIntegerField(
-        _("minimum"), default=1, validators=[MinValueValidator(1), MaxValueValidator(14)],
+        _("minimum"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
         help_text=_("Alleen voor leefgebieden: het minimale aantal leefgebieden met problemen."),
     )
 
@@ -90,7 +113,9 @@ class InputRequirement(models.Model):
         verbose_name = _("inputeis")
         verbose_name_plural = _("inputeisen")
         ordering = ["meeting_type", "stage", "requirement"]
-        constraints = [models.UniqueConstraint(fields=["meeting_type", "requirement"], name="input_requirement_unique_check")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting_type", "requirement"], name="input_requirement_unique_check")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_requirement_display()} ({self.get_stage_display()})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -73,11 +74,14 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 class Organisation(VersionedModel):
     """A partner organisation (ketenpartner) of a house, or the house's own office."""
 
-    house = models.ForeignKey(SafetyHouse, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("Zorg- en Veiligheidshuis"))
+    house = models.ForeignKey(
+        SafetyHouse, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("Zorg- en Veiligheidshuis")
+    )
     name = models.CharField(_("naam"), max_length=200)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     is_house_office = models.BooleanField(
-        _("bureau van het huis"), default=False,
+        _("bureau van het huis"),
+        default=False,
         help_text=_("De eigen organisatie van het Zorg- en Veiligheidshuis (procesregie, secretariaat)."),
     )
     contact_email = models.EmailField(_("e-mailadres"), blank=True)
@@ -102,8 +106,10 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self, on: dt.date | None = None) -> MembershipQuerySet:
         day = on or timezone.localdate()
         return self.filter(
-            Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day),
-            user__is_active=True, organisation__is_active=True,
+            Q(start_date__lte=day),
+            Q(end_date__isnull=True) | Q(end_date__gte=day),
+            user__is_active=True,
+            organisation__is_active=True,
         )
 
     def manageable_by(self, user: AnyUser) -> MembershipQuerySet:
@@ -116,11 +122,16 @@ class Membership(VersionedModel):
     """A user working for an organisation in a role. A user can hold several memberships and
     chooses which one they act for; every audit event records it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("gebruiker"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organisatie"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("gebruiker")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organisatie")
+    )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     is_ambassador = models.BooleanField(
-        _("ambassadeur"), default=False,
+        _("ambassadeur"),
+        default=False,
         help_text=_("Vast aanspreekpunt van de organisatie in het huis."),
     )
     job_title = models.CharField(_("functie"), max_length=120, blank=True)
@@ -163,7 +174,8 @@ class SubstitutionQuerySet(models.QuerySet["Substitution"]):
         if not user.is_authenticated:
             return self.none()
         return self.filter(
-            Q(absent_membership__user=user) | Q(substitute=user)
+            Q(absent_membership__user=user)
+            | Q(substitute=user)
             | Q(absent_membership__organisation__house__in=administered_houses(user))
         )
 
@@ -172,12 +184,23 @@ class Substitution(TimestampedModel):
     """A time-boxed delegation: during the window, `substitute` may act on the cases of the
     absent colleague's membership, on that colleague's behalf."""
 
-    absent_membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="substitutions", verbose_name=_("afwezige medewerker"))
-    substitute = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="substitutions_taken", verbose_name=_("vervanger"))
+    absent_membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="substitutions", verbose_name=_("afwezige medewerker")
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="substitutions_taken",
+        verbose_name=_("vervanger"),
+    )
     starts_at = models.DateTimeField(_("van"))
     ends_at = models.DateTimeField(_("tot"))
-    reason = models.CharField(_("reden"), max_length=200, help_text=_("Bijv. vakantie, ziekte. Geen gegevens over cliënten."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vastgelegd door"))
+    reason = models.CharField(
+        _("reden"), max_length=200, help_text=_("Bijv. vakantie, ziekte. Geen gegevens over cliënten.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vastgelegd door")
+    )
     revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
 
     objects = SubstitutionQuerySet.as_manager()
@@ -187,7 +210,9 @@ class Substitution(TimestampedModel):
         verbose_name_plural = _("vervangingen")
         ordering = ["-starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="substitution_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="substitution_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +223,8 @@ class Substitution(TimestampedModel):
         return self.revoked_at is None and self.starts_at <= moment < self.ends_at
 
 
-def administered_houses(user: AnyUser) -> models.QuerySet[Membership]:
-    """Ids of the houses in which the user is an administrator today."""
+def administered_houses(user: AnyUser) -> models.QuerySet[Membership, Any]:
+    """Ids of the houses in which the user is an administrator today (a subquery)."""
+    if not user.is_authenticated:
+        return Membership.objects.none().values("organisation__house")
     return Membership.objects.active().filter(user=user, role=Role.ADMINISTRATOR).values("organisation__house")

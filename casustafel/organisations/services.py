@@ -36,7 +36,9 @@ def _create(actor: Actor, instance: Any, fields: tuple[str, ...]) -> None:
     audit_record(actor=actor, action=AuditAction.CREATE, obj=instance, changes=diff({}, snapshot(instance, fields)))
 
 
-def _update(actor: Actor, instance: Any, expected_version: int | None, fields: tuple[str, ...], values: dict[str, Any]) -> Any:
+def _update(
+    actor: Actor, instance: Any, expected_version: int | None, fields: tuple[str, ...], values: dict[str, Any]
+) -> Any:
     locked = lock_for_update(instance, expected_version=expected_version)
     before = snapshot(locked, fields)
     for name, value in values.items():
@@ -52,7 +54,9 @@ def _update(actor: Actor, instance: Any, expected_version: int | None, fields: t
 
 
 @transaction.atomic
-def house_create(*, actor: Actor, name: str, region: str, contact_email: str = "", contact_phone: str = "") -> SafetyHouse:
+def house_create(
+    *, actor: Actor, name: str, region: str, contact_email: str = "", contact_phone: str = ""
+) -> SafetyHouse:
     """Register a new Zorg- en Veiligheidshuis on this installation."""
     house = SafetyHouse(name=name, region=region, contact_email=contact_email, contact_phone=contact_phone)
     _create(actor, house, ("name", "region", "contact_email", "contact_phone"))
@@ -61,20 +65,32 @@ def house_create(*, actor: Actor, name: str, region: str, contact_email: str = "
 
 @transaction.atomic
 def organisation_create(
-    *, actor: Actor, house: SafetyHouse, name: str, sector: Sector | str, is_house_office: bool = False,
-    contact_email: str = "", contact_phone: str = "",
+    *,
+    actor: Actor,
+    house: SafetyHouse,
+    name: str,
+    sector: Sector | str,
+    is_house_office: bool = False,
+    contact_email: str = "",
+    contact_phone: str = "",
 ) -> Organisation:
     """Add a partner organisation (or the house's own office) to a house."""
     organisation = Organisation(
-        house=house, name=name, sector=sector, is_house_office=is_house_office,
-        contact_email=contact_email, contact_phone=contact_phone,
+        house=house,
+        name=name,
+        sector=sector,
+        is_house_office=is_house_office,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
     )
     _create(actor, organisation, ("house", *ORGANISATION_FIELDS))
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, actor: Actor, organisation: Organisation, expected_version: int | None, **values: Any) -> Organisation:
+def organisation_update(
+    *, actor: Actor, organisation: Organisation, expected_version: int | None, **values: Any
+) -> Organisation:
     """Change an organisation's details; refuses when someone else saved it in between."""
     unknown = set(values) - set(ORGANISATION_FIELDS)
     if unknown:
@@ -84,8 +100,16 @@ def organisation_update(*, actor: Actor, organisation: Organisation, expected_ve
 
 @transaction.atomic
 def user_create(
-    *, actor: Actor, email: str, full_name: str, phone: str = "", password: str | None = None,
-    organisation: Organisation, role: Role | str, is_ambassador: bool = False, job_title: str = "",
+    *,
+    actor: Actor,
+    email: str,
+    full_name: str,
+    phone: str = "",
+    password: str | None = None,
+    organisation: Organisation,
+    role: Role | str,
+    is_ambassador: bool = False,
+    job_title: str = "",
 ) -> User:
     """Create a user together with their first membership: a user without one would be
     invisible to every administrator."""
@@ -99,8 +123,9 @@ def user_create(
         # No usable password until the user sets one through a reset link.
         user.set_unusable_password()
     _create(actor, user, USER_FIELDS)
-    membership_create(actor=actor, user=user, organisation=organisation, role=role,
-                      is_ambassador=is_ambassador, job_title=job_title)
+    membership_create(
+        actor=actor, user=user, organisation=organisation, role=role, is_ambassador=is_ambassador, job_title=job_title
+    )
     return user
 
 
@@ -137,23 +162,36 @@ def user_reset_mfa(*, actor: Actor, user: User) -> int:
 
 @transaction.atomic
 def membership_create(
-    *, actor: Actor, user: User, organisation: Organisation, role: Role | str,
-    is_ambassador: bool = False, job_title: str = "", start_date: dt.date | None = None,
+    *,
+    actor: Actor,
+    user: User,
+    organisation: Organisation,
+    role: Role | str,
+    is_ambassador: bool = False,
+    job_title: str = "",
+    start_date: dt.date | None = None,
     end_date: dt.date | None = None,
 ) -> Membership:
     """Let a user work for an organisation in a role."""
     if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
         raise ValidationError({"role": _("Deze gebruiker heeft deze rol bij deze organisatie al.")})
     membership = Membership(
-        user=user, organisation=organisation, role=role, is_ambassador=is_ambassador,
-        job_title=job_title, start_date=start_date or timezone.localdate(), end_date=end_date,
+        user=user,
+        organisation=organisation,
+        role=role,
+        is_ambassador=is_ambassador,
+        job_title=job_title,
+        start_date=start_date or timezone.localdate(),
+        end_date=end_date,
     )
     _create(actor, membership, MEMBERSHIP_FIELDS)
     return membership
 
 
 @transaction.atomic
-def membership_update(*, actor: Actor, membership: Membership, expected_version: int | None, **values: Any) -> Membership:
+def membership_update(
+    *, actor: Actor, membership: Membership, expected_version: int | None, **values: Any
+) -> Membership:
     """Change the ambassador flag, job title or dates of a membership."""
     allowed = {"is_ambassador", "job_title", "start_date", "end_date"}
     unknown = set(values) - allowed
@@ -163,7 +201,9 @@ def membership_update(*, actor: Actor, membership: Membership, expected_version:
 
 
 @transaction.atomic
-def membership_end(*, actor: Actor, membership: Membership, expected_version: int | None, end_date: dt.date | None = None) -> Membership:
+def membership_end(
+    *, actor: Actor, membership: Membership, expected_version: int | None, end_date: dt.date | None = None
+) -> Membership:
     """End a membership (from today unless a date is given); history stays."""
     day = end_date or timezone.localdate()
     if day < membership.start_date:
@@ -173,15 +213,24 @@ def membership_end(*, actor: Actor, membership: Membership, expected_version: in
 
 @transaction.atomic
 def substitution_create(
-    *, actor: Actor, absent_membership: Membership, substitute: User, starts_at: dt.datetime,
-    ends_at: dt.datetime, reason: str,
+    *,
+    actor: Actor,
+    absent_membership: Membership,
+    substitute: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    reason: str,
 ) -> Substitution:
     """Delegate an absent colleague's case access to a colleague of the same organisation for
     a limited window. The substitute acts on the absent colleague's behalf; every act says so."""
     errors: dict[str, str] = {}
     if substitute.pk == absent_membership.user_id:
         errors["substitute"] = _("Iemand kan niet zijn eigen vervanger zijn.")
-    elif not Membership.objects.active(starts_at.date()).filter(user=substitute, organisation=absent_membership.organisation_id).exists():
+    elif (
+        not Membership.objects.active(starts_at.date())
+        .filter(user=substitute, organisation=absent_membership.organisation_id)
+        .exists()
+    ):
         errors["substitute"] = _("De vervanger moet een actieve collega bij dezelfde organisatie zijn.")
     if ends_at <= starts_at:
         errors["ends_at"] = _("Het einde moet na het begin liggen.")
@@ -192,8 +241,12 @@ def substitution_create(
     if errors:
         raise ValidationError(errors)
     substitution = Substitution(
-        absent_membership=absent_membership, substitute=substitute, starts_at=starts_at,
-        ends_at=ends_at, reason=reason, created_by=actor.user,
+        absent_membership=absent_membership,
+        substitute=substitute,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason,
+        created_by=actor.user,
     )
     _create(actor, substitution, ("absent_membership", "substitute", "starts_at", "ends_at", "reason"))
     return substitution
@@ -207,5 +260,10 @@ def substitution_revoke(*, actor: Actor, substitution: Substitution) -> Substitu
         raise ValidationError(_("Deze vervanging is al beëindigd."))
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes={"revoked_at": [None, locked.revoked_at.isoformat()]})
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        changes={"revoked_at": [None, locked.revoked_at.isoformat()]},
+    )
     return locked

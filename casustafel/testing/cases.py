@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import factory
 from django.utils import timezone
+
+import factory
 
 from casustafel.cases.models import (
     CaseParty,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import factory
 from django.utils import timezone
+
+import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casustafel.accounts.models import User
@@ -32,7 +33,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     sector = Sector.CARE
 
     class Params:
-        house_office = factory.Trait(is_house_office=True, sector=Sector.OTHER, name=factory.Sequence(lambda n: f"Bureau ZVH {n}"))
+        house_office = factory.Trait(
+            is_house_office=True, sector=Sector.OTHER, name=factory.Sequence(lambda n: f"Bureau ZVH {n}")
+        )
         police = factory.Trait(sector=Sector.CRIMINAL_JUSTICE, name=factory.Sequence(lambda n: f"Politie eenheid {n}"))
         municipality = factory.Trait(sector=Sector.MUNICIPALITY, name=factory.Sequence(lambda n: f"Gemeente {n}"))
         inactive = factory.Trait(is_active=False)

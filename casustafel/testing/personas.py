@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.test import Client
+
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -37,7 +38,9 @@ class Personas:
 
     def add(self, name: str, *, organisation: Organisation, role: str, ambassador: bool = False) -> User:
         user = UserFactory(full_name=name.replace("_", " ").title(), email=f"{name}@example.org")
-        self.memberships[name] = MembershipFactory(user=user, organisation=organisation, role=role, is_ambassador=ambassador)
+        self.memberships[name] = MembershipFactory(
+            user=user, organisation=organisation, role=role, is_ambassador=ambassador
+        )
         TOTPDeviceFactory(user=user)
         self.users[name] = user
         return user

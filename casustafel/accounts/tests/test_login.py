@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import time
 
-import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
+
+import pytest
+import time_machine
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -97,7 +98,9 @@ def test_correct_code_opens_the_start_page_and_wrong_code_is_refused() -> None:
     MembershipFactory(user=device.user)
     client = Client()
     client.post(LOGIN, {"username": device.user.email, "password": TEST_PASSWORD})
-    response = client.post(reverse("accounts:mfa_verify"), {"token": "123456" if _token(device) != "123456" else "654321"})
+    response = client.post(
+        reverse("accounts:mfa_verify"), {"token": "123456" if _token(device) != "123456" else "654321"}
+    )
     assert "Deze code is onjuist of verlopen" in response.content.decode()
     # django-otp throttles a device for a moment after a failure (1 s, doubling).
     with time_machine.travel(time.time() + 5, tick=False):

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import time
 
-import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
+
+import pytest
+import time_machine
 
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.testing.factories import TEST_PASSWORD, MembershipFactory, UserFactory
@@ -65,9 +66,14 @@ def test_password_change_logs_out_other_sessions_and_keeps_this_one() -> None:
     this_device, other_device = Client(), Client()
     login_verified(this_device, user)
     login_verified(other_device, user)
-    response = this_device.post(reverse("accounts:password_change"), {
-        "old_password": TEST_PASSWORD, "new_password1": "Een-nieuw-lang-wachtwoord-42", "new_password2": "Een-nieuw-lang-wachtwoord-42",
-    })
+    response = this_device.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "Een-nieuw-lang-wachtwoord-42",
+            "new_password2": "Een-nieuw-lang-wachtwoord-42",
+        },
+    )
     assert response.status_code == 302
     assert this_device.get("/").status_code == 200
     assert other_device.get("/").status_code == 302
@@ -78,9 +84,14 @@ def test_wrong_old_password_gets_a_dutch_field_message() -> None:
     user = UserFactory()
     client = Client()
     login_verified(client, user)
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": "fout", "new_password1": "Een-nieuw-lang-wachtwoord-42", "new_password2": "Een-nieuw-lang-wachtwoord-42",
-    })
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "fout",
+            "new_password1": "Een-nieuw-lang-wachtwoord-42",
+            "new_password2": "Een-nieuw-lang-wachtwoord-42",
+        },
+    )
     page = response.content.decode()
     assert "Uw huidige wachtwoord is onjuist" in page
     assert 'id="id_old_password_error"' in page

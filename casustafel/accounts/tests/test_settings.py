@@ -4,8 +4,9 @@ import os
 import subprocess
 import sys
 
-import pytest
 from django.core.exceptions import ImproperlyConfigured
+
+import pytest
 
 from casustafel import settings as project_settings
 from casustafel.lib.env import envbool, envint
@@ -21,7 +22,11 @@ PRODUCTION_ENV = {
 def _import_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CASUSTAFEL_", "MFA_", "DEBUG", "SECRET_KEY"))}
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import casustafel.settings"], env={**clean, **env}, capture_output=True, text=True, check=False
+        [sys.executable, "-c", "import casustafel.settings"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+
+import pytest
 
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AppendOnlyError, AuditAction, AuditEvent
@@ -16,7 +17,10 @@ pytestmark = pytest.mark.django_db
 
 def _events(n: int) -> list[AuditEvent]:
     user = UserFactory()
-    return [audit_record(actor=Actor(user=user), action=AuditAction.UPDATE, obj=user, changes={"full_name": ["a", f"b{i}"]}) for i in range(n)]
+    return [
+        audit_record(actor=Actor(user=user), action=AuditAction.UPDATE, obj=user, changes={"full_name": ["a", f"b{i}"]})
+        for i in range(n)
+    ]
 
 
 def test_events_chain_onto_their_predecessor() -> None:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 from django.test import Client
 from django.urls import path
+
+import pytest
 
 from casustafel.testing.personas import Personas
 
