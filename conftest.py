@@ -6,6 +6,9 @@ import pytest
 
 from casustafel.testing.personas import Personas, build_personas
 
+# Playwright fixtures (browser, page) and the page checks: axe-core, CSP, console.
+pytest_plugins = ["casustafel.testing.browser"]
+
 
 @pytest.fixture
 def personas(db: None) -> Personas:

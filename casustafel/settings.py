@@ -201,6 +201,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Casustafel")
 
+# Access log: highlight a user who opened more than ACCESS_LOG_ALERT_CASES distinct cases within
+# ACCESS_LOG_ALERT_MINUTES minutes (casustafel/privacy/detectors.py).
+ACCESS_LOG_ALERT_CASES = envint("ACCESS_LOG_ALERT_CASES", 10, minimum=1)
+ACCESS_LOG_ALERT_MINUTES = envint("ACCESS_LOG_ALERT_MINUTES", 60, minimum=1)
+
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -251,6 +256,11 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole domain, subdomains included, to HTTPS in browsers for months:
+        # the hosting party's decision, not the application's. Without this, W021 fails the
+        # documented `check --deploy --fail-level WARNING` on every default installation.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Logs carry ids (user, case, request), never names, BSNs or free text about people.
 LOGGING = {

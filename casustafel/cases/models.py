@@ -356,6 +356,21 @@ class CaseParty(TimestampedModel):
     note = models.CharField(
         _("toelichting"), max_length=300, blank=True, help_text=_("Bijv. relatie tot de hoofdpersoon.")
     )
+    # The last check op bekendheid for this party: only yes/no and whom to contact, never the
+    # other case's content or id. Kept so the referrer sees it on the referral after reloading.
+    known_checked_at = models.DateTimeField(_("check op bekendheid op"), null=True, blank=True)
+    known_elsewhere = models.BooleanField(
+        _("bekend in een andere actieve casus of aanmelding"),
+        null=True,
+        blank=True,
+        help_text=_("Leeg zolang er geen check op bekendheid is gedaan."),
+    )
+    known_contact = models.CharField(
+        _("contactpersoon bij bekendheid"),
+        max_length=300,
+        blank=True,
+        help_text=_("Wie de aanmelder kan bellen: de procesregisseur van die casus of het bureau van het huis."),
+    )
 
     class Meta:
         verbose_name = _("betrokkene in casus")

@@ -16,6 +16,13 @@ from django_stubs_ext import StrOrPromise
 
 from casustafel.accounts.models import User
 from casustafel.audit.models import AuditAction, AuditEvent
+from casustafel.cases.selectors.referrals import (
+    REFERRER_ROLES,
+    open_questions_for,
+    recent_outcomes_for,
+    referral_drafts_of,
+)
+from casustafel.cases.selectors.triage import awaiting_triage_for, near_deadline_for
 from casustafel.organisations.models import Membership, Role, Substitution, administered_houses
 
 SECTION_LIMIT = 20
@@ -52,6 +59,9 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
     ]
     if membership is None:
         return sections
+    sections.extend(_referrer_sections(user, membership))
+    if membership.role in (Role.PROCESS_DIRECTOR, Role.SECRETARY):
+        sections.extend(_triage_sections(user, now))
     if membership.role == Role.ADMINISTRATOR:
         houses = administered_houses(user)
         enrolled = TOTPDevice.objects.filter(confirmed=True).values("user")
@@ -101,3 +111,52 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
             )
         )
     return sections
+
+
+def _referrer_sections(user: User, membership: Membership) -> list[AttentionSection]:
+    """'Mijn aanmeldingen': drafts, questions from the house to answer, recent outcomes.
+    Professionals always see them; house staff only when there is something in them."""
+    if membership.role not in REFERRER_ROLES:
+        return []
+    sections = [
+        _section(
+            "referral_questions",
+            _("Mijn aanmeldingen: vragen van het huis"),
+            _("Er staan geen vragen van het huis voor u open."),
+            open_questions_for(user),
+        ),
+        _section(
+            "referral_drafts",
+            _("Mijn aanmeldingen: concepten"),
+            _("U heeft geen concept-aanmeldingen."),
+            referral_drafts_of(user),
+        ),
+        _section(
+            "referral_outcomes",
+            _("Mijn aanmeldingen: besluiten (30 dagen)"),
+            _("Er zijn de afgelopen 30 dagen geen besluiten over uw aanmeldingen genomen."),
+            recent_outcomes_for(user),
+        ),
+    ]
+    if membership.role == Role.PROFESSIONAL:
+        return sections
+    return [section for section in sections if section.total]
+
+
+def _triage_sections(user: User, now: dt.datetime) -> list[AttentionSection]:
+    """Process directors and secretaries: referrals awaiting triage, and open referrals whose
+    first-contact norm or desired response term passes within 24 hours or has passed."""
+    return [
+        _section(
+            "awaiting_triage",
+            _("Wachten op triage"),
+            _("Er wachten geen aanmeldingen op triage."),
+            awaiting_triage_for(user),
+        ),
+        _section(
+            "referral_deadlines",
+            _("Aanmeldingen bij of over de termijn"),
+            _("Geen aanmeldingen binnen 24 uur van of over de termijn voor eerste contact of reactie."),
+            near_deadline_for(user, now),
+        ),
+    ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casustafel.accounts.models import User
 from casustafel.accounts.types import AnyUser
@@ -70,3 +73,113 @@ def require_administrator(user: AnyUser) -> None:
     """404 for anyone who administers no house: the admin pages do not exist for them."""
     if not user.is_authenticated or not administered_houses(user).exists():
         raise Http404
+
+
+def _active_membership_filter(prefix: str = "") -> Q:
+    """The same rule as `Membership.objects.active()`, usable inside an aggregate's filter."""
+    today = timezone.localdate()
+    return (
+        Q(**{f"{prefix}start_date__lte": today})
+        & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today}))
+        & Q(**{f"{prefix}user__is_active": True})
+    )
+
+
+def organisations_for_admin(user: AnyUser, *, sector: str = "") -> QuerySet[Organisation]:
+    """The organisations an administrator manages, with `member_count` (active memberships),
+    ordered by house and name. One query whatever the number of organisations."""
+    organisations = (
+        Organisation.objects.manageable_by(user)
+        .select_related("house")
+        .annotate(member_count=Count("memberships", filter=_active_membership_filter("memberships__")))
+        .order_by("house__name", "name")
+    )
+    return organisations.filter(sector=sector) if sector else organisations
+
+
+def users_for_admin(
+    user: AnyUser, *, query: str = "", organisation: Organisation | None = None, role: str = ""
+) -> QuerySet[User]:
+    """Users an administrator manages, searched on name or e-mail and filtered on a membership
+    (organisation and/or role) in the administered houses.
+
+    Each user carries `house_memberships` (their memberships in those houses, current first)
+    and `has_mfa` (an enrolled second factor), fetched in a bounded number of queries.
+    """
+    memberships = Membership.objects.manageable_by(user)
+    if organisation is not None:
+        memberships = memberships.filter(organisation=organisation)
+    if role:
+        memberships = memberships.filter(role=role)
+    users = User.objects.filter(pk__in=memberships.values("user"))
+    if query:
+        users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    return (
+        users.annotate(has_mfa=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.manageable_by(user)
+                .select_related("organisation")
+                .order_by("end_date", "organisation__name", "role"),
+                to_attr="house_memberships",
+            )
+        )
+        .order_by("full_name", "email")
+    )
+
+
+def memberships_managed_of(admin: AnyUser, user: User) -> QuerySet[Membership]:
+    """The memberships of `user` in the houses `admin` administers (never those elsewhere)."""
+    return (
+        Membership.objects.manageable_by(admin)
+        .filter(user=user)
+        .select_related("organisation__house")
+        .order_by("organisation__name", "role")
+    )
+
+
+def organisation_memberships(organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("user__full_name", "role")
+
+
+def has_mfa(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def substitutions_for(user: AnyUser) -> QuerySet[Substitution]:
+    """Substitutions the user may see: their own, either side, and for administrators all of
+    their houses; newest first."""
+    return Substitution.objects.manageable_by(user).select_related(
+        "absent_membership__user", "absent_membership__organisation", "substitute", "created_by"
+    )
+
+
+def substitutions_of(admin: AnyUser, user: User) -> QuerySet[Substitution]:
+    """A managed user's substitutions (as absent colleague or as substitute) in the admin's houses."""
+    return (
+        Substitution.objects.filter(absent_membership__organisation__house__in=administered_houses(admin))
+        .filter(Q(absent_membership__user=user) | Q(substitute=user))
+        .select_related("absent_membership__user", "absent_membership__organisation", "substitute")
+    )
+
+
+def absent_memberships_for(user: AnyUser) -> QuerySet[Membership]:
+    """Memberships the user may record a substitute for: their own active ones and, for
+    administrators, every active one in their houses."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.active()
+        .filter(Q(user=user) | Q(organisation__house__in=administered_houses(user)))
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "organisation__name", "role")
+    )
+
+
+def substitute_candidates_for(user: AnyUser) -> QuerySet[User]:
+    """Who can be chosen as a substitute: active colleagues in the organisations of the
+    memberships the user may record a substitution for."""
+    organisations = absent_memberships_for(user).values("organisation")
+    colleagues = Membership.objects.active().filter(organisation__in=organisations).values("user")
+    return User.objects.filter(pk__in=colleagues).order_by("full_name", "email")

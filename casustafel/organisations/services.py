@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,6 +54,18 @@ def _update(
     return locked
 
 
+def _check_unique_name(house_id: int, name: str, exclude_pk: int | None = None) -> None:
+    # The database constraint would say the same in a non-field message naming the constraint;
+    # this puts a readable message next to the name field.
+    if Organisation.objects.filter(house_id=house_id, name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise ValidationError({"name": _("Dit huis heeft al een organisatie met deze naam.")})
+
+
+def _check_dates(start_date: dt.date | None, end_date: dt.date | None) -> None:
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": _("De einddatum ligt vóór de ingangsdatum.")})
+
+
 @transaction.atomic
 def house_create(
     *, actor: Actor, name: str, region: str, contact_email: str = "", contact_phone: str = ""
@@ -75,6 +88,7 @@ def organisation_create(
     contact_phone: str = "",
 ) -> Organisation:
     """Add a partner organisation (or the house's own office) to a house."""
+    _check_unique_name(house.pk, name)
     organisation = Organisation(
         house=house,
         name=name,
@@ -95,6 +109,8 @@ def organisation_update(
     unknown = set(values) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    if "name" in values:
+        _check_unique_name(organisation.house_id, values["name"], exclude_pk=organisation.pk)
     return _update(actor, organisation, expected_version, ORGANISATION_FIELDS, values)
 
 
@@ -112,20 +128,24 @@ def user_create(
     job_title: str = "",
 ) -> User:
     """Create a user together with their first membership: a user without one would be
-    invisible to every administrator."""
+    invisible to every administrator.
+
+    Args:
+        password: an initial password the administrator hands over out of band; checked
+            against the password validators. Without it the user cannot log in until an
+            administrator sets one (`user_set_initial_password`).
+    """
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Er bestaat al een gebruiker met dit e-mailadres.")})
     user = User(email=email, full_name=full_name, phone=phone)
-    if password:
-        user.set_password(password)
-    else:
-        # No usable password until the user sets one through a reset link.
-        user.set_unusable_password()
+    user.set_unusable_password()
     _create(actor, user, USER_FIELDS)
     membership_create(
         actor=actor, user=user, organisation=organisation, role=role, is_ambassador=is_ambassador, job_title=job_title
     )
+    if password:
+        user_set_password(actor=actor, user=user, password=password)
     return user
 
 
@@ -139,15 +159,42 @@ def user_update(*, actor: Actor, user: User, expected_version: int | None, **val
         values["email"] = User.objects.normalize_email(values["email"]).lower()
         if User.objects.filter(email__iexact=values["email"]).exclude(pk=user.pk).exists():
             raise ValidationError({"email": _("Er bestaat al een gebruiker met dit e-mailadres.")})
+    if values.get("is_active") is False and actor.user is not None and actor.user.pk == user.pk:
+        # An administrator who deactivates themselves is logged out and may leave the house
+        # without anyone to manage it.
+        raise ValidationError({"is_active": _("U kunt uw eigen account niet op inactief zetten.")})
     return _update(actor, user, expected_version, USER_FIELDS, values)
 
 
 @transaction.atomic
 def user_set_password(*, actor: Actor, user: User, password: str) -> None:
-    """Set a new password. Changing the password hash ends every other session of the user."""
+    """Set a new password after checking it against the password validators (length, common
+    passwords, likeness to the user's name and e-mail). Changing the password hash ends every
+    other session of the user. The audit event records that it changed, never the password.
+
+    Raises:
+        ValidationError: keyed `password`, with the validators' messages.
+    """
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(actor=actor, action=AuditAction.PASSWORD_CHANGED, obj=user)
+
+
+@transaction.atomic
+def user_set_initial_password(*, actor: Actor, user: User, password: str) -> None:
+    """Let an administrator set the first password of a user who has none yet.
+
+    A password the user chose themselves is never replaced this way: an administrator who could
+    do so could log in as any colleague (and the user may work in other houses too).
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.has_usable_password():
+        raise ValidationError(_("Deze gebruiker heeft al een wachtwoord. Alleen de gebruiker zelf kan het wijzigen."))
+    user_set_password(actor=actor, user=locked, password=password)
 
 
 @transaction.atomic
@@ -175,6 +222,7 @@ def membership_create(
     """Let a user work for an organisation in a role."""
     if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
         raise ValidationError({"role": _("Deze gebruiker heeft deze rol bij deze organisatie al.")})
+    _check_dates(start_date or timezone.localdate(), end_date)
     membership = Membership(
         user=user,
         organisation=organisation,
@@ -197,6 +245,7 @@ def membership_update(
     unknown = set(values) - allowed
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    _check_dates(values.get("start_date", membership.start_date), values.get("end_date", membership.end_date))
     return _update(actor, membership, expected_version, MEMBERSHIP_FIELDS, values)
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("gebruikers/<int:pk>/", views.user_detail, name="user_detail"),
     path("gebruikers/<int:pk>/wijzigen/", views.user_edit, name="user_edit"),
     path("gebruikers/<int:pk>/tweede-factor-wissen/", views.user_reset_mfa, name="user_reset_mfa"),
+    path("gebruikers/<int:pk>/eerste-wachtwoord/", views.user_set_password, name="user_set_password"),
     path("gebruikers/<int:pk>/lidmaatschap-toevoegen/", views.membership_create, name="membership_create"),
     path("lidmaatschappen/<int:pk>/wijzigen/", views.membership_edit, name="membership_edit"),
     path("lidmaatschappen/<int:pk>/beeindigen/", views.membership_end, name="membership_end"),

@@ -9,8 +9,12 @@ from django.utils import timezone
 import factory
 
 from casustafel.cases.models import (
+    Case,
     CaseParty,
+    CriteriaSet,
+    CriteriaSetVersion,
     EntryRoute,
+    InformationRequest,
     LifeDomain,
     LifeDomainProblem,
     PartyRole,
@@ -19,9 +23,11 @@ from casustafel.cases.models import (
     Referral,
     ReferralStatus,
     ResponseTerm,
+    Routing,
+    Triage,
 )
 from casustafel.lib.bsn import bsn_digest, encrypt_bsn
-from casustafel.meetings.models import MeetingType
+from casustafel.meetings.models import InputRequirement, InputRequirementCheck, MeetingType, RequirementStage
 from casustafel.testing.factories import OrganisationFactory, SafetyHouseFactory, UserFactory
 
 
@@ -108,3 +114,80 @@ class PriorActionFactory(factory.django.DjangoModelFactory):
     description = "Lokaal zorgoverleg, drie keer besproken."
     by_whom = "Sociaal wijkteam"
     source = "Sociaal wijkteam"
+
+
+class InputRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InputRequirement
+
+    meeting_type = factory.SubFactory(MeetingTypeFactory)
+    requirement = InputRequirementCheck.CONCERN_DESCRIBED
+    stage = RequirementStage.BEFORE_TRIAGE
+
+
+class InformationRequestFactory(factory.django.DjangoModelFactory):
+    """An open question of the house on a submitted referral; `answered=True` has the answer."""
+
+    class Meta:
+        model = InformationRequest
+
+    referral = factory.SubFactory(ReferralFactory, submitted=True, status=ReferralStatus.INFORMATION_REQUESTED)
+    question = "Is de school al betrokken, en zo ja: wat heeft die gedaan?"
+    asked_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        answered = factory.Trait(
+            answer="Ja, de intern begeleider heeft twee gesprekken gevoerd.",
+            answered_by=factory.SelfAttribute("referral.referrer"),
+            answered_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class CriteriaSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CriteriaSet
+
+    house = factory.SubFactory(SafetyHouseFactory)
+    name = factory.Sequence(lambda n: f"Criteria Casus-op-Maat {n}")
+
+
+class CriteriaSetVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CriteriaSetVersion
+
+    criteria_set = factory.SubFactory(CriteriaSetFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class TriageFactory(factory.django.DjangoModelFactory):
+    """A triage of a submitted referral; `decided=True` carries an outcome and its reason."""
+
+    class Meta:
+        model = Triage
+
+    referral = factory.SubFactory(ReferralFactory, submitted=True)
+    criteria_version = factory.SubFactory(
+        CriteriaSetVersionFactory, criteria_set__house=factory.SelfAttribute("...referral.house")
+    )
+
+    class Params:
+        decided = factory.Trait(
+            outcome=Routing.STEP_DOWN_LOCAL,
+            outcome_reason="Er is lokaal nog niet genoeg geprobeerd; het sociaal wijkteam pakt dit op.",
+            decided_by=factory.SubFactory(UserFactory),
+            decided_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """An active case opened from an accepted referral."""
+
+    class Meta:
+        model = Case
+
+    referral = factory.SubFactory(ReferralFactory, submitted=True, status=ReferralStatus.ACCEPTED)
+    house = factory.SelfAttribute("referral.house")
+    meeting_type = factory.SubFactory(MeetingTypeFactory, house=factory.SelfAttribute("..house"))
+    process_director = factory.SubFactory(UserFactory)
+    opened_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,80 @@
+"""The referrer's start page: 'Mijn aanmeldingen' with drafts, open questions and outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+import pytest
+
+from casustafel.cases.models import ReferralStatus, Routing
+from casustafel.dashboards.selectors import attention_for
+from casustafel.testing.cases import InformationRequestFactory, TriageFactory
+from casustafel.testing.personas import Personas
+from casustafel.testing.referrals import ReferralSetting, referral_of, referral_setting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(personas: Personas) -> ReferralSetting:
+    return referral_setting(personas)
+
+
+def _sections(personas: Personas, name: str) -> dict[str, list[object]]:
+    return {s.key: s.items for s in attention_for(personas.users[name], personas.memberships[name])}
+
+
+def test_referrer_sees_drafts_questions_and_recent_outcomes(personas: Personas, setting: ReferralSetting) -> None:
+    draft = referral_of(personas, setting)
+    asked = referral_of(personas, setting, submitted=True, status=ReferralStatus.INFORMATION_REQUESTED)
+    question = InformationRequestFactory(referral=asked, asked_by=personas.process_director)
+    decided = referral_of(personas, setting, submitted=True, status=ReferralStatus.STEPPED_DOWN)
+    decided.outcome_at = timezone.now()
+    decided.save()
+    TriageFactory(referral=decided, decided=True, outcome=Routing.STEP_DOWN_LOCAL)
+    old = referral_of(personas, setting, submitted=True, status=ReferralStatus.REJECTED)
+    TriageFactory(referral=old, decided=True, decided_at=timezone.now() - dt.timedelta(days=40))
+
+    sections = _sections(personas, "professional_a")
+    assert sections["referral_drafts"] == [draft]
+    assert sections["referral_questions"] == [question]
+    assert [r.pk for r in sections["referral_outcomes"]] == [decided.pk]
+    assert sections["referral_outcomes"][0].decision_reason.startswith("Er is lokaal nog niet genoeg")  # type: ignore[attr-defined]
+
+
+def test_start_page_shows_the_outcome_with_its_reason(personas: Personas, setting: ReferralSetting) -> None:
+    decided = referral_of(personas, setting, submitted=True, status=ReferralStatus.ACCEPTED)
+    TriageFactory(
+        referral=decided, decided=True, outcome=Routing.ACCEPT, outcome_reason="Alle criteria a-e zijn vervuld."
+    )
+    page = personas.client("professional_a").get("/").content.decode()
+    assert "Mijn aanmeldingen: besluiten (30 dagen)" in page
+    assert f"Aanmelding {decided.pk}" in page and "Aangenomen" in page and "Alle criteria a-e zijn vervuld." in page
+
+
+def test_ambassador_answers_questions_for_their_organisation(personas: Personas, setting: ReferralSetting) -> None:
+    asked = referral_of(personas, setting, submitted=True, status=ReferralStatus.INFORMATION_REQUESTED)
+    question = InformationRequestFactory(referral=asked, asked_by=personas.process_director)
+    assert _sections(personas, "ambassador_a")["referral_questions"] == [question]
+    assert _sections(personas, "professional_b")["referral_questions"] == []
+
+
+def test_house_staff_see_the_sections_only_when_not_empty(personas: Personas, setting: ReferralSetting) -> None:
+    assert not {"referral_drafts", "referral_questions", "referral_outcomes"} & set(
+        _sections(personas, "process_director")
+    )
+    referral_of(personas, setting, referrer="process_director")
+    assert "referral_drafts" in _sections(personas, "process_director")
+
+
+@pytest.mark.parametrize("name", ["administrator", "privacy_officer", "board_member"])
+def test_roles_that_do_not_refer_get_no_referral_sections(personas: Personas, name: str) -> None:
+    assert not any(key.startswith("referral_") for key in _sections(personas, name))
+
+
+def test_navigation_offers_referrals_to_those_who_refer(personas: Personas) -> None:
+    assert "/casussen/aanmeldingen/" in personas.client("professional_a").get("/").content.decode()
+    assert "/casussen/aanmeldingen/" not in personas.client("board_member").get("/").content.decode()
+    assert "/casussen/personen/" in personas.client("administrator").get("/").content.decode()

@@ -1,0 +1,101 @@
+"""Forms of the meeting-type administration. Forms only parse input; the services validate
+the business rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casustafel.cases.models import CriteriaSet
+from casustafel.lib.forms import VersionedForm
+from casustafel.meetings.models import InputRequirementCheck, MeetingType, RequirementStage
+from casustafel.meetings.selectors import criteria_sets_of
+from casustafel.organisations.models import SafetyHouse
+
+
+class MeetingTypeForm(VersionedForm):
+    """Name, goals, criteria set, first-contact norm, retention, privacy reminder, active."""
+
+    name = forms.CharField(label=_("Naam"), max_length=120, help_text=_("Bijv. Casus-op-Maat, Top-X-overleg."))
+    goals = forms.CharField(
+        label=_("Doelen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Waarvoor dit overleg bestaat; getoond bij aanmelden en triage."),
+    )
+    criteria_set = forms.ModelChoiceField(
+        label=_("Criteriaset"),
+        queryset=CriteriaSet.objects.none(),
+        required=False,
+        empty_label=_("Geen criteria"),
+        help_text=_("De toelatingscriteria waarop aanmeldingen voor dit overleg worden gewogen."),
+    )
+    first_contact_hours = forms.IntegerField(
+        label=_("Norm eerste contact (uren)"),
+        min_value=1,
+        max_value=24 * 60,
+        initial=48,
+        help_text=_("Binnen hoeveel uur na aanmelding het huis contact opneemt met de aanmelder (standaard 48)."),
+    )
+    retention_years = forms.IntegerField(
+        label=_("Bewaartermijn (jaren na afsluiten)"), min_value=1, max_value=20, initial=5
+    )
+    privacy_reminder = forms.CharField(
+        label=_("Privacy-instructie"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wordt aan het begin van het overleg getoond: wat mag hier gedeeld worden."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Actief (kan worden gekozen bij aanmelden en triage)"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, house: SafetyHouse, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["criteria_set"].queryset = criteria_sets_of(house)  # type: ignore[attr-defined]
+
+    @classmethod
+    def for_meeting_type(cls, meeting_type: MeetingType, data: Any = None) -> MeetingTypeForm:
+        return cls(
+            data,
+            house=meeting_type.house,
+            initial={
+                "name": meeting_type.name,
+                "goals": meeting_type.goals,
+                "criteria_set": meeting_type.criteria_set_id,
+                "first_contact_hours": meeting_type.first_contact_hours,
+                "retention_years": meeting_type.retention_years,
+                "privacy_reminder": meeting_type.privacy_reminder,
+                "is_active": meeting_type.is_active,
+                "version": meeting_type.version,
+            },
+        )
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned data without the version, as the services take it."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class InputRequirementForm(forms.Form):
+    """One input requirement: which check, at which moment, and for life domains the minimum."""
+
+    requirement = forms.ChoiceField(label=_("Eis"), choices=InputRequirementCheck.choices)
+    stage = forms.ChoiceField(
+        label=_("Moment"),
+        choices=RequirementStage.choices,
+        widget=forms.RadioSelect,
+        initial=RequirementStage.BEFORE_TRIAGE,
+        help_text=_(
+            "Vóór triage: nodig om te kunnen wegen. Vóór agendering: nodig voordat de casus op de agenda komt."
+        ),
+    )
+    minimum = forms.IntegerField(
+        label=_("Minimaal aantal leefgebieden"),
+        min_value=1,
+        max_value=14,
+        initial=2,
+        required=False,
+        help_text=_("Alleen bij de eis over leefgebieden. Criterium a1 spreekt van 'meer dan één leefgebied'."),
+    )

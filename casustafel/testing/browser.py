@@ -1,0 +1,211 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Every page a test opens through `visit()` or `follow()` is checked on the spot:
+
+- the HTTP status (below 400 unless the test names another),
+- the Content-Security-Policy header (present, no 'unsafe-inline' for scripts),
+- axe-core: no violation of impact "serious" or "critical",
+- the browser console: no CSP violation, no uncaught JavaScript error.
+
+Registered as a pytest plugin by the root conftest.py. Tests that use the `page` fixture get the
+`browser` mark, so `-m "not browser"` (the PostgreSQL pass of scripts/test) leaves them out.
+Chromium is /usr/bin/chromium (Debian's package; CASUSTAFEL_CHROMIUM overrides it); never run
+`playwright install`, which downloads a browser. Without Chromium the tests are skipped, except
+under CI=true where that is a failure.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.test import Client
+
+import pytest
+from django_otp.oath import totp
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Response
+
+    from casustafel.accounts.models import User
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CASUSTAFEL_CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps trying to reach Google's services,
+# which this machine's closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# axe-core is served to the browser under the live server's own origin by a Playwright route
+# (the request never reaches Django), so it loads as a same-origin script that `script-src
+# 'self'` allows. Injecting it inline (add_script_tag(path=...)) would be blocked by our CSP, and
+# bypass_csp=True would switch the CSP off in the browser altogether, hiding the very violations
+# these tests look for.
+AXE_PATH = "/__browser-tests__/axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+NODES_SHOWN = 5
+
+
+@dataclass
+class _PageLog:
+    base_url: str
+    csp_violations: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+_LOGS: dict[int, _PageLog] = {}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # tryfirst: the mark must be there before `-m` deselects.
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole run (starting it costs about a second)."""
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run scripts/assets")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an asyncio loop running in this thread; Django then takes the
+    # synchronous test code for async code and refuses ORM calls. Nothing here is async.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def page(
+    browser: Browser, live_server: Any, transactional_db: None, django_db_serialized_rollback: None
+) -> Iterator[Page]:
+    """A fresh browser context (no cookies) on the live server, in Dutch, Amsterdam time.
+
+    The live server answers from another thread, so the test's data must be committed:
+    transactional_db, which empties the tables after the test. serialized_rollback puts back
+    what the migrations wrote (the audit chain's head, default criteria), which the app needs.
+    """
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL", timezone_id="Europe/Amsterdam")
+    context.set_default_timeout(15_000)
+    context.route(f"**{AXE_PATH}", lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
+    new_page = context.new_page()
+    log = _PageLog(base_url=live_server.url)
+    _LOGS[id(new_page)] = log
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            log.csp_violations.append(f"{new_page.url}: {message.text}")
+
+    new_page.on("console", on_console)
+    new_page.on("pageerror", lambda error: log.errors.append(f"{new_page.url}: {error}"))
+    yield new_page
+    _LOGS.pop(id(new_page), None)
+    context.close()
+
+
+def visit(page: Page, path: str, *, status: int | None = None) -> Response:
+    """Open `path` (redirects followed) and check the page that arrives; see `check_page`."""
+    response = page.goto(path)
+    assert response is not None, f"no response for {path}"
+    check_page(page, response, status=status)
+    return response
+
+
+def follow(page: Page, action: Callable[[], Any], *, status: int | None = None) -> Response:
+    """Do `action` (a click that submits a form or follows a link) and check the page it leads to."""
+    with page.expect_navigation() as navigation:
+        action()
+    response = navigation.value
+    assert response is not None, f"no response after navigating from {page.url}"
+    check_page(page, response, status=status)
+    return response
+
+
+def check_page(page: Page, response: Response, *, status: int | None = None) -> None:
+    """Status (exactly `status`, or below 400), CSP header, axe and console checks."""
+    if status is None:
+        assert response.status < 400, f"{response.url} answered {response.status}"
+    else:
+        assert response.status == status, f"{response.url} answered {response.status}, expected {status}"
+    assert_csp_header(response)
+    assert_axe_clean(page)
+    assert_console_clean(page)
+
+
+def assert_csp_header(response: Response) -> None:
+    policy = response.headers.get("content-security-policy")
+    assert policy, f"{response.url} has no Content-Security-Policy header"
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+    script_src = directives.get("script-src", directives.get("default-src", []))
+    assert script_src and "'unsafe-inline'" not in script_src, f"{response.url} allows inline scripts: {policy}"
+
+
+def assert_axe_clean(page: Page) -> None:
+    """Run axe-core on the page; fail on any violation of impact serious or critical."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(url=AXE_PATH)
+    violations = page.evaluate("async () => (await window.axe.run(document)).violations")
+    blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+    assert not blocking, format_violations(page.url, blocking)
+
+
+def format_violations(url: str, violations: list[dict[str, Any]]) -> str:
+    lines = [f"axe-core found {len(violations)} serious or critical accessibility problem(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        nodes = violation.get("nodes", [])
+        for node in nodes[:NODES_SHOWN]:
+            target = " ".join(str(part) for part in node.get("target", []))
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"  at {target}: {summary}")
+        if len(nodes) > NODES_SHOWN:
+            lines.append(f"  ... and {len(nodes) - NODES_SHOWN} more element(s)")
+    return "\n".join(lines)
+
+
+def assert_console_clean(page: Page) -> None:
+    """No CSP violation and no uncaught JavaScript error in the browser console so far."""
+    log = _LOGS[id(page)]
+    problems = log.csp_violations + log.errors
+    assert not problems, "The browser console reported:\n" + "\n".join(f"- {p}" for p in problems)
+
+
+def authenticator_code(secret: str) -> str:
+    """The code an authenticator app shows now for the key as printed on the enrolment page."""
+    key = secret.replace(" ", "").upper()
+    key += "=" * (-len(key) % 8)
+    return f"{totp(base64.b32decode(key)):06d}"
+
+
+def sign_in(page: Page, user: User) -> None:
+    """Give the browser a session of `user` with the second factor passed, without the login
+    pages: for tests about other pages (the login flow itself has its own browser test)."""
+    from casustafel.testing.personas import login_verified
+
+    client = Client()
+    login_verified(client, user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": _LOGS[id(page)].base_url}])
