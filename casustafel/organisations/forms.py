@@ -17,7 +17,6 @@ from casustafel.lib.forms import VersionedForm
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -195,7 +194,9 @@ class UserForm(FormValuesMixin, VersionedForm):
     email = forms.EmailField(label=_("E-mailadres"), help_text=_("Hiermee logt de gebruiker in."))
     full_name = forms.CharField(label=_("Naam"), max_length=200)
     phone = forms.CharField(label=_("Telefoonnummer"), max_length=40, required=False)
-    preferred_language = forms.ChoiceField(label=_("Taal"), choices=LANGUAGES)
+    preferred_language = forms.ChoiceField(
+        label=_("Taal"), choices=User._meta.get_field("preferred_language").choices or []
+    )
     is_active = forms.BooleanField(
         label=_("Actief: kan inloggen"),
         required=False,

@@ -57,7 +57,10 @@ def _update(
 def _check_unique_name(house_id: int, name: str, exclude_pk: int | None = None) -> None:
     # The database constraint would say the same in a non-field message naming the constraint;
     # this puts a readable message next to the name field.
-    if Organisation.objects.filter(house_id=house_id, name__iexact=name).exclude(pk=exclude_pk).exists():
+    same_name = Organisation.objects.filter(house_id=house_id, name__iexact=name)
+    if exclude_pk is not None:
+        same_name = same_name.exclude(pk=exclude_pk)
+    if same_name.exists():
         raise ValidationError({"name": _("Dit huis heeft al een organisatie met deze naam.")})
 
 

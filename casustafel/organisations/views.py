@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,6 +61,12 @@ USERS_PER_PAGE = 25
 PAST_SUBSTITUTIONS_SHOWN = 20
 
 
+def _posted(request: AuthenticatedHttpRequest) -> QueryDict | None:
+    """The submitted data on POST, even when empty (an unticked confirmation still gets its
+    error message), None otherwise."""
+    return request.POST if request.method == "POST" else None
+
+
 # --- Organisations -------------------------------------------------------------------------
 
 
@@ -87,7 +93,7 @@ def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_administrator(request.user)
     houses = houses_administered_by(request.user)
-    form = OrganisationForm(request.POST or None, houses=houses)
+    form = OrganisationForm(_posted(request), houses=houses)
     if request.method == "POST" and form.is_valid():
         house = form.cleaned_data.get("house") or houses.get()
         try:
@@ -118,7 +124,7 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @login_required
 def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, pk)
-    form = OrganisationForm.for_organisation(organisation, request.POST or None)
+    form = OrganisationForm.for_organisation(organisation, _posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
@@ -171,7 +177,7 @@ def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_administrator(request.user)
     organisations = Organisation.objects.manageable_by(request.user).filter(is_active=True)
-    form = UserCreateForm(request.POST or None, organisations=organisations)
+    form = UserCreateForm(_posted(request), organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_create(actor=Actor.from_request(request), **form.values())
@@ -212,7 +218,7 @@ def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     managed = get_user_for_user(request.user, pk)
-    form = UserForm.for_user(managed, request.POST or None)
+    form = UserForm.for_user(managed, _posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(
@@ -239,7 +245,7 @@ def user_set_password(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if managed.has_usable_password():
         # Only a first password is set here; the page does not exist once the user has one.
         raise Http404
-    form = InitialPasswordForm(request.POST or None)
+    form = InitialPasswordForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.user_set_initial_password(
@@ -258,7 +264,7 @@ def user_set_password(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @login_required
 def user_reset_mfa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     managed = get_user_for_user(request.user, pk)
-    form = MfaResetForm(request.POST or None)
+    form = MfaResetForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.user_reset_mfa(actor=Actor.from_request(request), user=managed)
         messages.success(
@@ -276,7 +282,7 @@ def user_reset_mfa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def membership_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     managed = get_user_for_user(request.user, pk)
     organisations = Organisation.objects.manageable_by(request.user).filter(is_active=True)
-    form = MembershipForm(request.POST or None, organisations=organisations)
+    form = MembershipForm(_posted(request), organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_create(actor=Actor.from_request(request), user=managed, **form.values())
@@ -291,7 +297,7 @@ def membership_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @login_required
 def membership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = get_membership_for_user(request.user, pk)
-    form = MembershipEditForm.for_membership(membership, request.POST or None)
+    form = MembershipEditForm.for_membership(membership, _posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_update(
@@ -315,7 +321,7 @@ def membership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def membership_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = get_membership_for_user(request.user, pk)
-    form = MembershipEndForm.for_membership(membership, request.POST or None)
+    form = MembershipEndForm.for_membership(membership, _posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_end(
@@ -384,7 +390,7 @@ def substitution_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def substitution_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_membership(request)
     form = SubstitutionForm(
-        request.POST or None,
+        _posted(request),
         memberships=absent_memberships_for(request.user),
         candidates=substitute_candidates_for(request.user),
     )

@@ -19,7 +19,9 @@ DEFAULT_PURPOSES = "\n".join(
 ALL_SECTORS = tuple(Sector.values)
 
 
-def _row(contributors: tuple[str, ...], full: tuple[str, ...], known: tuple[str, ...] = ()) -> dict[str, tuple[bool, str]]:
+def _row(
+    contributors: tuple[str, ...], full: tuple[str, ...], known: tuple[str, ...] = ()
+) -> dict[str, tuple[bool, str]]:
     """Per sector (may_contribute, visibility); sectors named in neither list see nothing."""
     return {
         sector: (

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
+from typing import cast
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -57,6 +58,10 @@ class Finding:
 Detector = Callable[[PatternScope], list[Finding]]
 
 
+# (event id, actor id, case id, time)
+_Read = tuple[int, int, int, dt.datetime]
+
+
 @dataclass
 class _Burst:
     actor_id: int
@@ -66,7 +71,7 @@ class _Burst:
     case_ids: set[int]
 
 
-def _bursts(rows: Iterable[tuple[int, int, int, dt.datetime]], *, threshold: int, window: dt.timedelta) -> list[_Burst]:
+def _bursts(rows: Iterable[_Read], *, threshold: int, window: dt.timedelta) -> list[_Burst]:
     """Per actor, the stretches in which more than `threshold` distinct cases were read within
     `window`. Overlapping windows merge into one burst. `rows` are (event id, actor id, case id,
     time), sorted by actor and time."""
@@ -110,7 +115,9 @@ def many_cases_in_short_time(scope: PatternScope) -> list[Finding]:
         .order_by("actor_id", "occurred_at", "sequence")
         .values_list("pk", "actor_id", "case_id", "occurred_at")
     )
-    bursts = _bursts(rows.iterator(chunk_size=2000), threshold=threshold, window=dt.timedelta(minutes=minutes))
+    # case_id__isnull=False above: every row has a case id.
+    reads = cast(Iterable[_Read], rows.iterator(chunk_size=2000))
+    bursts = _bursts(reads, threshold=threshold, window=dt.timedelta(minutes=minutes))
     if not bursts:
         return []
     names = dict(User.objects.filter(pk__in={b.actor_id for b in bursts}).values_list("pk", "full_name"))

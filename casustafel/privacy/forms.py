@@ -69,7 +69,9 @@ class CovenantVersionForm(VersionedForm):
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("De organisaties die het convenant hebben ondertekend. Alleen zij mogen informatie inbrengen of zien."),
+        help_text=_(
+            "De organisaties die het convenant hebben ondertekend. Alleen zij mogen informatie inbrengen of zien."
+        ),
     )
 
     def __init__(self, *args: Any, house: SafetyHouse, **kwargs: Any) -> None:

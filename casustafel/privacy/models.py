@@ -66,7 +66,10 @@ class Covenant(TimestampedModel):
         verbose_name=_("Zorg- en Veiligheidshuis"),
     )
     title = models.CharField(
-        _("titel"), max_length=200, default="Privacyconvenant", help_text=_("Bijv. Privacyconvenant Zorg en Veiligheid.")
+        _("titel"),
+        max_length=200,
+        default="Privacyconvenant",
+        help_text=_("Bijv. Privacyconvenant Zorg en Veiligheid."),
     )
 
     class Meta:
@@ -178,9 +181,7 @@ class CovenantMeetingRule(VersionedModel):
     meeting_type = models.ForeignKey(
         "meetings.MeetingType", on_delete=models.PROTECT, related_name="covenant_rules", verbose_name=_("overlegtype")
     )
-    legal_basis = models.CharField(
-        _("grondslag"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.WGS
-    )
+    legal_basis = models.CharField(_("grondslag"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.WGS)
     legal_basis_detail = models.CharField(
         _("toelichting grondslag"),
         max_length=300,

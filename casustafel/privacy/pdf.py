@@ -22,14 +22,14 @@ def covenant_filename(version: CovenantVersion) -> str:
     return f"convenant-{house}-v{version.number}{suffix}.pdf"
 
 
-def covenant_pdf(request: HttpRequest, version: CovenantVersion) -> bytes:
-    """Render one covenant version to PDF bytes."""
+def covenant_pdf(version: CovenantVersion) -> bytes:
+    """Render one covenant version to PDF bytes. Rendered without the request: the document
+    needs none of the page context (navigation, acting membership)."""
     from weasyprint import CSS, HTML  # imported here: loading Pango costs time at start-up
 
     html = render_to_string(
         "privacy/covenant_pdf.html",
         {"document": covenant_document(version), "sectors": sector_columns(), "printed_at": timezone.now()},
-        request=request,
     )
     stylesheet = finders.find(PRINT_STYLESHEET)
     stylesheets = [CSS(filename=stylesheet)] if stylesheet else []
@@ -38,6 +38,6 @@ def covenant_pdf(request: HttpRequest, version: CovenantVersion) -> bytes:
 
 
 def covenant_pdf_response(request: HttpRequest, version: CovenantVersion) -> HttpResponse:
-    response = HttpResponse(covenant_pdf(request, version), content_type="application/pdf")
+    response = HttpResponse(covenant_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{covenant_filename(version)}"'
     return response

@@ -126,11 +126,11 @@ def get_covenant_version_for_member(membership: Membership | None, pk: int) -> C
     return get_object_or_404(versions_of(house, include_draft=include_draft).select_related("covenant"), pk=pk)
 
 
-def get_draft_for_admin(membership: Membership | None, pk: int) -> CovenantVersion:
+def get_covenant_version_for_admin(membership: Membership | None, pk: int) -> CovenantVersion:
+    """Any version of the acting administrator's house (the edit views refuse published ones);
+    404 for everyone else."""
     house = covenant_admin_house(membership)
-    return get_object_or_404(
-        CovenantVersion.objects.filter(covenant__house=house).select_related("covenant"), pk=pk
-    )
+    return get_object_or_404(CovenantVersion.objects.filter(covenant__house=house).select_related("covenant"), pk=pk)
 
 
 def get_meeting_rule_for_admin(membership: Membership | None, pk: int) -> CovenantMeetingRule:
@@ -242,9 +242,9 @@ def covenant_document(version: CovenantVersion) -> CovenantDocument:
         if organisation.is_active or organisation.pk in participant_ids
     ]
     rules = list(
-        version.meeting_rules.select_related("meeting_type").prefetch_related("category_rules").order_by(
-            "meeting_type__name"
-        )
+        version.meeting_rules.select_related("meeting_type")
+        .prefetch_related("category_rules")
+        .order_by("meeting_type__name")
     )
     covered = {rule.meeting_type_id for rule in rules}
     uncovered = [mt for mt in MeetingType.objects.filter(house=house).active().order_by("name") if mt.pk not in covered]
@@ -357,9 +357,7 @@ def covenant_rules_for(
     if version is None:
         return CovenantRules(house_id=house_id, meeting_type_id=meeting_type_id)
     participant_ids = frozenset(version.participants.values_list("organisation_id", flat=True))
-    rule = (
-        version.meeting_rules.filter(meeting_type_id=meeting_type_id).prefetch_related("category_rules").first()
-    )
+    rule = version.meeting_rules.filter(meeting_type_id=meeting_type_id).prefetch_related("category_rules").first()
     if rule is None:
         return CovenantRules(
             house_id=house_id,
@@ -386,7 +384,9 @@ def covenant_rules_for(
         retention_years=rule.retention_years,
         participant_ids=participant_ids,
         sectors={
-            sector: SectorRules(sector=sector, contributes=frozenset(contributes[sector]), visibility=visibility[sector])
+            sector: SectorRules(
+                sector=sector, contributes=frozenset(contributes[sector]), visibility=visibility[sector]
+            )
             for sector in Sector.values
         },
     )
@@ -403,7 +403,9 @@ class MeetingReminder:
 
 def meeting_reminder_for(meeting_type: MeetingType, *, on: dt.date | None = None) -> MeetingReminder:
     """The privacy reminder of a meeting type with the covenant's rules in force on `on`."""
-    return MeetingReminder(meeting_type=meeting_type, rules=covenant_rules_for(meeting_type.house_id, meeting_type, on=on))
+    return MeetingReminder(
+        meeting_type=meeting_type, rules=covenant_rules_for(meeting_type.house_id, meeting_type, on=on)
+    )
 
 
 # --- Access log ---------------------------------------------------------------------------
@@ -434,7 +436,12 @@ def house_audit_events(house: SafetyHouse | int) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         Q(actor_organisation__house=house)
         | Q(actor_organisation__isnull=True, actor__in=user_ids)
-        | Q(actor_organisation__isnull=True, actor__isnull=True, object_type="accounts.user", object_id__in=user_ids_text)
+        | Q(
+            actor_organisation__isnull=True,
+            actor__isnull=True,
+            object_type="accounts.user",
+            object_id__in=user_ids_text,
+        )
     )
 
 
@@ -454,9 +461,7 @@ class AccessLogFilter:
         """The filter period as aware datetimes [start, end)."""
         tz = timezone.get_current_timezone()
         start = dt.datetime.combine(self.date_from, dt.time.min, tzinfo=tz) if self.date_from else None
-        end = (
-            dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz) if self.date_to else None
-        )
+        end = dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz) if self.date_to else None
         return start, end
 
     def apply(self, events: QuerySet[AuditEvent], *, for_patterns: bool = False) -> QuerySet[AuditEvent]:

@@ -82,9 +82,7 @@ def _create_cells(rule: CovenantMeetingRule, cells: Cells) -> None:
 
 def default_cells() -> dict[tuple[str, str], tuple[bool, str]]:
     """The starting matrix of `defaults.DEFAULT_MATRIX` as cells."""
-    return {
-        (sector, category): value for category, row in DEFAULT_MATRIX.items() for sector, value in row.items()
-    }
+    return {(sector, category): value for category, row in DEFAULT_MATRIX.items() for sector, value in row.items()}
 
 
 def _rule_create(
@@ -144,7 +142,10 @@ def covenant_version_draft(*, actor: Actor, house: SafetyHouse) -> CovenantVersi
         covenant.full_clean()
         covenant.save()
         audit_record(
-            actor=actor, action=AuditAction.CREATE, obj=covenant, changes=diff({}, snapshot(covenant, ("house", "title")))
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=covenant,
+            changes=diff({}, snapshot(covenant, ("house", "title"))),
         )
     covenant = Covenant.objects.select_for_update().get(pk=covenant.pk)
     draft = covenant.versions.filter(published_at__isnull=True).first()

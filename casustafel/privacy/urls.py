@@ -12,7 +12,9 @@ urlpatterns = [
     path("convenant/convenant.pdf", views.covenant_pdf, name="covenant_pdf"),
     path("convenant/versies/<int:pk>/", views.covenant_version_detail, name="covenant_version"),
     path("convenant/versies/<int:pk>/opslaan/", views.covenant_version_update_view, name="covenant_version_update"),
-    path("convenant/versies/<int:pk>/publiceren/", views.covenant_version_publish_view, name="covenant_version_publish"),
+    path(
+        "convenant/versies/<int:pk>/publiceren/", views.covenant_version_publish_view, name="covenant_version_publish"
+    ),
     path("convenant/versies/<int:pk>/weggooien/", views.covenant_version_discard_view, name="covenant_version_discard"),
     path("convenant/versies/<int:pk>/convenant.pdf", views.covenant_version_pdf, name="covenant_version_pdf"),
     path("convenant/versies/<int:pk>/overlegtypen/", views.covenant_rule_add_view, name="covenant_rule_add"),

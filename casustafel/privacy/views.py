@@ -18,11 +18,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
@@ -42,9 +44,9 @@ from casustafel.privacy.selectors import (
     covenant_document,
     covenant_reader_house,
     draft_of,
+    get_covenant_version_for_admin,
     get_covenant_version_for_member,
     get_covenant_version_for_user,
-    get_draft_for_admin,
     get_meeting_rule_for_admin,
     get_meeting_type_for_member,
     house_audit_events,
@@ -81,6 +83,18 @@ def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _published_redirect(request: AuthenticatedHttpRequest, version: CovenantVersion) -> HttpResponse:
+    """A change posted to a version that was published meanwhile (say by a colleague): say so
+    and show the version, rather than a form the page no longer renders."""
+    messages.error(
+        request,
+        _(
+            "Deze versie is gepubliceerd en kan niet meer worden gewijzigd. Kies 'Convenant wijzigen' om een nieuwe versie te maken."
+        ),
+    )
+    return redirect("privacy:covenant_version", pk=version.pk)
 
 
 def _is_admin(request: AuthenticatedHttpRequest) -> bool:
@@ -147,13 +161,18 @@ def covenant_version_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpR
 @require_POST
 @login_required
 def covenant_version_update_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    version = get_draft_for_admin(request.acting, pk)
+    version = get_covenant_version_for_admin(request.acting, pk)
+    if not version.is_draft:
+        return _published_redirect(request, version)
     form = CovenantVersionForm.for_version(version, request.POST)
     if form.is_valid():
         values = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         try:
             covenant_version_update(
-                actor=Actor.from_request(request), version=version, expected_version=form.cleaned_data["version"], **values
+                actor=Actor.from_request(request),
+                version=version,
+                expected_version=form.cleaned_data["version"],
+                **values,
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
@@ -166,7 +185,9 @@ def covenant_version_update_view(request: AuthenticatedHttpRequest, pk: int) -> 
 @require_POST
 @login_required
 def covenant_rule_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    version = get_draft_for_admin(request.acting, pk)
+    version = get_covenant_version_for_admin(request.acting, pk)
+    if not version.is_draft:
+        return _published_redirect(request, version)
     form = CovenantRuleAddForm(request.POST, prefix="add", version=version)
     if form.is_valid():
         try:
@@ -186,7 +207,9 @@ def covenant_rule_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 def covenant_rule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rule = get_meeting_rule_for_admin(request.acting, pk)
     if not rule.covenant_version.is_draft:
-        messages.error(request, _("Deze versie is gepubliceerd. Kies 'Convenant wijzigen' om een nieuwe versie te maken."))
+        messages.error(
+            request, _("Deze versie is gepubliceerd. Kies 'Convenant wijzigen' om een nieuwe versie te maken.")
+        )
         return redirect("privacy:covenant_version", pk=rule.covenant_version_id)
     form = CovenantRuleForm.for_rule(rule, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +227,9 @@ def covenant_rule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
-            messages.success(request, _("De afspraken voor %(name)s zijn opgeslagen.") % {"name": rule.meeting_type.name})
+            messages.success(
+                request, _("De afspraken voor %(name)s zijn opgeslagen.") % {"name": rule.meeting_type.name}
+            )
             return redirect(reverse("privacy:covenant_version", args=[rule.covenant_version_id]) + f"#rule-{rule.pk}")
     return render(request, "privacy/covenant_rule_form.html", {"form": form, "rule": rule, "sectors": sector_columns()})
 
@@ -225,7 +250,7 @@ def covenant_rule_remove_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
 @require_POST
 @login_required
 def covenant_version_publish_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    version = get_draft_for_admin(request.acting, pk)
+    version = get_covenant_version_for_admin(request.acting, pk)
     expected = request.POST.get("version")
     try:
         covenant_version_publish(
@@ -243,7 +268,7 @@ def covenant_version_publish_view(request: AuthenticatedHttpRequest, pk: int) ->
 @require_POST
 @login_required
 def covenant_version_discard_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    version = get_draft_for_admin(request.acting, pk)
+    version = get_covenant_version_for_admin(request.acting, pk)
     try:
         covenant_version_discard(actor=Actor.from_request(request), version=version)
     except ValidationError as exc:
@@ -385,7 +410,7 @@ def _csv_lines(events: Any) -> Iterator[str]:
 
 @require_GET
 @login_required
-def access_log_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+def access_log_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The filtered access log as CSV (semicolons and a BOM, so Dutch Excel opens it as is).
     The export is itself audited before the first byte is sent."""
     house = privacy_officer_house(request.acting)
@@ -407,6 +432,25 @@ def access_log_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return response
 
 
+_CHAIN_PROBLEMS = {
+    "link to the previous event is broken": _lazy("de koppeling met de vorige gebeurtenis is verbroken"),
+    "recorded changes were altered": _lazy("de vastgelegde wijzigingen zijn veranderd"),
+    "event content was altered": _lazy("de inhoud van de gebeurtenis is veranderd"),
+    "newest events are missing (chain head does not match)": _lazy(
+        "de nieuwste gebeurtenissen ontbreken (de kop van de keten klopt niet)"
+    ),
+}
+
+
+def _chain_problem_text(problem: str) -> str:
+    """The verify command reports in English (for operators); the page shows Dutch."""
+    if problem.startswith("expected sequence "):
+        return _("volgnummer %(number)s verwacht: er ontbreken gebeurtenissen") % {
+            "number": problem.removeprefix("expected sequence ")
+        }
+    return str(_CHAIN_PROBLEMS.get(problem, problem))
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def audit_integrity(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -417,7 +461,7 @@ def audit_integrity(request: AuthenticatedHttpRequest) -> HttpResponse:
         problems = audit_chain_verify()
         context = {
             "checked": True,
-            "problems": problems[:100],
+            "problems": [(p.sequence, _chain_problem_text(p.problem)) for p in problems[:100]],
             "problem_count": len(problems),
             "event_count": AuditEvent.objects.count(),
             "checked_at": timezone.now(),

@@ -85,13 +85,25 @@ def browser() -> Iterator[Browser]:
         pytest.skip(message)
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run scripts/assets")
+    from django.db import connections
+
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an asyncio loop running in this thread; Django then takes the
-    # synchronous test code for async code and refuses ORM calls. Nothing here is async.
+    # Playwright's sync API keeps an asyncio loop running in this thread. Django then takes the
+    # synchronous test code for async code: it refuses ORM calls (hence the flag: nothing here
+    # is async) and, from then on, hands out new connection objects for the same test database.
+    # The copy of what the migrations wrote, which serialized_rollback restores, lives on the
+    # old objects: carry it over.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
+            for alias, contents in serialized.items():
+                connections[alias]._test_serialized_contents = contents
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()

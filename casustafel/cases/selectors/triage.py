@@ -44,7 +44,7 @@ NEAR_DEADLINE = dt.timedelta(hours=24)
 # --- Who may see and do what ---------------------------------------------------------------
 
 
-def triage_houses(user: AnyUser) -> QuerySet[Membership, dict[str, Any]]:
+def triage_houses(user: AnyUser) -> QuerySet[Membership, Any]:
     """Ids of the houses where the user is a process director or secretary today (a subquery)."""
     if not user.is_authenticated:
         return Membership.objects.none().values("organisation__house")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+
+import pytest
 
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction, AuditEvent

@@ -647,3 +647,9 @@ def test_process_director_gets_a_link_to_the_triage_and_the_referrer_does_not(
     assert (
         triage_url not in personas.client("professional_a").get(url("referral_detail", submitted.pk)).content.decode()
     )
+
+
+def test_submit_section_says_missing_checklist_items_do_not_block(personas: Personas, draft: Referral) -> None:
+    page = personas.client("professional_a").get(url("referral_detail", draft.pk)).content.decode()
+    # The draft has concern, subject and term, but problems on only 0 of 2 life domains.
+    assert "ontbreekt nog 1 punt voor de triage. U kunt toch indienen" in page

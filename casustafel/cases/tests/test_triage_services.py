@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+
+import pytest
 
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import (

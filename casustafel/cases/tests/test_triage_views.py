@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import Case, InformationRequest, Referral, ReferralStatus, Triage
@@ -293,9 +294,7 @@ def test_asking_for_more_information_through_the_page(personas, setting):
 def test_the_second_director_gets_a_conflict_message_and_keeps_their_input(personas, setting):
     personas.add("process_director_2", organisation=personas.office, role="process_director")
     referral = setting.referral
-    stale = post_data(
-        setting.version, referral, action="decide", outcome="reject", outcome_reason="Mijn eigen reden."
-    )
+    stale = post_data(setting.version, referral, action="decide", outcome="reject", outcome_reason="Mijn eigen reden.")
     first = post_data(setting.version, referral, action="decide", outcome="step_down_local", outcome_reason="Lokaal.")
     assert personas.client("process_director").post(url("triage_detail", referral.pk), first).status_code == 302
     response = personas.client("process_director_2").post(url("triage_detail", referral.pk), stale)
@@ -330,9 +329,7 @@ def test_a_triage_done_on_version_1_still_shows_version_1(personas, setting):
     criteria_version_update(actor=admin, version=draft, combinator="all", source="", change_note="c wordt urgentie.")
     criteria_version_publish(actor=admin, version=draft)
     html = (
-        personas.client("process_director")
-        .get(url("triage_record", setting.referral.pk, triage.pk))
-        .content.decode()
+        personas.client("process_director").get(url("triage_record", setting.referral.pk, triage.pk)).content.decode()
     )
     assert "versie 1" in html
     assert "Is er actualiteit?" in html
@@ -401,3 +398,19 @@ def test_triage_list_query_count_does_not_grow_with_the_number_of_referrals(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url("triage_list"))
     assert response.content.decode().count("utrecht-table__row") >= 16
+
+
+def test_a_conflict_after_the_criteria_changed_shows_the_stored_weighing(personas, setting):
+    personas.add("process_director_2", organisation=personas.office, role="process_director")
+    referral = setting.referral
+    stale = post_data(setting.version, referral, action="save")  # loaded while version 1 was current
+    admin = actor_for(personas, "administrator")
+    draft = criteria_version_draft(actor=admin, criteria_set=setting.version.criteria_set)
+    criteria_version_update(actor=admin, version=draft, combinator="all", source="", change_note="Versie 2.")
+    criteria_version_publish(actor=admin, version=draft)
+    fresh_page = post_data(draft, referral, action="save")
+    assert personas.client("process_director").post(url("triage_detail", referral.pk), fresh_page).status_code == 302
+    response = personas.client("process_director_2").post(url("triage_detail", referral.pk), stale)
+    assert response.status_code == 200
+    assert "Intussen is een weging begonnen op andere criteria" in response.content.decode()
+    assert Triage.objects.get().criteria_version == draft

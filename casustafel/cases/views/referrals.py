@@ -160,13 +160,15 @@ def render_referral_page(
         for question in questions
         if question.answered_at is None and writer
     }
+    before_triage = referral_checklist(referral, RequirementStage.BEFORE_TRIAGE)
     context: dict[str, Any] = {
         "referral": referral,
         "can_edit": editable,
         "is_writer": writer,
         "forms": page_forms,
         "questions": [(question, answer_forms.get(question.pk)) for question in questions],
-        "checklist_before_triage": referral_checklist(referral, RequirementStage.BEFORE_TRIAGE),
+        "checklist_before_triage": before_triage,
+        "missing_before_triage": [item for item in before_triage if not item.met],
         "checklist_before_agenda": referral_checklist(referral, RequirementStage.BEFORE_AGENDA),
         "submit_blockers": submit_blockers(referral) if editable else [],
         "criteria": current_criteria(referral.meeting_type),

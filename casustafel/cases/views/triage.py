@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -107,7 +107,8 @@ def _build_form(
 def _refresh_versions(form: TriageForm, referral: Referral, triage: Triage | None) -> None:
     """After a conflict, the user's input stays; the hidden versions move to what is stored
     now, so saving again (after looking at the new state) is a deliberate overwrite."""
-    data = form.data.copy()
+    data = QueryDict(mutable=True)
+    data.update(form.data)
     data["referral_version"] = str(referral.version)
     data["triage"] = str(triage.pk) if triage else ""
     data["triage_version"] = str(triage.version) if triage else ""
@@ -146,45 +147,59 @@ def render_triage_page(
         "first_contact_form": first_contact_form or FirstContactForm(initial={"version": referral.version}),
     }
     if is_open:
-        triage = open_triage_of(referral)
-        version = (
-            triage.criteria_version
-            if triage
-            else version_for_new_triage(referral, _chosen_meeting_type(request, referral))
-        )
-        context.update({"triage": triage, "version": version, "meeting_types": meeting_types_of(referral.house_id)})
-        if version is not None:
-            roots = tree_of(version)
-            stored = {row.criterion_id: row for row in triage.verdicts.all()} if triage else {}
-            if decide:
-                form = form or _build_form(
-                    referral, version, criteria_logic.leaves_of(roots), triage=triage, user_pk=request.user.pk
-                )
-                if conflict:
-                    _refresh_versions(form, referral, triage)
-                values = form.raw_verdicts() if form.is_bound else _initial_verdicts(form)
-            else:
-                values = {key: row.verdict for key, row in stored.items()}
-            evaluation = criteria_logic.evaluate_version(roots, version.combinator, values)
-            context.update(
-                {
-                    "form": form if decide else None,
-                    "rows": criterion_rows(evaluation, form=form if decide else None, stored=stored),
-                    "evaluation": evaluation,
-                    "summary": summarise(evaluation),
-                    "stored_rows": criterion_rows(
-                        criteria_logic.evaluate_version(
-                            roots, version.combinator, {key: row.verdict for key, row in stored.items()}
-                        ),
-                        stored=stored,
-                    )
-                    if conflict and triage
-                    else None,
-                }
-            )
+        context.update(_open_context(request, referral, decide=decide, form=form, conflict=conflict))
     elif history:
         context.update(_decided_context(referral, history[0]))
     return render(request, "cases/triage_detail.html", context)
+
+
+def _open_context(
+    request: AuthenticatedHttpRequest, referral: Referral, *, decide: bool, form: TriageForm | None, conflict: bool
+) -> dict[str, Any]:
+    """The weighing of an open referral: the form (process directors) or the stored verdicts
+    (secretaries), on the open triage's version or the current one for a new triage."""
+    triage = open_triage_of(referral)
+    version = (
+        triage.criteria_version if triage else version_for_new_triage(referral, _chosen_meeting_type(request, referral))
+    )
+    context: dict[str, Any] = {
+        "triage": triage,
+        "version": version,
+        "meeting_types": meeting_types_of(referral.house_id),
+    }
+    if version is None:
+        return context
+    roots = tree_of(version)
+    leaves = criteria_logic.leaves_of(roots)
+    stored = {row.criterion_id: row for row in triage.verdicts.all()} if triage else {}
+    stored_values: dict[int | str, str] = {key: row.verdict for key, row in stored.items()}
+    if not decide:
+        form = None
+        values = stored_values
+    else:
+        if form is not None and [leaf.key for leaf in form.leaves] != [leaf.key for leaf in leaves]:
+            # The weighing moved to other criteria than the page showed: start from what is stored.
+            form = None
+            context["criteria_changed"] = True
+        form = form or _build_form(referral, version, leaves, triage=triage, user_pk=request.user.pk)
+        if conflict:
+            _refresh_versions(form, referral, triage)
+        values = form.raw_verdicts() if form.is_bound else _initial_verdicts(form)
+    evaluation = criteria_logic.evaluate_version(roots, version.combinator, values)
+    context.update(
+        {
+            "form": form,
+            "rows": criterion_rows(evaluation, form=form, stored=stored),
+            "evaluation": evaluation,
+            "summary": summarise(evaluation),
+            "stored_rows": (
+                criterion_rows(criteria_logic.evaluate_version(roots, version.combinator, stored_values), stored=stored)
+                if conflict and triage
+                else None
+            ),
+        }
+    )
+    return context
 
 
 def _initial_verdicts(form: TriageForm) -> dict[int | str, str]:
