@@ -3,9 +3,12 @@ criteria, triage verdicts, and the case that an accepted referral becomes."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casustafel.accounts.types import AnyUser
@@ -525,6 +528,32 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def active(self) -> CaseQuerySet:
         return self.filter(status=CaseStatus.ACTIVE)
 
+    def visible_to(self, user: AnyUser, at: dt.datetime | None = None) -> CaseQuerySet:
+        """Cases the user may see (need-to-know, WGS): every case of their house for its
+        process directors and secretaries; otherwise only cases in which one of their
+        organisations is involved *now*, or, during a substitution window, an organisation
+        of the colleague they stand in for. Board members, administrators and privacy
+        officers see no case through this path."""
+        from casustafel.organisations.models import CASE_STAFF_ROLES, CASE_WORKER_ROLES, Membership, Substitution
+
+        if not user.is_authenticated:
+            return self.none()
+        moment = at or timezone.now()
+        day = timezone.localdate(moment)
+        active = Membership.objects.active(day).filter(user=user)
+        staff_houses = active.filter(role__in=CASE_STAFF_ROLES).values("organisation__house")
+        own_orgs = active.filter(role__in=CASE_WORKER_ROLES).values("organisation")
+        stand_in_orgs = (
+            Substitution.objects.current(moment)
+            .filter(substitute=user, absent_membership__role__in=CASE_WORKER_ROLES)
+            .filter(Q(absent_membership__end_date__isnull=True) | Q(absent_membership__end_date__gte=day))
+            .values("absent_membership__organisation")
+        )
+        involved = CaseInvolvement.objects.current(moment).filter(
+            Q(organisation__in=own_orgs) | Q(organisation__in=stand_in_orgs)
+        )
+        return self.filter(Q(house__in=staff_houses) | Q(pk__in=involved.values("case")))
+
 
 class Case(VersionedModel):
     """A person or household handled by the house (casus), opened when triage accepts a
@@ -572,6 +601,71 @@ class Case(VersionedModel):
 
     def __str__(self) -> str:
         return f"Casus {self.pk}"
+
+
+class CaseInvolvementQuerySet(models.QuerySet["CaseInvolvement"]):
+    def current(self, at: dt.datetime | None = None) -> CaseInvolvementQuerySet:
+        moment = at or timezone.now()
+        return self.filter(Q(started_at__lte=moment), Q(ended_at__isnull=True) | Q(ended_at__gt=moment))
+
+
+class CaseInvolvement(TimestampedModel):
+    """An organisation taking part in a case (betrokken organisatie). Its people see the case
+    only from `started_at` until `ended_at`: need-to-know is bounded in time, so an
+    organisation that has finished its part loses access without anyone deleting anything."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="involvements", verbose_name=_("casus"))
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="case_involvements",
+        verbose_name=_("organisatie"),
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_involvements",
+        verbose_name=_("contactpersoon"),
+        help_text=_("De vaste professional van deze organisatie in de casus."),
+    )
+    reason = models.CharField(
+        _("reden van betrokkenheid"),
+        max_length=300,
+        help_text=_("Waarom deze organisatie moet meekijken, bijv. 'reclasseringstoezicht op vader'."),
+    )
+    started_at = models.DateTimeField(_("betrokken vanaf"))
+    ended_at = models.DateTimeField(_("betrokken tot"), null=True, blank=True)
+    end_reason = models.CharField(_("reden einde betrokkenheid"), max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("toegevoegd door")
+    )
+
+    objects = CaseInvolvementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("betrokken organisatie")
+        verbose_name_plural = _("betrokken organisaties")
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="case_involvement_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "organisation"],
+                condition=Q(ended_at__isnull=True),
+                name="case_involvement_one_open_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in casus {self.case_id}"
+
+    def is_current(self, at: dt.datetime | None = None) -> bool:
+        moment = at or timezone.now()
+        return self.started_at <= moment and (self.ended_at is None or self.ended_at > moment)
 
 
 class CaseloadCap(models.Model):

@@ -33,9 +33,17 @@ class Role(models.TextChoices):
     BOARD = "board", _("Bestuurder")
 
 
-# Roles of the house's own staff: they see every case of their house (need-to-know for the
-# process), unlike partner professionals who see only the cases their organisation is on.
+# Roles of the house's own staff, who run the process and read the covenant.
 HOUSE_STAFF_ROLES = frozenset({Role.PROCESS_DIRECTOR, Role.HOUSE_MANAGER, Role.SECRETARY})
+
+# Roles that see every case of their house (need-to-know for running the process). Everyone
+# else sees a case only while their organisation is involved in it; the house manager and the
+# board see aggregates.
+CASE_STAFF_ROLES = frozenset({Role.PROCESS_DIRECTOR, Role.SECRETARY})
+
+# Roles through which a partner organisation's people work on the cases it is involved in.
+# Administrators, privacy officers and board members never see case content that way.
+CASE_WORKER_ROLES = frozenset({Role.PROFESSIONAL, Role.PROCESS_DIRECTOR, Role.SECRETARY})
 
 
 class SafetyHouse(TimestampedModel):

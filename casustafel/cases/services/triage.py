@@ -30,6 +30,7 @@ from casustafel.cases import criteria_logic
 from casustafel.cases.models import (
     OPEN_REFERRAL_STATUSES,
     Case,
+    CaseInvolvement,
     CaseloadCap,
     CriteriaSetVersion,
     CriterionVerdict,
@@ -66,6 +67,7 @@ CASE_FIELDS = (
     "opened_at",
     "first_meeting_date",
 )
+INVOLVEMENT_FIELDS = ("case", "organisation", "contact", "reason", "started_at", "ended_at", "end_reason")
 OUTCOME_STATUS = {
     Routing.ACCEPT: ReferralStatus.ACCEPTED,
     Routing.STEP_DOWN_LOCAL: ReferralStatus.STEPPED_DOWN,
@@ -337,6 +339,24 @@ def case_open(
     audit_record(
         actor=actor, action=AuditAction.CREATE, obj=case, case_id=case.pk, changes=diff({}, snapshot(case, CASE_FIELDS))
     )
+    if not referral.referring_organisation.is_house_office:
+        # The referring organisation is the first partner on the case: without this it
+        # would lose sight of the household it brought in the moment triage accepts it.
+        involvement = CaseInvolvement.objects.create(
+            case=case,
+            organisation=referral.referring_organisation,
+            contact=referral.referrer,
+            reason=_("Aanmelder van de casus"),
+            started_at=case.opened_at,
+            added_by=actor.user,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=involvement,
+            case_id=case.pk,
+            changes=diff({}, snapshot(involvement, INVOLVEMENT_FIELDS)),
+        )
     return case
 
 
