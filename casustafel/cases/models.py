@@ -522,6 +522,7 @@ class CriterionVerdict(models.Model):
 class CaseStatus(models.TextChoices):
     ACTIVE = "active", _("Actief")
     CLOSED = "closed", _("Afgesloten")
+    DESTROYED = "destroyed", _("Vernietigd")
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -591,6 +592,14 @@ class Case(VersionedModel):
     opened_at = models.DateTimeField(_("geopend op"))
     first_meeting_date = models.DateField(_("eerste overleg"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    close_reason = models.TextField(_("reden van afsluiting"), blank=True)
+    retention_until = models.DateField(
+        _("bewaren tot"),
+        null=True,
+        blank=True,
+        help_text=_("Vernietigingsdatum: afsluitdatum plus de bewaartermijn van het overlegtype."),
+    )
+    destroyed_at = models.DateTimeField(_("vernietigd op"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
