@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "casustafel.meetings",
     "casustafel.cases",
     "casustafel.privacy",
+    "casustafel.reporting",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "casustafel.lib.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -206,6 +207,11 @@ OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Casustafel")
 ACCESS_LOG_ALERT_CASES = envint("ACCESS_LOG_ALERT_CASES", 10, minimum=1)
 ACCESS_LOG_ALERT_MINUTES = envint("ACCESS_LOG_ALERT_MINUTES", 60, minimum=1)
 
+# Reports for the board and outside the house (casustafel/reporting): every count from 1 to
+# REPORT_MIN_CELL - 1 is shown as "< REPORT_MIN_CELL" and never exported as a number. At least 3:
+# "< 2" would reveal the value 1.
+REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=3)
+
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -228,6 +234,10 @@ STORAGES = {
 }
 # Uploaded documents live outside the web root and are served only through permission-checked views.
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "documents")))
+# Attachments on cases (PDF, DOCX, PNG, JPEG): outside the web root under random names, served only
+# by the permission-checked download view (casustafel/cases/attachment_storage.py).
+ATTACHMENT_ROOT = Path(envstr("ATTACHMENT_ROOT", str(VAR_DIR / "attachments")))
+ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 
 # Security headers. The CSP allows no inline script or style: every script is a static file.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -288,3 +298,5 @@ LOGGING = {
 DEMO_MODE = envbool("CASUSTAFEL_DEMO", False)
 if PRODUCTION and DEMO_MODE:
     raise ImproperlyConfigured("CASUSTAFEL_DEMO is refused in production")
+# Port of the demo server (scripts/demo); `demo_region` prints its log-in address with it.
+DEMO_PORT = envint("DEMO_PORT", 8000, minimum=1)

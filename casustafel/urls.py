@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("casussen/", include("casustafel.cases.urls")),
     path("overleggen/", include("casustafel.meetings.urls")),
     path("privacy/", include("casustafel.privacy.urls")),
+    path("rapportage/", include("casustafel.reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("technisch-beheer/", admin.site.urls),
 ]

@@ -45,11 +45,14 @@ class Actor:
     ip_address: str | None = None
 
     @classmethod
-    def from_request(cls, request: HttpRequest) -> Actor:
+    def from_request(cls, request: HttpRequest, *, on_behalf_of: User | None = None) -> Actor:
+        """The actor of a web request. Views that reach a case through a substitution pass
+        the absent colleague (`cases.selectors.cases.substituted_user_for`) as `on_behalf_of`."""
         user = request.user if request.user.is_authenticated else None
         return cls(
             user=user,  # type: ignore[arg-type]
             membership=getattr(request, "acting", None),
+            on_behalf_of=on_behalf_of,
             ip_address=request.META.get("REMOTE_ADDR") or None,
         )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casustafel.accounts.types import AnyUser
 from casustafel.lib.models import TimestampedModel, VersionedModel
+from casustafel.privacy.models import PROVENANCE_REDACTED_FIELDS, Provenance, provenance_constraints
 
 
 class EntryRoute(models.TextChoices):
@@ -553,7 +554,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
         involved = CaseInvolvement.objects.current(moment).filter(
             Q(organisation__in=own_orgs) | Q(organisation__in=stand_in_orgs)
         )
-        return self.filter(Q(house__in=staff_houses) | Q(pk__in=involved.values("case")))
+        # A destroyed case holds no personal data any more; only its destruction record is shown.
+        return self.exclude(status=CaseStatus.DESTROYED).filter(
+            Q(house__in=staff_houses) | Q(pk__in=involved.values("case"))
+        )
 
 
 class Case(VersionedModel):
@@ -697,3 +701,84 @@ class CaseloadCap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality}: {self.max_active_cases}"
+
+
+# --- Information on a case, with provenance (issue 4, points 3 and 4) -----------------------
+
+
+class FactKind(models.TextChoices):
+    FACT = "fact", _("Feit")
+    CONCERN = "concern", _("Zorg")
+
+
+class CaseFact(Provenance, VersionedModel):
+    """A statement about a person or the household in the picture of a case (informatie): a
+    fact, or a concern, with where it comes from and who may see it (`Provenance`).
+
+    Who sees it is decided in `casustafel.privacy.access`; it is written only by
+    `casustafel.cases.services.information`.
+    """
+
+    AUDIT_REDACTED_FIELDS = frozenset({"text", *PROVENANCE_REDACTED_FIELDS})
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="facts", verbose_name=_("casus"))
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_facts",
+        verbose_name=_("betreft"),
+        help_text=_("Leeg als het over het hele huishouden gaat."),
+    )
+    kind = models.CharField(_("soort"), max_length=10, choices=FactKind.choices, default=FactKind.FACT)
+    text = models.TextField(_("informatie"))
+
+    class Meta:
+        verbose_name = _("informatie")
+        verbose_name_plural = _("informatie")
+        ordering = ["-created_at", "-pk"]
+        constraints = provenance_constraints("case_fact")
+
+    def __str__(self) -> str:
+        return f"Informatie {self.pk} in casus {self.case_id}"
+
+
+class Attachment(Provenance, TimestampedModel):
+    """A document on a case (bijlage): PDF, DOCX or an image, with its provenance.
+
+    The bytes live under `settings.ATTACHMENT_ROOT`, outside the web root, under a random
+    `storage_name` (never the uploaded name); `content_type` comes from the bytes, not from the
+    name or the browser. Served only by the permission-checked download view, which audits
+    every download; never e-mailed.
+    """
+
+    AUDIT_REDACTED_FIELDS = frozenset({"original_filename", "description", *PROVENANCE_REDACTED_FIELDS})
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("casus"))
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("betreft"),
+        help_text=_("Leeg als het over het hele huishouden gaat."),
+    )
+    description = models.CharField(
+        _("omschrijving"), max_length=300, blank=True, help_text=_("Bijv. 'Verslag huisbezoek 3 maart'.")
+    )
+    original_filename = models.CharField(_("bestandsnaam"), max_length=255)
+    content_type = models.CharField(_("bestandstype"), max_length=100)
+    size = models.PositiveBigIntegerField(_("grootte (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    storage_name = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+        ordering = ["-created_at", "-pk"]
+        constraints = provenance_constraints("attachment")
+
+    def __str__(self) -> str:
+        return f"Bijlage {self.pk} in casus {self.case_id}"

@@ -16,6 +16,7 @@ from django_stubs_ext import StrOrPromise
 
 from casustafel.accounts.models import User
 from casustafel.audit.models import AuditAction, AuditEvent
+from casustafel.cases.selectors.cases import my_cases_for
 from casustafel.cases.selectors.referrals import (
     REFERRER_ROLES,
     open_questions_for,
@@ -23,7 +24,10 @@ from casustafel.cases.selectors.referrals import (
     referral_drafts_of,
 )
 from casustafel.cases.selectors.triage import awaiting_triage_for, near_deadline_for
-from casustafel.organisations.models import Membership, Role, Substitution, administered_houses
+from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Role, Substitution, administered_houses
+from casustafel.privacy.retention_selectors import destructions_due
+from casustafel.privacy.selectors_sar import open_requests
+from casustafel.reporting.selectors import headline_figures
 
 SECTION_LIMIT = 20
 
@@ -59,7 +63,18 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
     ]
     if membership is None:
         return sections
+    if membership.role in CASE_WORKER_ROLES:
+        sections.append(
+            _section(
+                "my_cases",
+                _("Mijn casussen"),
+                _("Er zijn geen actieve casussen die u ziet."),
+                my_cases_for(user, membership),
+            )
+        )
     sections.extend(_referrer_sections(user, membership))
+    if membership.role == Role.BOARD:
+        sections.append(_report_headlines(membership))
     if membership.role in (Role.PROCESS_DIRECTOR, Role.SECRETARY):
         sections.extend(_triage_sections(user, now))
     if membership.role == Role.ADMINISTRATOR:
@@ -88,6 +103,23 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
                 .order_by("end_date"),
             )
         )
+    if membership.role == Role.PRIVACY_OFFICER:
+        sections.append(
+            _section(
+                "destructions_due",
+                _("Vernietigingen binnen een maand"),
+                _("Er worden de komende maand geen casussen vernietigd."),
+                destructions_due(membership.organisation.house_id),
+            )
+        )
+        sections.append(
+            _section(
+                "sar_open",
+                _("Openstaande inzageverzoeken"),
+                _("Er staan geen inzageverzoeken open."),
+                open_requests(membership.organisation.house_id),
+            )
+        )
     if membership.role in (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR):
         since = now - dt.timedelta(days=7)
         house_users = (
@@ -95,22 +127,31 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
             .annotate(pk_text=Cast("pk", CharField()))
             .values("pk_text")
         )
-        sections.append(
-            _section(
-                "lockouts",
-                _("Geblokkeerde accounts en mislukte tweede factor (7 dagen)"),
-                _("Geen blokkades of mislukte codes in de afgelopen week."),
-                AuditEvent.objects.filter(
-                    occurred_at__gte=since,
-                    action__in=[AuditAction.LOCKED_OUT, AuditAction.MFA_FAILED],
-                    object_type="accounts.user",
-                    object_id__in=house_users,
-                )
-                .select_related("actor")
-                .order_by("-occurred_at"),
+        lockouts = _section(
+            "lockouts",
+            _("Geblokkeerde accounts en mislukte tweede factor (7 dagen)"),
+            _("Geen blokkades of mislukte codes in de afgelopen week."),
+            AuditEvent.objects.filter(
+                occurred_at__gte=since,
+                action__in=[AuditAction.LOCKED_OUT, AuditAction.MFA_FAILED],
+                object_type="accounts.user",
+                object_id__in=house_users,
             )
+            .select_related("actor")
+            .order_by("-occurred_at"),
         )
+        _attach_accounts(lockouts)
+        sections.append(lockouts)
     return sections
+
+
+def _attach_accounts(section: AttentionSection) -> None:
+    """Give each lockout event the account it is about (`event.account`, one query), so the
+    page names the user instead of showing an id."""
+    ids = {int(event.object_id) for event in section.items if event.object_id.isdigit()}
+    accounts = User.objects.in_bulk(ids)
+    for event in section.items:
+        event.account = accounts.get(int(event.object_id)) if event.object_id.isdigit() else None
 
 
 def _referrer_sections(user: User, membership: Membership) -> list[AttentionSection]:
@@ -160,3 +201,16 @@ def _triage_sections(user: User, now: dt.datetime) -> list[AttentionSection]:
             near_deadline_for(user, now),
         ),
     ]
+
+
+def _report_headlines(membership: Membership) -> AttentionSection:
+    """Board members: a few suppressed headline figures of the last twelve months; the last
+    item links to the report."""
+    figures = headline_figures(membership.organisation.house)
+    return AttentionSection(
+        key="report_headlines",
+        title=str(_("Kerncijfers van de afgelopen 12 maanden")),
+        empty_text="",
+        items=list(figures),
+        total=len(figures),
+    )

@@ -150,6 +150,18 @@ def build_demo_region(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: Write
         _report(stdout, f"{sum(len(users) for users in region.users.values())} users")
         region.substitutions = _add_substitutions(region)
         _report(stdout, f"{len(region.substitutions)} substitutions")
+        # Referrals, triages and cases (demo/referrals.py); imported here, it imports this module.
+        from casustafel.demo.referrals import build_demo_referrals
+
+        build_demo_referrals(region, stdout=stdout)
+        # Facts with provenance on the first demo cases (demo/information.py).
+        from casustafel.demo.information import build_demo_information
+
+        build_demo_information(region, stdout=stdout)
+        # Closed cases and a repeated retention extension (demo/retention.py).
+        from casustafel.demo.retention import build_demo_retention
+
+        build_demo_retention(region, stdout=stdout)
     return region
 
 

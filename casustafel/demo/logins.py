@@ -12,7 +12,6 @@ from django.utils import translation
 from casustafel.demo.region import DEMO_PASSWORD, PARTNERS
 from casustafel.organisations.models import Membership, Role, SafetyHouse
 
-SERVER = "http://127.0.0.1:8000"
 STAFF_ROLES_SHOWN = (
     Role.PROCESS_DIRECTOR,
     Role.SECRETARY,
@@ -32,8 +31,13 @@ class DemoLogin:
     email: str
 
 
+def server() -> str:
+    """Where scripts/demo serves the demo: 127.0.0.1 on DEMO_PORT (default 8000)."""
+    return f"http://127.0.0.1:{settings.DEMO_PORT}"
+
+
 def login_url() -> str:
-    return f"{SERVER}{reverse('accounts:login')}"
+    return f"{server()}{reverse('accounts:login')}"
 
 
 def demo_logins(house: SafetyHouse) -> list[DemoLogin]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -15,3 +16,13 @@ class VersionedForm(forms.Form):
     """A form that carries the version of the object it edits, for conflict detection."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Attach a service's errors to the form: next to the field where the form has a field of
+    that name, otherwise at the top of the form (non-field errors)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

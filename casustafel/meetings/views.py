@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
-from casustafel.cases.views.referrals import add_service_errors
 from casustafel.lib.errors import ConflictError
+from casustafel.lib.forms import add_service_errors
 from casustafel.meetings.forms import InputRequirementForm, MeetingTypeForm
 from casustafel.meetings.models import InputRequirementCheck, RequirementStage
 from casustafel.meetings.selectors import (
@@ -45,7 +45,7 @@ def meeting_type_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def meeting_type_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     house = admin_house(request.acting)
-    form = MeetingTypeForm(request.POST or None, house=house)
+    form = MeetingTypeForm(request.POST if request.method == "POST" else None, house=house)
     if request.method == "POST" and form.is_valid():
         try:
             meeting_type = meeting_type_create(actor=Actor.from_request(request), house=house, **form.values())
@@ -94,7 +94,7 @@ def meeting_type_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @login_required
 def meeting_type_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting_type = get_meeting_type_for_admin(request.user, pk)
-    form = MeetingTypeForm.for_meeting_type(meeting_type, request.POST or None)
+    form = MeetingTypeForm.for_meeting_type(meeting_type, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             meeting_type_update(

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,16 +16,6 @@ from casustafel.lib.forms import VersionedForm
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a service's errors to the form: next to the field where the form has it,
-    otherwise at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def with_version(data: Any, version: int) -> Any:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -145,6 +149,26 @@ def organisation_memberships(organisation: Organisation) -> QuerySet[Membership]
 
 def has_mfa(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@dataclass(frozen=True)
+class LoginLockout:
+    """What django-axes holds against an account: failed logins, and whether they lock it now."""
+
+    failures: int
+    locked: bool
+
+
+def login_lockout_of(user: User) -> LoginLockout:
+    """The failed logins recorded for the user's e-mail address (axes keeps it as typed, so
+    in any letter case) and whether they lock the account until the cool-off has passed."""
+    from axes.models import AccessAttempt
+
+    attempts = AccessAttempt.objects.filter(username__iexact=user.email)
+    cutoff = timezone.now() - dt.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    failures = sum(attempts.values_list("failures_since_start", flat=True))
+    locked = attempts.filter(attempt_time__gte=cutoff, failures_since_start__gte=settings.AXES_FAILURE_LIMIT).exists()
+    return LoginLockout(failures=failures, locked=locked)
 
 
 def substitutions_for(user: AnyUser) -> QuerySet[Substitution]:

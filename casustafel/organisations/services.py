@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from casustafel.organisations.models import (
     Sector,
     Substitution,
 )
+from casustafel.organisations.selectors import users_manageable_by
 
 ORGANISATION_FIELDS = ("name", "sector", "is_house_office", "contact_email", "contact_phone", "is_active")
 USER_FIELDS = ("email", "full_name", "phone", "is_active", "preferred_language")
@@ -207,6 +208,33 @@ def user_reset_mfa(*, actor: Actor, user: User) -> int:
 
     removed, _detail = TOTPDevice.objects.filter(user=user).delete()
     audit_record(actor=actor, action=AuditAction.MFA_RESET, obj=user, changes={"devices_removed": [removed, 0]})
+    return removed
+
+
+@transaction.atomic
+def user_unlock(*, actor: Actor, user: User) -> int:
+    """Lift a lockout before its cool-off ends: remove the failed logins django-axes recorded
+    for the user's e-mail address (in any letter case), so the user can log in again at once.
+
+    Args:
+        actor: an administrator of a house the user is a member of (or the system).
+        user: the locked-out user.
+
+    Returns:
+        How many failed-login records were removed (0 when the account was not locked).
+
+    Raises:
+        PermissionDenied: the actor does not manage this user.
+    """
+    from axes.models import AccessAttempt
+    from axes.utils import reset
+
+    if actor.user is not None and not users_manageable_by(actor.user).filter(pk=user.pk).exists():
+        raise PermissionDenied
+    # axes keeps the address as typed; reset() matches it exactly.
+    typed = set(AccessAttempt.objects.filter(username__iexact=user.email).values_list("username", flat=True))
+    removed = sum(reset(username=name) for name in sorted(typed | {user.email}))
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, changes={"failed_logins": [removed, 0]})
     return removed
 
 

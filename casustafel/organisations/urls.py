@@ -15,6 +15,7 @@ urlpatterns = [
     path("gebruikers/<int:pk>/wijzigen/", views.user_edit, name="user_edit"),
     path("gebruikers/<int:pk>/tweede-factor-wissen/", views.user_reset_mfa, name="user_reset_mfa"),
     path("gebruikers/<int:pk>/eerste-wachtwoord/", views.user_set_password, name="user_set_password"),
+    path("gebruikers/<int:pk>/blokkade-opheffen/", views.user_unlock, name="user_unlock"),
     path("gebruikers/<int:pk>/lidmaatschap-toevoegen/", views.membership_create, name="membership_create"),
     path("lidmaatschappen/<int:pk>/wijzigen/", views.membership_edit, name="membership_edit"),
     path("lidmaatschappen/<int:pk>/beeindigen/", views.membership_end, name="membership_end"),

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
 from casustafel.lib.errors import ConflictError
+from casustafel.lib.forms import add_service_errors
 from casustafel.organisations import services
 from casustafel.organisations.forms import (
     InitialPasswordForm,
@@ -35,7 +36,6 @@ from casustafel.organisations.forms import (
     UserCreateForm,
     UserFilterForm,
     UserForm,
-    add_service_errors,
     with_version,
 )
 from casustafel.organisations.models import Organisation, Sector
@@ -47,6 +47,7 @@ from casustafel.organisations.selectors import (
     get_user_for_user,
     has_mfa,
     houses_administered_by,
+    login_lockout_of,
     memberships_managed_of,
     organisation_memberships,
     organisations_for_admin,
@@ -208,6 +209,7 @@ def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "current": [m for m in memberships if m.end_date is None or m.end_date >= today],
         "past": [m for m in memberships if m.end_date is not None and m.end_date < today],
         "has_mfa": has_mfa(managed),
+        "lockout": login_lockout_of(managed),
         "substitutions": substitutions_of(request.user, managed)[:PAST_SUBSTITUTIONS_SHOWN],
         "now": timezone.now(),
         "today": today,
@@ -273,6 +275,18 @@ def user_reset_mfa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("organisations:user_detail", pk=pk)
     context = {"form": form, "managed_user": managed, "has_mfa": has_mfa(managed)}
     return render(request, "organisations/user_reset_mfa.html", context)
+
+
+@require_POST
+@login_required
+def user_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    managed = get_user_for_user(request.user, pk)
+    removed = services.user_unlock(actor=Actor.from_request(request), user=managed)
+    if removed:
+        messages.success(request, _("De blokkade is opgeheven. De gebruiker kan direct weer inloggen."))
+    else:
+        messages.info(request, _("Dit account was niet geblokkeerd."))
+    return redirect("organisations:user_detail", pk=pk)
 
 
 # --- Memberships -------------------------------------------------------------------------

@@ -4,9 +4,9 @@ A detector is a function `(PatternScope) -> list[Finding]`; `DETECTORS` lists th
 Each reads the audit events itself in one bounded query and returns findings that name the
 events involved, so the access log can badge those rows and summarise the findings at the top.
 
-Planned: `read_after_involvement_ended` (a READ of a case by someone whose organisation's
-involvement in that case had ended at that moment). It needs the case-involvement model of the
-need-to-know part of issue 4 and is added to `DETECTORS` together with it.
+1. `many_cases_in_short_time`: browsing many distinct cases within a short window.
+2. `read_after_involvement_ended`: a READ of a case by someone whose organisation's involvement
+   in that case had ended at that moment (and who was not house staff of the case's house).
 """
 
 from __future__ import annotations
@@ -20,12 +20,16 @@ from operator import itemgetter
 from typing import cast
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from casustafel.accounts.models import User
 from casustafel.audit.models import AuditAction, AuditEvent
+from casustafel.cases.models import Case, CaseInvolvement
+from casustafel.organisations.models import CASE_STAFF_ROLES
 
 # The detectors look back at most this far: the officer narrows the period to look further back.
 MAX_PATTERN_DAYS = 31
@@ -148,7 +152,72 @@ def many_cases_in_short_time(scope: PatternScope) -> list[Finding]:
     return findings
 
 
-DETECTORS: tuple[Detector, ...] = (many_cases_in_short_time,)
+def _reader_organisations() -> Q:
+    """Involvements of an organisation the reader had access through: the organisation the
+    event was done for, or, during a substitution, one of the absent colleague's."""
+    return Q(organisation=OuterRef("actor_organisation")) | Q(organisation__memberships__user=OuterRef("on_behalf_of"))
+
+
+def read_after_involvement_ended(scope: PatternScope) -> list[Finding]:
+    """Reads of a case at a moment when the reader's organisation was no longer involved in
+    it: an organisation that has finished its part should not look any more (need-to-know is
+    bounded in time). Reads by the process directors and secretaries of the case's house, who
+    see every case, are not flagged; nor are reads by organisations that were never involved.
+    One finding per reader and case; one query for the events, one for the names."""
+    ended = CaseInvolvement.objects.filter(
+        _reader_organisations(), case_id=OuterRef("case_id"), ended_at__lte=OuterRef("occurred_at")
+    )
+    involved_then = CaseInvolvement.objects.filter(
+        _reader_organisations(),
+        Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef("occurred_at")),
+        case_id=OuterRef("case_id"),
+        started_at__lte=OuterRef("occurred_at"),
+    )
+    house_staff = Case.objects.filter(pk=OuterRef("case_id"), house=OuterRef("actor_organisation__house"))
+    rows = (
+        scope.events.filter(action=AuditAction.READ, case_id__isnull=False, actor__isnull=False)
+        .filter(Exists(ended))
+        .exclude(Exists(involved_then))
+        .exclude(Q(actor_role__in=CASE_STAFF_ROLES) & Exists(house_staff))
+        .annotate(ended_at=Subquery(ended.order_by("-ended_at").values("ended_at")[:1]))
+        .order_by("actor_id", "case_id", "occurred_at", "sequence")
+        .values_list("pk", "actor_id", "case_id", "occurred_at", "ended_at")
+    )
+    # case_id__isnull=False above: every row has a case id.
+    reads = cast(Iterable[tuple[int, int, int, dt.datetime, dt.datetime]], rows)
+    groups: dict[tuple[int, int], list[tuple[int, dt.datetime, dt.datetime]]] = {}
+    for pk, actor_id, case_id, occurred_at, ended_at in reads:
+        groups.setdefault((actor_id, case_id), []).append((pk, occurred_at, ended_at))
+    if not groups:
+        return []
+    names = dict(User.objects.filter(pk__in={actor for actor, _case in groups}).values_list("pk", "full_name"))
+    findings = []
+    for (actor_id, case_id), events in groups.items():
+        count = len(events)
+        findings.append(
+            Finding(
+                kind="after_involvement",
+                badge=_("Na einde betrokkenheid"),
+                description=_(
+                    "%(name)s opende casus %(case)d %(count)d keer nadat de betrokkenheid van de organisatie "
+                    "was beëindigd (op %(ended)s)."
+                )
+                % {
+                    "name": names.get(actor_id, _("onbekende gebruiker")),
+                    "case": case_id,
+                    "count": count,
+                    "ended": date_format(timezone.localtime(events[0][2]), "j F Y H:i"),
+                },
+                actor_id=actor_id,
+                starts_at=events[0][1],
+                ends_at=events[-1][1],
+                event_ids=frozenset(pk for pk, _at, _ended in events),
+            )
+        )
+    return findings
+
+
+DETECTORS: tuple[Detector, ...] = (many_cases_in_short_time, read_after_involvement_ended)
 
 
 def detect_patterns(scope: PatternScope, detectors: Iterable[Detector] = DETECTORS) -> list[Finding]:

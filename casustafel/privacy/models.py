@@ -242,3 +242,284 @@ class CovenantCategoryRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_sector_display()} / {self.get_category_display()}"
+
+
+# --- Provenance per item (issue 4, point 3) -------------------------------------------------
+
+
+class Consent(models.TextChoices):
+    """Whether the person consented to sharing this item."""
+
+    GIVEN = "given", _("Gegeven")
+    REFUSED = "refused", _("Geweigerd")
+    NOT_ASKED = "not_asked", _("Niet gevraagd")
+
+
+class ConsentException(models.TextChoices):
+    """Why consent was not asked (required when it was not)."""
+
+    ACUTE_DANGER = "acute_danger", _("Acuut gevaar")
+    RUNNING_INVESTIGATION = "running_investigation", _("Lopend onderzoek")
+    OTHER = "other", _("Anders, namelijk")
+
+
+class Restriction(models.TextChoices):
+    """How far the contributor lets an item travel within the case. Information stays owned by
+    its contributor: "known only" shows others only that there is information from the
+    organisation, never its content."""
+
+    HOUSE = "house", _("Iedereen die de casus mag zien")
+    SECTOR = "sector", _("Alleen één sector")
+    KNOWN_ONLY = "known_only", _("Alleen eigen organisatie; anderen zien dat er informatie is")
+
+
+# Free text that may be about the person; the audit trail records that it changed, not what it says.
+PROVENANCE_REDACTED_FIELDS = frozenset({"consent_note"})
+
+PROVENANCE_FIELDS = (
+    "organisation",
+    "added_by",
+    "category",
+    "legal_basis",
+    "legal_basis_detail",
+    "consent",
+    "consent_exception",
+    "consent_note",
+    "restriction",
+    "restricted_sector",
+)
+
+
+class Provenance(models.Model):
+    """Where a piece of information about a person comes from and who may see it (herkomst).
+
+    Every item about a person (a fact in the picture, a concern, an attachment) inherits this:
+    the contributing organisation, the information category, the legal basis, consent (or why it
+    was not asked) and the contributor's restriction. The services check it against the covenant
+    (`casustafel.privacy.provenance`); who sees what is decided in `casustafel.privacy.access`.
+    Concrete models add `provenance_constraints(<prefix>)` to their Meta.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ingebracht door organisatie"),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("ingebracht door")
+    )
+    category = models.CharField(_("soort informatie"), max_length=20, choices=InformationCategory.choices)
+    legal_basis = models.CharField(_("grondslag"), max_length=20, choices=LegalBasis.choices)
+    legal_basis_detail = models.CharField(
+        _("toelichting grondslag"),
+        max_length=300,
+        blank=True,
+        help_text=_("Artikel of toelichting; verplicht bij 'Anders, namelijk'."),
+    )
+    consent = models.CharField(_("toestemming"), max_length=12, choices=Consent.choices)
+    consent_exception = models.CharField(
+        _("reden niet gevraagd"), max_length=24, choices=ConsentException.choices, blank=True
+    )
+    consent_note = models.CharField(
+        _("toelichting toestemming"),
+        max_length=300,
+        blank=True,
+        help_text=_("Verplicht bij 'Anders, namelijk'."),
+    )
+    restriction = models.CharField(
+        _("zichtbaarheid"), max_length=12, choices=Restriction.choices, default=Restriction.HOUSE
+    )
+    restricted_sector = models.CharField(_("alleen voor sector"), max_length=20, choices=Sector.choices, blank=True)
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ingetrokken door"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def consent_text(self) -> str:
+        """Consent as one readable phrase ("Niet gevraagd: acuut gevaar")."""
+        label = str(self.get_consent_display())  # type: ignore[attr-defined]
+        if self.consent != Consent.NOT_ASKED or not self.consent_exception:
+            return label
+        if self.consent_exception == ConsentException.OTHER:
+            return f"{label}: {self.consent_note}"
+        return f"{label}: {str(self.get_consent_exception_display()).lower()}"  # type: ignore[attr-defined]
+
+    @property
+    def legal_basis_text(self) -> str:
+        if self.legal_basis == LegalBasis.OTHER:
+            return self.legal_basis_detail
+        label = str(self.get_legal_basis_display())  # type: ignore[attr-defined]
+        return f"{label} – {self.legal_basis_detail}" if self.legal_basis_detail else label
+
+
+def provenance_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """The database's guard on the provenance rules the services validate in Dutch first."""
+    return [
+        models.CheckConstraint(
+            condition=~Q(legal_basis="other") | ~Q(legal_basis_detail=""),
+            name=f"{prefix}_other_basis_explained",
+        ),
+        models.CheckConstraint(
+            condition=(Q(consent="not_asked") & ~Q(consent_exception=""))
+            | (~Q(consent="not_asked") & Q(consent_exception="")),
+            name=f"{prefix}_consent_exception_iff_not_asked",
+        ),
+        models.CheckConstraint(
+            condition=~Q(consent_exception="other") | ~Q(consent_note=""),
+            name=f"{prefix}_other_exception_explained",
+        ),
+        models.CheckConstraint(
+            condition=(Q(restriction="sector") & ~Q(restricted_sector=""))
+            | (~Q(restriction="sector") & Q(restricted_sector="")),
+            name=f"{prefix}_sector_iff_sector_restricted",
+        ),
+    ]
+
+
+# --- Retention and destruction (issue 4, point 6) -------------------------------------------
+
+
+class RetentionSource(models.TextChoices):
+    """Where the retention term applied at closure came from."""
+
+    COVENANT = "covenant", _("Convenant")
+    MEETING_TYPE = "meeting_type", _("Overlegtype (geen afspraken in een convenant van kracht)")
+
+
+class CaseRetention(TimestampedModel):
+    """How the destruction date of a closed case was set when it was closed: the closing day,
+    the term in years and where that term came from (the covenant version in force on the
+    closing day, or the meeting type's own term when no covenant rule applied). Extensions are
+    separate decisions (`RetentionExtension`); `Case.retention_until` holds the date in force."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.PROTECT, related_name="retention", verbose_name=_("casus")
+    )
+    closed_on = models.DateField(_("afgesloten op"))
+    retention_years = models.PositiveIntegerField(_("bewaartermijn (jaren)"))
+    source = models.CharField(_("bron van de bewaartermijn"), max_length=20, choices=RetentionSource.choices)
+    covenant_version = models.ForeignKey(
+        CovenantVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("convenantversie"),
+    )
+    retention_until = models.DateField(_("bewaren tot (bij afsluiten)"))
+
+    class Meta:
+        verbose_name = _("bewaartermijn van een casus")
+        verbose_name_plural = _("bewaartermijnen van casussen")
+        ordering = ["retention_until", "pk"]
+
+    def __str__(self) -> str:
+        return f"Bewaartermijn casus {self.case_id}"
+
+
+class RetentionExtension(TimestampedModel):
+    """A privacy officer's decision to keep a closed case longer than its term: who, when, why,
+    and the date before and after. `number` counts the extensions of the case (1, 2, 3...), so a
+    repeated extension is visible as such."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="retention_extensions", verbose_name=_("casus")
+    )
+    number = models.PositiveIntegerField(_("verlenging nummer"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("besloten door")
+    )
+    decided_at = models.DateTimeField(_("besloten op"))
+    reason = models.TextField(_("reden"))
+    old_date = models.DateField(_("bewaren tot (oud)"))
+    new_date = models.DateField(_("bewaren tot (nieuw)"))
+
+    class Meta:
+        verbose_name = _("verlenging van de bewaartermijn")
+        verbose_name_plural = _("verlengingen van de bewaartermijn")
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="retention_extension_unique_number"),
+            models.CheckConstraint(condition=Q(new_date__gt=models.F("old_date")), name="retention_extension_later"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Verlenging {self.number} van casus {self.case_id}"
+
+
+class Destruction(models.Model):
+    """The destruction record (vernietigingsverklaring) of one case: which case (a plain id, like
+    the audit trail), of which house and meeting type, when, on what basis and how many items of
+    each kind were deleted or blanked. It holds no personal data and is never deleted."""
+
+    case_id = models.PositiveBigIntegerField(_("casus-id"), unique=True)
+    house = models.ForeignKey(
+        "organisations.SafetyHouse",
+        on_delete=models.PROTECT,
+        related_name="destructions",
+        verbose_name=_("Zorg- en Veiligheidshuis"),
+    )
+    meeting_type = models.ForeignKey(
+        "meetings.MeetingType", on_delete=models.PROTECT, related_name="+", verbose_name=_("overlegtype")
+    )
+    closed_on = models.DateField(_("afgesloten op"))
+    retention_until = models.DateField(_("bewaard tot"))
+    destroyed_at = models.DateTimeField(_("vernietigd op"))
+    retention_years = models.PositiveIntegerField(_("bewaartermijn (jaren)"))
+    source = models.CharField(_("bron van de bewaartermijn"), max_length=20, choices=RetentionSource.choices)
+    covenant_version = models.ForeignKey(
+        CovenantVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("convenantversie"),
+    )
+    extension_count = models.PositiveIntegerField(_("aantal verlengingen"), default=0)
+    deleted_counts = models.JSONField(
+        _("verwijderd"), default=dict, blank=True, help_text=_("Per soort gegeven het aantal verwijderde records.")
+    )
+    blanked_counts = models.JSONField(
+        _("geschoond"),
+        default=dict,
+        blank=True,
+        help_text=_("Per soort gegeven het aantal records waarvan de tekst is gewist."),
+    )
+    persons_anonymised = models.PositiveIntegerField(_("betrokkenen geanonimiseerd"), default=0)
+    files_deleted = models.PositiveIntegerField(_("bestanden verwijderd"), default=0)
+    audit_events_redacted = models.PositiveIntegerField(_("auditgebeurtenissen geschoond"), default=0)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uitgevoerd door"),
+        help_text=_("Leeg wanneer de periodieke taak de casus vernietigde."),
+    )
+
+    class Meta:
+        verbose_name = _("vernietigingsverklaring")
+        verbose_name_plural = _("vernietigingsverklaringen")
+        ordering = ["-destroyed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Vernietiging casus {self.case_id}"
+
+
+# Data-subject rights (issue 4, point 7) live in their own module; imported here so Django finds them.
+from casustafel.privacy.models_sar import *  # noqa: E402, F403

@@ -1,6 +1,6 @@
 """Privacy URLs: the covenant, the chair's privacy reminder, the access log."""
 
-from django.urls import path
+from django.urls import include, path
 
 from casustafel.privacy import views
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("logboek/", views.access_log, name="access_log"),
     path("logboek/export/", views.access_log_export, name="access_log_export"),
     path("logboek/integriteit/", views.audit_integrity, name="audit_integrity"),
+    path("", include("casustafel.privacy.retention_urls")),
+    path("inzageverzoeken/", include("casustafel.privacy.sar_urls")),
 ]

@@ -137,6 +137,17 @@ def test_professional_refers_director_triages_and_referrer_sees_the_outcome(page
     assert case.first_meeting_date == first_meeting
     assert Triage.objects.get(referral=referral).verdicts.count() == len(REASONS)
 
+    # The case page: the household, the referring organisation involved; the process director
+    # involves the police through the page.
+    visit(page, f"/casussen/{case.pk}/")
+    expect(page.locator("#section-household")).to_contain_text("Lotte Visser")
+    involvements = page.locator("#section-involvements")
+    expect(involvements).to_contain_text(personas.org_a.name)
+    page.get_by_label("Organisatie", exact=True).select_option(label=personas.org_b.name)
+    page.get_by_label("Reden van betrokkenheid").fill("Politie: huiselijk geweld")
+    follow(page, page.get_by_role("button", name="Betrekken").click)
+    expect(page.locator("#section-involvements")).to_contain_text("Politie: huiselijk geweld")
+
     # 3. The referrer sees the outcome and the reason.
     page.context.clear_cookies()
     sign_in(page, personas.professional_a)
@@ -145,6 +156,9 @@ def test_professional_refers_director_triages_and_referrer_sees_the_outcome(page
     expect(decision).to_contain_text("Aannemen in het huis")
     expect(decision).to_contain_text("Zorg en straf moeten hier samen optrekken")
     visit(page, f"/casussen/triage/{referral.pk}/", status=404)
+    visit(page, "/casussen/")
+    follow(page, page.get_by_role("link", name=f"Casus {case.pk}").click)
+    expect(page.locator("#section-household")).to_contain_text("Lotte Visser")
 
 
 def test_administrator_configures_meeting_type_criteria_version_and_caseload_cap(

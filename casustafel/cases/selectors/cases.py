@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+import datetime as dt
+from typing import Any
 
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from casustafel.accounts.models import User
 from casustafel.accounts.types import AnyUser
-from casustafel.cases.models import Case, CaseInvolvement, CaseParty
+from casustafel.cases.models import Case, CaseInvolvement, CaseParty, CaseStatus, PartyRole, Referral
+from casustafel.organisations.models import (
+    CASE_STAFF_ROLES,
+    CASE_WORKER_ROLES,
+    Membership,
+    Organisation,
+    Role,
+    Substitution,
+)
 
 
 def cases_for_user(user: AnyUser) -> QuerySet[Case]:
@@ -25,3 +38,116 @@ def get_case_for_user(user: AnyUser, pk: int) -> Case:
         ),
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+# --- Case list, start page, involvements ----------------------------------------------------
+
+
+def _subjects() -> Prefetch[Any]:
+    """The household's main person(s) of each case, as `case.referral.subject_parties`."""
+    return Prefetch(
+        "referral__parties",
+        queryset=CaseParty.objects.filter(role=PartyRole.SUBJECT).select_related("person").order_by("pk"),
+        to_attr="subject_parties",
+    )
+
+
+def case_list_for(user: AnyUser, *, status: str = "") -> QuerySet[Case]:
+    """The 'Mijn casussen' list: the cases the user may see (all of the house for its process
+    directors and secretaries), each with its subject; two queries a page."""
+    cases = cases_for_user(user).prefetch_related(_subjects())
+    if status:
+        cases = cases.filter(status=status)
+    return cases.order_by("-opened_at", "-pk")
+
+
+def my_cases_for(user: User, membership: Membership) -> QuerySet[Case]:
+    """The start page's 'Mijn casussen': active cases the user may see; a process director
+    sees the cases they direct. No names: the start page shows no personal data."""
+    cases = cases_for_user(user).filter(status=CaseStatus.ACTIVE)
+    if membership.role == Role.PROCESS_DIRECTOR:
+        cases = cases.filter(process_director=user)
+    return cases.order_by("-opened_at", "-pk")
+
+
+def has_case_role(user: AnyUser, on: dt.date | None = None) -> bool:
+    """Whether the user works in a role through which cases can be seen at all (professional,
+    process director, secretary). Board members, administrators, privacy officers and the
+    house manager never see case content, so the case list does not exist for them."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.active(on).filter(user=user, role__in=CASE_WORKER_ROLES).exists()
+
+
+def can_manage_involvements(user: AnyUser, case: Case) -> bool:
+    """Process directors and secretaries of the case's house add and end involvements."""
+    if not user.is_authenticated:
+        return False
+    return (
+        Membership.objects.active()
+        .filter(user=user, role__in=CASE_STAFF_ROLES, organisation__house=case.house_id)
+        .exists()
+    )
+
+
+def can_see_referral(user: AnyUser, case: Case) -> bool:
+    """Whether the case page may link to its referral (referral visibility is its own rule:
+    an organisation involved later, or a substitute, sees the case but not the referral)."""
+    return Referral.objects.visible_to(user).filter(pk=case.referral_id).exists()
+
+
+def substituted_user_for(user: AnyUser, case: Case, at: dt.datetime | None = None) -> User | None:
+    """The absent colleague on whose behalf the user sees `case`, or None.
+
+    None when the user sees the case in their own right (house staff, or a case-worker
+    membership of an organisation involved now). Otherwise the colleague of a current
+    substitution whose organisation is involved now: the audit events of this view record
+    them as `on_behalf_of` (NEN 7513 "namens wie"). Mirrors `Case.objects.visible_to`.
+    """
+    if not user.is_authenticated:
+        return None
+    moment = at or timezone.now()
+    day = timezone.localdate(moment)
+    own = Membership.objects.active(day).filter(user=user)
+    if own.filter(role__in=CASE_STAFF_ROLES, organisation__house=case.house_id).exists():
+        return None
+    involved = CaseInvolvement.objects.current(moment).filter(case=case).values("organisation")
+    if own.filter(role__in=CASE_WORKER_ROLES, organisation__in=involved).exists():
+        return None
+    substitution = (
+        Substitution.objects.current(moment)
+        .filter(
+            substitute=user,
+            absent_membership__role__in=CASE_WORKER_ROLES,
+            absent_membership__organisation__in=involved,
+        )
+        .filter(Q(absent_membership__end_date__isnull=True) | Q(absent_membership__end_date__gte=day))
+        .select_related("absent_membership__user")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    return substitution.absent_membership.user if substitution else None
+
+
+def involvement_organisations(case: Case) -> QuerySet[Organisation]:
+    """Organisations that can be added to the case: the active partners of its house (the
+    house's own office sees every case already)."""
+    return Organisation.objects.filter(house=case.house_id, is_active=True, is_house_office=False).order_by("name")
+
+
+def involvement_contacts(case: Case) -> QuerySet[Membership]:
+    """Who can be an involvement's contact: active case workers of the house's partners."""
+    return (
+        Membership.objects.active()
+        .filter(
+            organisation__house=case.house_id,
+            organisation__is_house_office=False,
+            role__in=CASE_WORKER_ROLES,
+        )
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__full_name", "pk")
+    )
+
+
+def get_involvement_of(case: Case, pk: int) -> CaseInvolvement:
+    return get_object_or_404(CaseInvolvement.objects.select_related("organisation", "contact"), case=case, pk=pk)

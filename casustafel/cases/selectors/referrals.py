@@ -171,7 +171,8 @@ def open_questions_for(user: AnyUser) -> QuerySet[InformationRequest]:
 
 def recent_outcomes_for(user: AnyUser, *, days: int = RECENT_OUTCOME_DAYS) -> QuerySet[Referral]:
     """Referrals of the user (or their organisation, as ambassador) decided in the last `days`,
-    annotated with the outcome and the reason of the newest decided triage."""
+    annotated with the outcome and the moment of the newest decided triage. Not its reason: that
+    is free text about people, shown only on the referral page, which records the read."""
     since = timezone.now() - dt.timedelta(days=days)
     decided = Triage.objects.filter(referral=OuterRef("pk"), decided_at__isnull=False).order_by("-decided_at", "-pk")
     return (
@@ -179,7 +180,6 @@ def recent_outcomes_for(user: AnyUser, *, days: int = RECENT_OUTCOME_DAYS) -> Qu
         .filter(status__in=DECIDED_STATUSES)
         .annotate(
             decision_outcome=Subquery(decided.values("outcome")[:1]),
-            decision_reason=Subquery(decided.values("outcome_reason")[:1]),
             decision_at=Subquery(decided.values("decided_at")[:1]),
         )
         .filter(Q(outcome_at__gte=since) | Q(decision_at__gte=since))

@@ -25,6 +25,7 @@ from casustafel.lib.bsn import bsn_digest, encrypt_bsn, validate_bsn
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.organisations.models import Membership, Role, SafetyHouse
+from casustafel.privacy.restrictions import restriction_refuse_new_information
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 PERSON_FIELDS = (
@@ -194,6 +195,7 @@ def case_party_add(
     locked = lock_draft(referral)
     if person.house_id != locked.house_id or person.merged_into_id is not None:
         raise ValidationError(_("Deze persoon kan niet aan deze aanmelding worden toegevoegd."))
+    restriction_refuse_new_information(person.pk)  # AVG art. 18
     existing = _already_in_referral(locked, person)
     if existing is not None:
         _refuse_twice(existing)
@@ -247,6 +249,7 @@ class PartyAddOutcome:
 
 def _complete_person(actor: Actor, person: Person, *, date_of_birth: dt.date | None, bsn: str) -> None:
     """Fill in what the chosen existing registration lacks; refuse a contradicting BSN."""
+    restriction_refuse_new_information(person.pk)  # AVG art. 18
     updates: dict[str, object] = {}
     if bsn:
         digest = bsn_digest(bsn)
@@ -389,6 +392,8 @@ def person_merge(
         )
     if not _is_administrator_of(actor, keep.house_id):
         raise PermissionDenied
+    restriction_refuse_new_information(keep.pk)  # AVG art. 18
+    restriction_refuse_new_information(duplicate.pk)
     keep = lock_for_update(keep, expected_version=keep_version)
     duplicate = lock_for_update(duplicate, expected_version=duplicate_version)
     if keep.merged_into_id is not None or duplicate.merged_into_id is not None:

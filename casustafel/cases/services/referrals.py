@@ -37,6 +37,7 @@ from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.meetings.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
+from casustafel.privacy.restrictions import restriction_refuse_new_information
 
 CONSENT_NOT_ASKED = "not_asked"
 DEFAULT_FIRST_CONTACT_HOURS = 48
@@ -259,6 +260,7 @@ def life_domain_problem_add(
         person: the party the problem concerns, if it concerns one person.
     """
     locked = lock_draft(referral)
+    restriction_refuse_new_information(person.pk if person else None)  # AVG art. 18
     problem = LifeDomainProblem(
         referral=locked,
         domain=domain,

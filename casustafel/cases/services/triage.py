@@ -95,9 +95,10 @@ class VerdictInput:
     reason: str = ""
 
 
-def _require_process_director(actor: Actor, referral: Referral) -> None:
-    if not is_process_director_of(actor.user, referral.house_id):
+def _require_process_director(actor: Actor, referral: Referral) -> User:
+    if actor.user is None or not is_process_director_of(actor.user, referral.house_id):
         raise PermissionDenied
+    return actor.user
 
 
 def _lock_referral(referral: Referral, expected_version: int | None) -> Referral:
@@ -317,7 +318,7 @@ def case_open(
         ServiceError: the referral is not accepted or already has a case.
         ValidationError: a meeting type, process director or date that does not fit.
     """
-    _require_process_director(actor, referral)
+    director = _require_process_director(actor, referral)
     if referral.status != ReferralStatus.ACCEPTED:
         raise ServiceError(_("Alleen een aangenomen aanmelding wordt een casus."))
     if Case.objects.filter(referral=referral).exists():
@@ -348,7 +349,7 @@ def case_open(
             contact=referral.referrer,
             reason=_("Aanmelder van de casus"),
             started_at=case.opened_at,
-            added_by=actor.user,
+            added_by=director,
         )
         audit_record(
             actor=actor,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
 
+from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import ReferralStatus, Routing
 from casustafel.dashboards.selectors import attention_for
 from casustafel.testing.cases import InformationRequestFactory, TriageFactory
@@ -41,17 +43,30 @@ def test_referrer_sees_drafts_questions_and_recent_outcomes(personas: Personas, 
     assert sections["referral_drafts"] == [draft]
     assert sections["referral_questions"] == [question]
     assert [r.pk for r in sections["referral_outcomes"]] == [decided.pk]
-    assert sections["referral_outcomes"][0].decision_reason.startswith("Er is lokaal nog niet genoeg")  # type: ignore[attr-defined]
+    # The reason is free text about people: it stays on the referral page, which audits the read.
+    assert not hasattr(sections["referral_outcomes"][0], "decision_reason")
 
 
-def test_start_page_shows_the_outcome_with_its_reason(personas: Personas, setting: ReferralSetting) -> None:
+def test_start_page_shows_the_outcome_and_leaves_its_reason_to_the_audited_referral_page(
+    personas: Personas, setting: ReferralSetting
+) -> None:
     decided = referral_of(personas, setting, submitted=True, status=ReferralStatus.ACCEPTED)
     TriageFactory(
         referral=decided, decided=True, outcome=Routing.ACCEPT, outcome_reason="Alle criteria a-e zijn vervuld."
     )
-    page = personas.client("professional_a").get("/").content.decode()
+    client = personas.client("professional_a")
+    reads = AuditEvent.objects.filter(action=AuditAction.READ, object_type="cases.referral", object_id=str(decided.pk))
+
+    page = client.get("/").content.decode()
+
     assert "Mijn aanmeldingen: besluiten (30 dagen)" in page
-    assert f"Aanmelding {decided.pk}" in page and "Aangenomen" in page and "Alle criteria a-e zijn vervuld." in page
+    assert f"Aanmelding {decided.pk}" in page and "Aangenomen" in page
+    assert "Alle criteria a-e zijn vervuld." not in page
+    assert reverse("cases:referral_detail", args=[decided.pk]) in page
+    assert not reads.exists()
+    detail = client.get(reverse("cases:referral_detail", args=[decided.pk])).content.decode()
+    assert "Alle criteria a-e zijn vervuld." in detail
+    assert reads.count() == 1
 
 
 def test_ambassador_answers_questions_for_their_organisation(personas: Personas, setting: ReferralSetting) -> None:

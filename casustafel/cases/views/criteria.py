@@ -54,7 +54,7 @@ from casustafel.cases.services.criteria import (
     publish_problems,
 )
 from casustafel.cases.services.triage import caseload_cap_set
-from casustafel.cases.views.referrals import add_service_errors
+from casustafel.lib.forms import add_service_errors
 from casustafel.meetings.selectors import admin_house
 
 
@@ -84,7 +84,7 @@ def criteria_set_install_default_view(request: AuthenticatedHttpRequest) -> Http
 @login_required
 def criteria_set_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     house = admin_house(request.acting)
-    form = CriteriaSetForm(request.POST or None)
+    form = CriteriaSetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             criteria_set = criteria_set_create(
@@ -188,7 +188,7 @@ def criterion_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @login_required
 def criterion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     criterion = get_criterion_for_admin(request.user, pk)
-    form = CriterionForm.for_criterion(criterion, request.POST or None)
+    form = CriterionForm.for_criterion(criterion, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         values = {**form.cleaned_data}
         if values["position"] is None:
@@ -250,7 +250,8 @@ def criteria_version_discard_view(request: AuthenticatedHttpRequest, pk: int) ->
 def caseload_caps(request: AuthenticatedHttpRequest) -> HttpResponse:
     house = admin_house(request.acting)
     form = CaseloadCapForm(
-        request.POST or None, municipalities=municipalities_for_admin(request.user).filter(house=house)
+        request.POST if request.method == "POST" else None,
+        municipalities=municipalities_for_admin(request.user).filter(house=house),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -17,7 +17,7 @@ from casustafel.audit.services import audit_read, audit_record
 from casustafel.cases.forms.referrals import PersonMergeForm
 from casustafel.cases.selectors.persons import get_person_for_administrator, person_bsn_masked, possible_duplicates
 from casustafel.cases.services.persons import person_merge
-from casustafel.cases.views.referrals import add_service_errors
+from casustafel.lib.forms import add_service_errors
 from casustafel.organisations.selectors import require_administrator
 
 

@@ -63,20 +63,11 @@ from casustafel.cases.services.referrals import (
     submit_blockers,
 )
 from casustafel.lib.errors import ConflictError
+from casustafel.lib.forms import add_service_errors
 from casustafel.meetings.models import RequirementStage
 from casustafel.organisations.models import Role
 
 LIST_PAGE_SIZE = 25
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a service's errors to the form: per field where the form has that field,
-    otherwise at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _case_id(referral: Referral) -> int | None:

@@ -48,8 +48,8 @@ from casustafel.cases.selectors.triage import (
     version_for_new_triage,
 )
 from casustafel.cases.services.triage import referral_record_first_contact, triage_decide, triage_save
-from casustafel.cases.views.referrals import add_service_errors
 from casustafel.lib.errors import ConflictError
+from casustafel.lib.forms import add_service_errors
 from casustafel.meetings.models import MeetingType, RequirementStage
 
 LIST_PAGE_SIZE = 25

@@ -1,0 +1,16 @@
+"""Case routes: 'Mijn casussen', the case page and its involved organisations."""
+
+from django.urls import path
+
+from casustafel.cases.views import cases
+
+urlpatterns = [
+    path("", cases.case_list, name="case_list"),
+    path("<int:pk>/", cases.case_detail, name="case_detail"),
+    path("<int:pk>/betrokken-organisaties/", cases.involvement_add, name="case_involvement_add"),
+    path(
+        "<int:pk>/betrokken-organisaties/<int:involvement_pk>/beeindigen/",
+        cases.involvement_end,
+        name="case_involvement_end",
+    ),
+]

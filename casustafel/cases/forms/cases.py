@@ -1,0 +1,116 @@
+"""Forms of the case page: the status filter of the case list, and adding and ending an
+involvement. Forms only parse input; the involvement services validate the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casustafel.accounts.models import User
+from casustafel.cases.forms.referrals import DateInput
+from casustafel.cases.models import CaseStatus
+from casustafel.organisations.models import Membership, Organisation
+
+CASE_LIST_STATUSES = [("", _("Alle statussen")), *CaseStatus.choices]
+
+
+def moment_of(day: dt.date | None) -> dt.datetime | None:
+    """A chosen day as a moment: today means now, another day its start (local time)."""
+    if day is None or day == timezone.localdate():
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class CaseListFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CASE_LIST_STATUSES, required=False)
+
+
+class InvolvementAddForm(forms.Form):
+    """Add a partner organisation to a case. The contact is chosen from the case workers of
+    the house's partners, grouped by organisation; the service checks they belong to the
+    chosen organisation."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Kies een organisatie"),
+        error_messages={"required": _("Kies de organisatie die betrokken wordt.")},
+    )
+    reason = forms.CharField(
+        label=_("Reden van betrokkenheid"),
+        max_length=300,
+        error_messages={"required": _("Schrijf op waarom deze organisatie bij de casus betrokken moet zijn.")},
+        help_text=_("Waarom moet deze organisatie meekijken? Bijv. 'reclasseringstoezicht op vader'."),
+    )
+    contact = forms.TypedChoiceField(
+        label=_("Contactpersoon"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("De vaste professional van deze organisatie in de casus."),
+    )
+    started_at = forms.DateField(
+        label=_("Betrokken vanaf"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leeg laten of vandaag: vanaf nu."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation],
+        contacts: QuerySet[Membership],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", "add")
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        groups: dict[str, list[tuple[int, str]]] = {}
+        self._contacts: dict[int, User] = {}
+        for membership in contacts:
+            groups.setdefault(membership.organisation.name, []).append(
+                (membership.user_id, membership.user.full_name or membership.user.email)
+            )
+            self._contacts[membership.user_id] = membership.user
+        self.fields["contact"].choices = [("", _("Geen contactpersoon")), *groups.items()]  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("started_at", timezone.localdate())
+
+    def contact_user(self) -> User | None:
+        pk = self.cleaned_data.get("contact")
+        return self._contacts.get(pk) if pk is not None else None
+
+    def started_moment(self) -> dt.datetime | None:
+        return moment_of(self.cleaned_data.get("started_at"))
+
+
+class InvolvementEndForm(forms.Form):
+    """End an organisation's involvement: the date and the reason."""
+
+    ended_at = forms.DateField(
+        label=_("Betrokken tot"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leeg laten of vandaag: vanaf nu ziet de organisatie de casus niet meer."),
+    )
+    end_reason = forms.CharField(
+        label=_("Reden einde betrokkenheid"),
+        max_length=300,
+        error_messages={"required": _("Schrijf op waarom de betrokkenheid van deze organisatie eindigt.")},
+    )
+
+    def __init__(self, *args: Any, involvement_pk: int, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"end-{involvement_pk}")
+        super().__init__(*args, **kwargs)
+        self.involvement_pk = involvement_pk
+        if not self.is_bound:
+            self.initial.setdefault("ended_at", timezone.localdate())
+
+    def ended_moment(self) -> dt.datetime | None:
+        return moment_of(self.cleaned_data.get("ended_at"))

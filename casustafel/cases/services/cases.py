@@ -1,0 +1,155 @@
+"""Writes on a case.
+
+Involvements (need-to-know, WGS): which partner organisations take part in a case and for
+which period. Only the process directors and secretaries of the case's house add and end them;
+the people of an involved organisation see the case from `started_at` until `ended_at`. Ending
+an involvement deletes nothing: the organisation simply loses sight of the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from casustafel.accounts.models import User
+from casustafel.audit.context import Actor
+from casustafel.audit.models import AuditAction
+from casustafel.audit.services import audit_record, diff, snapshot
+from casustafel.cases.models import Case, CaseInvolvement, CaseStatus
+from casustafel.cases.selectors.cases import can_manage_involvements
+from casustafel.cases.services.triage import INVOLVEMENT_FIELDS
+from casustafel.lib.errors import ServiceError
+from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
+
+# --- Involvements ---------------------------------------------------------------------------
+
+
+def _require_involvement_manager(actor: Actor, case: Case) -> None:
+    if actor.user is None or not can_manage_involvements(actor.user, case):
+        raise PermissionDenied
+
+
+def _involvement_add_errors(
+    case: Case, organisation: Organisation, contact: User | None, reason: str, started_at: dt.datetime
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if organisation.house_id != case.house_id:
+        errors["organisation"] = _("Deze organisatie hoort niet bij het Zorg- en Veiligheidshuis van de casus.")
+    elif organisation.is_house_office:
+        errors["organisation"] = _("Het bureau van het huis ziet de casus al; kies een partnerorganisatie.")
+    elif not organisation.is_active:
+        errors["organisation"] = _("Deze organisatie neemt niet meer deel aan het huis.")
+    elif (
+        CaseInvolvement.objects.filter(case=case, organisation=organisation)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=started_at))
+        .exists()
+    ):
+        errors["organisation"] = _("Deze organisatie is al betrokken bij de casus.")
+    if contact is not None and not (
+        Membership.objects.active(timezone.localdate(started_at))
+        .filter(user=contact, organisation=organisation, role__in=CASE_WORKER_ROLES)
+        .exists()
+    ):
+        errors["contact"] = _("De contactpersoon moet een actieve medewerker van deze organisatie zijn.")
+    if not reason.strip():
+        errors["reason"] = _("Schrijf op waarom deze organisatie bij de casus betrokken moet zijn.")
+    if timezone.localdate(started_at) < timezone.localdate(case.opened_at):
+        errors["started_at"] = _("De betrokkenheid kan niet beginnen vóór de casus is geopend (%(date)s).") % {
+            "date": formats.date_format(timezone.localtime(case.opened_at), "j F Y")
+        }
+    return errors
+
+
+@transaction.atomic
+def case_involvement_add(
+    *,
+    actor: Actor,
+    case: Case,
+    organisation: Organisation,
+    reason: str,
+    contact: User | None = None,
+    started_at: dt.datetime | None = None,
+) -> CaseInvolvement:
+    """Involve an organisation of the house in the case: from `started_at` (default now) its
+    case workers (and their substitutes) see the case.
+
+    Raises:
+        PermissionDenied: the actor is no process director or secretary of the case's house.
+        ServiceError: the case is no longer active.
+        ValidationError: another house's organisation, one already involved, a contact who is
+            not a member of it, no reason, or a start before the case was opened.
+    """
+    _require_involvement_manager(actor, case)
+    locked = Case.objects.select_for_update().get(pk=case.pk)  # serialises two additions
+    if locked.status != CaseStatus.ACTIVE:
+        raise ServiceError(_("Deze casus is niet meer actief; er kunnen geen organisaties meer bij."))
+    start = started_at or timezone.now()
+    errors = _involvement_add_errors(locked, organisation, contact, reason, start)
+    if errors:
+        raise ValidationError(errors)
+    involvement = CaseInvolvement(
+        case=locked,
+        organisation=organisation,
+        contact=contact,
+        reason=reason.strip(),
+        started_at=max(start, locked.opened_at),
+        added_by=actor.user,
+    )
+    involvement.full_clean()
+    involvement.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=involvement,
+        case_id=locked.pk,
+        changes=diff({}, snapshot(involvement, INVOLVEMENT_FIELDS)),
+    )
+    return involvement
+
+
+@transaction.atomic
+def case_involvement_end(
+    *, actor: Actor, involvement: CaseInvolvement, end_reason: str, ended_at: dt.datetime | None = None
+) -> CaseInvolvement:
+    """End an organisation's involvement at `ended_at` (default now). From then on its people
+    no longer see the case (unless another path, such as house staff, applies).
+
+    Raises:
+        PermissionDenied: the actor is no process director or secretary of the case's house.
+        ServiceError: the involvement has already ended, or the case was destroyed.
+        ValidationError: no reason, or an end before the start.
+    """
+    _require_involvement_manager(actor, involvement.case)
+    locked = CaseInvolvement.objects.select_for_update().select_related("case").get(pk=involvement.pk)
+    if locked.case.status == CaseStatus.DESTROYED:
+        raise ServiceError(_("Deze casus is vernietigd."))
+    if locked.ended_at is not None:
+        raise ServiceError(_("Deze betrokkenheid is al beëindigd."))
+    end = ended_at or timezone.now()
+    errors: dict[str, str] = {}
+    if not end_reason.strip():
+        errors["end_reason"] = _("Schrijf op waarom de betrokkenheid van deze organisatie eindigt.")
+    if end < locked.started_at:
+        errors["ended_at"] = _("Het einde ligt vóór het begin van de betrokkenheid (%(date)s).") % {
+            "date": formats.date_format(timezone.localtime(locked.started_at), "j F Y")
+        }
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(locked, ("ended_at", "end_reason"))
+    locked.ended_at = end
+    locked.end_reason = end_reason.strip()
+    locked.full_clean()
+    locked.save(update_fields=["ended_at", "end_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        case_id=locked.case_id,
+        changes=diff(before, snapshot(locked, ("ended_at", "end_reason"))),
+    )
+    return locked

@@ -1,0 +1,147 @@
+"""Closing a case: the process director ends the house's handling with a reason, and the case
+gets its destruction date from the retention term of its meeting type (WGS: the covenant sets
+the term; issue 4, point 6).
+
+Extensions and destruction are in `casustafel.privacy.retention_services`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from casustafel.audit.context import Actor
+from casustafel.audit.models import AuditAction
+from casustafel.audit.services import audit_record, diff, snapshot
+from casustafel.cases.models import Case, CaseInvolvement, CaseStatus
+from casustafel.cases.selectors.triage import is_process_director_of
+from casustafel.lib.concurrency import bump_version, lock_for_update
+from casustafel.lib.errors import ServiceError
+from casustafel.privacy.models import CaseRetention
+from casustafel.privacy.retention_selectors import add_years, retention_term_for
+
+CLOSE_FIELDS = ("status", "closed_at", "close_reason", "retention_until")
+RETENTION_FIELDS = ("case", "closed_on", "retention_years", "source", "covenant_version", "retention_until")
+
+
+def _closed_at(case: Case, closed_on: dt.date) -> dt.datetime:
+    """The moment recorded for a closing day: now when it is today, otherwise the start of that
+    day (but never before the case was opened)."""
+    if closed_on == timezone.localdate():
+        return timezone.now()
+    start = dt.datetime.combine(closed_on, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return max(start, case.opened_at)
+
+
+def case_close_errors(case: Case, *, reason: str, closed_on: dt.date | None) -> dict[str, str]:
+    """What is wrong with a closing as typed, per field, in Dutch (empty when nothing)."""
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = _("Vul de reden van afsluiten in.")
+    if closed_on is None:
+        errors["closed_on"] = _("Vul de datum van afsluiten in.")
+    elif closed_on > timezone.localdate():
+        errors["closed_on"] = _("De datum van afsluiten ligt in de toekomst.")
+    elif closed_on < timezone.localdate(case.opened_at):
+        errors["closed_on"] = _("De datum van afsluiten ligt vóór de opening van de casus (%(date)s).") % {
+            "date": formats.date_format(timezone.localdate(case.opened_at), "j F Y")
+        }
+    return errors
+
+
+@transaction.atomic
+def case_close(
+    *,
+    actor: Actor,
+    case: Case,
+    reason: str,
+    closed_on: dt.date | None,
+    expected_version: int | None = None,
+) -> Case:
+    """Close an active case with a reason, and set its destruction date.
+
+    `retention_until` (keep until, inclusive) is the closing day plus the retention term in
+    years of the case's meeting type in the covenant version in force on the closing day; when
+    that version has no agreement for the meeting type (or there is no covenant in force), the
+    meeting type's own term (`MeetingType.retention_years`, 5 by default). How it was set is
+    kept in a `privacy.CaseRetention`.
+
+    Args:
+        actor: a process director of the case's house.
+        case: the active case.
+        reason: why the house ends its handling (required).
+        closed_on: the closing day; today or earlier, not before the case was opened.
+        expected_version: the case version the form was loaded with.
+
+    Raises:
+        PermissionDenied: the actor is no process director of the house.
+        ValidationError: per field in Dutch: no reason, no date, a date in the future or before
+            the opening.
+        ServiceError: the case is not active.
+        ConflictError: the case changed since the form was loaded.
+    """
+    if not is_process_director_of(actor.user, case.house_id):
+        raise PermissionDenied
+    errors = case_close_errors(case, reason=reason, closed_on=closed_on)
+    if errors:
+        raise ValidationError(errors)
+    assert closed_on is not None
+    locked = lock_for_update(case, expected_version=expected_version)
+    if locked.status != CaseStatus.ACTIVE:
+        raise ServiceError(_("Deze casus is al afgesloten."))
+    term = retention_term_for(locked.house_id, locked.meeting_type, on=closed_on)
+    before = snapshot(locked, CLOSE_FIELDS)
+    locked.status = CaseStatus.CLOSED
+    locked.closed_at = _closed_at(locked, closed_on)
+    locked.close_reason = reason.strip()
+    locked.retention_until = add_years(closed_on, term.years)
+    bump_version(locked)
+    locked.full_clean()
+    locked.save()
+    retention = CaseRetention.objects.filter(case=locked).first() or CaseRetention(case=locked)
+    retention_before = snapshot(retention, RETENTION_FIELDS) if retention.pk else {}
+    retention.closed_on = closed_on
+    retention.retention_years = term.years
+    retention.source = term.source
+    retention.covenant_version_id = term.covenant_version_id
+    retention.retention_until = locked.retention_until
+    retention.full_clean()
+    retention.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        case_id=locked.pk,
+        changes=diff(before, snapshot(locked, CLOSE_FIELDS)),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE if retention_before else AuditAction.CREATE,
+        obj=retention,
+        case_id=locked.pk,
+        changes=diff(retention_before, snapshot(retention, RETENTION_FIELDS)),
+    )
+    _end_involvements(actor, locked)
+    return locked
+
+
+def _end_involvements(actor: Actor, case: Case) -> None:
+    """Need-to-know ends with the house's handling: the partners lose sight of a closed case;
+    the house's process directors and secretaries keep it until destruction."""
+    assert case.closed_at is not None
+    for involvement in CaseInvolvement.objects.select_for_update().filter(case=case, ended_at__isnull=True):
+        before = snapshot(involvement, ("ended_at", "end_reason"))
+        involvement.ended_at = max(case.closed_at, involvement.started_at)
+        involvement.end_reason = _("Casus afgesloten")
+        involvement.save(update_fields=["ended_at", "end_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=involvement,
+            case_id=case.pk,
+            changes=diff(before, snapshot(involvement, ("ended_at", "end_reason"))),
+        )

@@ -1,0 +1,194 @@
+"""Case pages: 'Mijn casussen' (the cases the user may see), the case page (household,
+referral, process director, involved organisations), and adding and ending an involvement.
+
+Every case comes from `get_case_for_user` (404 outside need-to-know). Every response that shows
+case content writes exactly one READ audit event with the case id; when the user sees the case
+only as a substitute, the events record the absent colleague as `on_behalf_of`. Process
+directors and secretaries of the house manage involvements; others who see the case get 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from django_htmx.http import HttpResponseClientRedirect
+
+from casustafel.accounts.types import AuthenticatedHttpRequest
+from casustafel.audit.context import Actor
+from casustafel.audit.models import AuditAction
+from casustafel.audit.services import audit_read, audit_record
+from casustafel.cases.forms.cases import CaseListFilterForm, InvolvementAddForm, InvolvementEndForm
+from casustafel.cases.models import Case
+from casustafel.cases.selectors.cases import (
+    can_manage_involvements,
+    can_see_referral,
+    case_list_for,
+    get_case_for_user,
+    get_involvement_of,
+    has_case_role,
+    involvement_contacts,
+    involvement_organisations,
+    substituted_user_for,
+)
+from casustafel.cases.services.cases import case_involvement_add, case_involvement_end
+from casustafel.cases.views.referrals import add_service_errors
+
+LIST_PAGE_SIZE = 25
+
+
+def case_actor(request: AuthenticatedHttpRequest, case: Case) -> Actor:
+    """The actor for reads and writes on `case`, on behalf of the absent colleague when the
+    user sees the case only through a substitution."""
+    return Actor.from_request(request, on_behalf_of=substituted_user_for(request.user, case))
+
+
+def _detail_url(case: Case, anchor: str = "") -> str:
+    url = reverse("cases:case_detail", args=[case.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _add_form(case: Case, data: Any = None) -> InvolvementAddForm:
+    return InvolvementAddForm(data, organisations=involvement_organisations(case), contacts=involvement_contacts(case))
+
+
+def _involvement_context(
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    *,
+    add_form: InvolvementAddForm | None = None,
+    end_form: InvolvementEndForm | None = None,
+) -> dict[str, Any]:
+    manage = can_manage_involvements(request.user, case)
+    rows = []
+    for involvement in case.involvements.all():
+        form = None
+        bound = end_form is not None and end_form.involvement_pk == involvement.pk
+        if bound:
+            form = end_form  # with its errors, even if someone else ended it meanwhile
+        elif manage and involvement.ended_at is None:
+            form = InvolvementEndForm(involvement_pk=involvement.pk)
+        rows.append((involvement, form))
+    return {
+        "case": case,
+        "involvement_rows": rows,
+        "can_manage": manage,
+        "add_form": (add_form or _add_form(case)) if manage else None,
+    }
+
+
+def render_case_page(request: AuthenticatedHttpRequest, case: Case, actor: Actor, **forms: Any) -> HttpResponse:
+    """The case page (or, for htmx, the involvements fragment), with one READ audit event."""
+    audit_read(actor=actor, obj=case, case_id=case.pk)
+    context = _involvement_context(request, case, **forms)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "cases/partials/case_involvements.html", context)
+    context.update(
+        {
+            "parties": list(case.referral.parties.all()),
+            "on_behalf_of": actor.on_behalf_of,
+            "can_see_referral": can_see_referral(request.user, case),
+            "is_case_staff": context["can_manage"],
+        }
+    )
+    return render(request, "cases/case_detail.html", context)
+
+
+def _audit_list(request: AuthenticatedHttpRequest, cases: list[Case]) -> None:
+    """The list shows the subjects' names: one READ event naming every case and person shown."""
+    if not cases:
+        return
+    person_ids = [party.person_id for case in cases for party in case.referral.subject_parties]  # type: ignore[attr-defined]
+    audit_record(
+        actor=Actor.from_request(request),
+        action=AuditAction.READ,
+        changes={"case_ids": [None, [case.pk for case in cases]], "person_ids": [None, person_ids]},
+    )
+
+
+@require_GET
+@login_required
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not has_case_role(request.user):
+        raise Http404
+    data = request.GET.copy()
+    data.setdefault("status", "active")  # active cases unless another status (or all: "") is chosen
+    form = CaseListFilterForm(data)
+    status = form.cleaned_data["status"] if form.is_valid() else "active"
+    page = Paginator(case_list_for(request.user, status=status), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    _audit_list(request, list(page.object_list))
+    return render(request, "cases/case_list.html", {"form": form, "page": page, "status": status})
+
+
+@require_GET
+@login_required
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    return render_case_page(request, case, case_actor(request, case))
+
+
+def _saved(request: AuthenticatedHttpRequest, case: Case, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponseClientRedirect(_detail_url(case))
+    return HttpResponseRedirect(_detail_url(case, "section-involvements"))
+
+
+@require_POST
+@login_required
+def involvement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    if not can_manage_involvements(request.user, case):
+        raise PermissionDenied
+    actor = case_actor(request, case)
+    form = _add_form(case, request.POST)
+    if form.is_valid():
+        try:
+            involvement = case_involvement_add(
+                actor=actor,
+                case=case,
+                organisation=form.cleaned_data["organisation"],
+                reason=form.cleaned_data["reason"],
+                contact=form.contact_user(),
+                started_at=form.started_moment(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            name = involvement.organisation.name
+            return _saved(request, case, _("%(name)s is betrokken bij de casus.") % {"name": name})
+    return render_case_page(request, case, actor, add_form=form)
+
+
+@require_POST
+@login_required
+def involvement_end(request: AuthenticatedHttpRequest, pk: int, involvement_pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    involvement = get_involvement_of(case, involvement_pk)
+    if not can_manage_involvements(request.user, case):
+        raise PermissionDenied
+    actor = case_actor(request, case)
+    form = InvolvementEndForm(request.POST, involvement_pk=involvement.pk)
+    if form.is_valid():
+        try:
+            case_involvement_end(
+                actor=actor,
+                involvement=involvement,
+                end_reason=form.cleaned_data["end_reason"],
+                ended_at=form.ended_moment(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            name = involvement.organisation.name
+            return _saved(request, case, _("De betrokkenheid van %(name)s is beëindigd.") % {"name": name})
+    return render_case_page(request, case, actor, end_form=form)
