@@ -186,6 +186,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # a few colleagues mistype; the per-account lockout plus MFA is the protection we rely on.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "casustafel.accounts.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -211,6 +212,11 @@ ACCESS_LOG_ALERT_MINUTES = envint("ACCESS_LOG_ALERT_MINUTES", 60, minimum=1)
 # REPORT_MIN_CELL - 1 is shown as "< REPORT_MIN_CELL" and never exported as a number. At least 3:
 # "< 2" would reveal the value 1.
 REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=3)
+
+# Retention of referrals that never become a case (casustafel/privacy/retention_selectors.py): a
+# draft, or a referral waiting for the answer to an information request, with no activity for
+# this many months is destroyed by `destroy_expired_cases`.
+REFERRAL_STALE_MONTHS = envint("REFERRAL_STALE_MONTHS", 12, minimum=1)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

@@ -45,7 +45,7 @@ def _next_url(request: HttpRequest) -> str:
 def mfa_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_confirmed_device(request.user):
         return redirect("accounts:mfa_setup")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
@@ -62,7 +62,7 @@ def mfa_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_verified() or has_confirmed_device(request.user):  # type: ignore[attr-defined]
         return redirect("accounts:mfa_verify") if not request.user.is_verified() else redirect("dashboards:start")  # type: ignore[attr-defined]
     device = mfa_device_prepare(user=request.user)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if mfa_device_confirm(actor=Actor.from_request(request), device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)

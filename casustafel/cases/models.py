@@ -244,7 +244,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: AnyUser) -> ReferralQuerySet:
         """Referrals the user may see: their own, their organisation's as its ambassador, and
         every submitted referral of the house for its process directors and secretaries.
-        Drafts stay with the referrer (and their ambassador)."""
+        Drafts stay with the referrer (and their ambassador); destroyed referrals with nobody."""
         from casustafel.organisations.models import Membership, Role
 
         if not user.is_authenticated:
@@ -252,7 +252,8 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         active = Membership.objects.active().filter(user=user)
         staff_houses = active.filter(role__in=[Role.PROCESS_DIRECTOR, Role.SECRETARY]).values("organisation__house")
         ambassador_orgs = active.filter(is_ambassador=True).values("organisation")
-        return self.filter(
+        # A destroyed referral holds no personal data any more; only its destruction record is shown.
+        return self.filter(destroyed_at__isnull=True).filter(
             Q(referrer=user)
             | Q(referring_organisation__in=ambassador_orgs)
             | (Q(house__in=staff_houses) & ~Q(status=ReferralStatus.DRAFT))
@@ -336,6 +337,18 @@ class Referral(VersionedModel):
     first_contact_at = models.DateTimeField(_("eerste contact op"), null=True, blank=True)
     response_due_at = models.DateTimeField(_("reactie uiterlijk"), null=True, blank=True)
     outcome_at = models.DateTimeField(_("besluit op"), null=True, blank=True)
+    # Retention of a referral that never becomes a case (issue 4, point 6; privacy/retention_*.py).
+    # A referral that becomes a case follows the case's `retention_until`.
+    retention_until = models.DateField(
+        _("bewaren tot"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Alleen bij een aanmelding waarover zonder casus is besloten: besluitdatum plus de bewaartermijn "
+            "van het overlegtype."
+        ),
+    )
+    destroyed_at = models.DateTimeField(_("vernietigd op"), null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
 

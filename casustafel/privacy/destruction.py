@@ -1,7 +1,9 @@
-"""What destroying a case does to each kind of record, found generically.
+"""What destroying a case (or a referral that never became a case) does to each kind of
+record, found generically.
 
 `purge_case` walks every model with a foreign key (or one-to-one) to the case and to its
-referral, through `_meta.related_objects`, and treats each by its `POLICIES` entry:
+referral, through `_meta.related_objects`, and treats each by its `POLICIES` entry;
+`purge_referral` does the same walk for a referral without a case:
 
 - **delete** (the default, for every model not listed): the rows go, with everything that
   cascades from them; files they hold are removed after the transaction commits (a
@@ -15,7 +17,8 @@ referral, through `_meta.related_objects`, and treats each by its `POLICIES` ent
 
 Persons linked from any row touched are returned as candidates for anonymisation; the service
 anonymises those no longer referenced from anything else. This module only changes the rows;
-the audited service `case_destroy` (retention_services.py) calls it inside its transaction.
+the audited services `case_destroy` and `referral_destroy` (retention_services.py) call it
+inside their transaction.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import Any
 from django.db import models
 from django.db.models.deletion import Collector
 
-from casustafel.cases.models import Case, Person
+from casustafel.cases.models import Case, Person, Referral
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ def blank(*fields: str, clear: tuple[str, ...] = ()) -> Policy:
     return Policy("blank", {**dict.fromkeys(fields, ""), **dict.fromkeys(clear)})
 
 
-# Per model ("app_label.model"): what destruction does to rows related to the destroyed case.
-# Models not listed are deleted.
+# Per model ("app_label.model"): what destruction does to rows related to the destroyed case
+# or referral. Models not listed are deleted.
 POLICIES: dict[str, Policy] = {
     "cases.caseparty": DELETE,
     "cases.lifedomainproblem": blank("description", "source", clear=("person",)),
@@ -57,6 +60,7 @@ POLICIES: dict[str, Policy] = {
     "cases.criterionverdict": blank("reason"),
     "cases.caseinvolvement": blank("reason", "end_reason"),
     "privacy.caseretention": KEEP,
+    "privacy.referralretention": KEEP,
     "privacy.retentionextension": blank("reason"),
 }
 
@@ -163,17 +167,25 @@ def _purge_related(instance: models.Model, result: PurgeResult, *, skip: frozens
             _purge_related(row, result, skip=skip | {type(instance)})
 
 
+def purge_referral(referral: Referral, result: PurgeResult | None = None) -> PurgeResult:
+    """Delete or blank everything about `referral` (parties, problems, prior actions,
+    questions, triages; see the module docstring) and empty its own free text. The referral
+    row stays with its non-personal fields (house, route, status, municipality, dates), which
+    the reports count; a case of the referral is not touched (`purge_case` does that)."""
+    result = result or PurgeResult()
+    _purge_related(referral, result, skip=frozenset({Case}))
+    result.touch(referral)
+    Referral._base_manager.filter(pk=referral.pk).update(**REFERRAL_BLANK)
+    return result
+
+
 def purge_case(case: Case) -> PurgeResult:
     """Delete or blank everything about `case` and its referral (see the module docstring).
     The case and referral rows stay with their non-personal fields; the caller empties their
     free text, anonymises persons and records the destruction."""
     result = PurgeResult()
-    referral = case.referral
     _purge_related(case, result, skip=frozenset())
-    _purge_related(referral, result, skip=frozenset({Case}))
-    result.touch(referral)
-    type(referral)._base_manager.filter(pk=referral.pk).update(**REFERRAL_BLANK)
-    return result
+    return purge_referral(case.referral, result)
 
 
 def person_still_referenced(person: Person) -> bool:

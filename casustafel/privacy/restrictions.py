@@ -28,17 +28,25 @@ def is_restricted(person_id: int | None, *, on: dt.date | None = None) -> bool:
     return bool(person_id) and RestrictionMark.objects.active(on).filter(person=person_id).exists()
 
 
-def restriction_refuse_new_information(person_id: int | None) -> None:
+def restriction_message() -> str:
+    """The Dutch refusal for new information about a restricted person, and whom to contact."""
+    return _(
+        "Voor deze persoon is de verwerking beperkt (AVG art. 18). Er kan nu geen nieuwe informatie over "
+        "deze persoon worden vastgelegd. Is dat toch nodig, bijvoorbeeld voor de veiligheid van een ander? "
+        "Neem contact op met de privacyfunctionaris van het huis."
+    )
+
+
+def restriction_refuse_new_information(person_id: int | None, *, field: str | None = None) -> None:
     """Refuse to record new information about a person whose processing is restricted.
 
+    Args:
+        person_id: the person the information is about (None: the household; nothing refused).
+        field: the form field that chose the person, to show the message next to it.
+
     Raises:
-        ServiceError: with a Dutch message naming the restriction and whom to contact.
+        ServiceError: with a Dutch message naming the restriction and whom to contact (keyed by
+            `field` when given).
     """
     if is_restricted(person_id):
-        raise ServiceError(
-            _(
-                "Voor deze persoon is de verwerking beperkt (AVG art. 18). Er kan nu geen nieuwe informatie over "
-                "deze persoon worden vastgelegd. Is dat toch nodig, bijvoorbeeld voor de veiligheid van een ander? "
-                "Neem contact op met de privacyfunctionaris van het huis."
-            )
-        )
+        raise ServiceError({field: restriction_message()} if field else restriction_message())

@@ -31,6 +31,7 @@ from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditEvent
 from casustafel.audit.selectors import audit_chain_verify
+from casustafel.lib.forms import add_service_errors
 from casustafel.organisations.models import Role
 from casustafel.privacy.detectors import PatternScope, detect_patterns, pattern_period
 from casustafel.privacy.forms import AccessLogFilterForm, CovenantRuleAddForm, CovenantRuleForm, CovenantVersionForm
@@ -74,15 +75,6 @@ from casustafel.privacy.services import (
 )
 
 ACCESS_LOG_PAGE_SIZE = 50
-
-
-def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's errors on the form: per field where the form has it, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _published_redirect(request: AuthenticatedHttpRequest, version: CovenantVersion) -> HttpResponse:
@@ -175,7 +167,7 @@ def covenant_version_update_view(request: AuthenticatedHttpRequest, pk: int) -> 
                 **values,
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("De versie is opgeslagen."))
             return redirect("privacy:covenant_version", pk=version.pk)
@@ -195,7 +187,7 @@ def covenant_rule_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
                 actor=Actor.from_request(request), version=version, meeting_type=form.cleaned_data["meeting_type"]
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Het overlegtype is toegevoegd met de standaardafspraken. Controleer ze."))
             return redirect("privacy:covenant_rule_edit", pk=rule.pk)
@@ -211,7 +203,7 @@ def covenant_rule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             request, _("Deze versie is gepubliceerd. Kies 'Convenant wijzigen' om een nieuwe versie te maken.")
         )
         return redirect("privacy:covenant_version", pk=rule.covenant_version_id)
-    form = CovenantRuleForm.for_rule(rule, request.POST or None)
+    form = CovenantRuleForm.for_rule(rule, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -225,7 +217,7 @@ def covenant_rule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 cells=form.cells(),
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("De afspraken voor %(name)s zijn opgeslagen.") % {"name": rule.meeting_type.name}

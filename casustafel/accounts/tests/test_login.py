@@ -56,6 +56,22 @@ def test_five_failures_lock_the_account_even_for_the_right_password(settings: ob
     assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT, object_id=str(user.pk)).exists()
 
 
+def test_changing_the_case_of_the_address_does_not_give_fresh_attempts() -> None:
+    user = UserFactory(email="jan.jansen@example.org")
+    client = Client()
+    for typed in [
+        "jan.jansen@example.org",
+        "Jan.Jansen@example.org",
+        "JAN.JANSEN@EXAMPLE.ORG",
+        " jan.JANSEN@example.org",
+        "jAn.jansen@example.org",
+    ]:
+        client.post(LOGIN, {"username": typed, "password": "fout"})
+    response = client.post(LOGIN, {"username": "Jan.jansen@Example.org", "password": TEST_PASSWORD})
+    assert response.status_code == 429
+    assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT, object_id=str(user.pk)).exists()
+
+
 def test_password_alone_does_not_open_pages_when_a_device_is_enrolled() -> None:
     device = TOTPDeviceFactory()
     client = Client()

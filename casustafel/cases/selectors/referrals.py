@@ -85,7 +85,9 @@ def referrals_writable_by(user: AnyUser) -> QuerySet[Referral]:
     for an ambassador, those of their organisation."""
     if not user.is_authenticated:
         return Referral.objects.none()
-    return Referral.objects.filter(Q(referrer=user) | Q(referring_organisation__in=ambassador_organisations(user)))
+    return Referral.objects.filter(destroyed_at__isnull=True).filter(
+        Q(referrer=user) | Q(referring_organisation__in=ambassador_organisations(user))
+    )
 
 
 def is_referral_writer(user: AnyUser, referral: Referral) -> bool:
@@ -154,7 +156,7 @@ def current_criteria(meeting_type: MeetingType | None) -> list[Criterion]:
 def referral_drafts_of(user: User) -> QuerySet[Referral]:
     """The user's own drafts, newest change first."""
     return (
-        Referral.objects.filter(referrer=user, status=ReferralStatus.DRAFT)
+        Referral.objects.filter(referrer=user, status=ReferralStatus.DRAFT, destroyed_at__isnull=True)
         .select_related("meeting_type")
         .order_by("-updated_at", "-pk")
     )

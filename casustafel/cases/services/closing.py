@@ -1,6 +1,7 @@
 """Closing a case: the process director ends the house's handling with a reason, and the case
 gets its destruction date from the retention term of its meeting type (WGS: the covenant sets
-the term; issue 4, point 6).
+the term; issue 4, point 6). A referral decided without a case gets its destruction date the
+same way at its decision (`referral_retention_set`, called by `triage_decide`).
 
 Extensions and destruction are in `casustafel.privacy.retention_services`.
 """
@@ -17,15 +18,28 @@ from django.utils.translation import gettext as _
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, snapshot
-from casustafel.cases.models import Case, CaseInvolvement, CaseStatus
+from casustafel.cases.models import Case, CaseInvolvement, CaseStatus, Referral
 from casustafel.cases.selectors.triage import is_process_director_of
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
-from casustafel.privacy.models import CaseRetention
-from casustafel.privacy.retention_selectors import add_years, retention_term_for
+from casustafel.privacy.models import CaseRetention, ReferralRetention
+from casustafel.privacy.retention_selectors import (
+    DECIDED_WITHOUT_CASE,
+    add_years,
+    referral_retention_term_for,
+    retention_term_for,
+)
 
 CLOSE_FIELDS = ("status", "closed_at", "close_reason", "retention_until")
 RETENTION_FIELDS = ("case", "closed_on", "retention_years", "source", "covenant_version", "retention_until")
+REFERRAL_RETENTION_FIELDS = (
+    "referral",
+    "decided_on",
+    "retention_years",
+    "source",
+    "covenant_version",
+    "retention_until",
+)
 
 
 def _closed_at(case: Case, closed_on: dt.date) -> dt.datetime:
@@ -127,6 +141,57 @@ def case_close(
     )
     _end_involvements(actor, locked)
     return locked
+
+
+@transaction.atomic
+def referral_retention_set(*, actor: Actor, referral: Referral, decided_on: dt.date) -> ReferralRetention:
+    """Give a referral decided without a case (stepped down, referred to the RIEC, rejected)
+    its destruction date: the decision day plus the term of its meeting type, by the same rules
+    as `case_close` (the covenant version in force that day, else the meeting type's own term;
+    without a meeting type the meeting types' default). How it was set is kept in a
+    `privacy.ReferralRetention`. The referral's version is not bumped: this is part of the
+    decision, not an edit.
+
+    Args:
+        actor: the process director deciding (through `triage_decide`), or the system (the
+            daily job dates referrals decided before referral retention existed).
+        referral: the decided referral, locked by the caller.
+        decided_on: the decision day.
+
+    Raises:
+        PermissionDenied: a user who is no process director of the house.
+        ServiceError: the referral is not decided without a case.
+    """
+    if actor.user is not None and not is_process_director_of(actor.user, referral.house_id):
+        raise PermissionDenied
+    if referral.status not in DECIDED_WITHOUT_CASE or Case.objects.filter(referral=referral).exists():
+        raise ServiceError(_("Alleen een aanmelding waarover zonder casus is besloten krijgt zo een bewaartermijn."))
+    term = referral_retention_term_for(referral, on=decided_on)
+    before = snapshot(referral, ("retention_until",))
+    referral.retention_until = add_years(decided_on, term.years)
+    referral.save(update_fields=["retention_until", "updated_at"])
+    retention = ReferralRetention.objects.filter(referral=referral).first() or ReferralRetention(referral=referral)
+    retention_before = snapshot(retention, REFERRAL_RETENTION_FIELDS) if retention.pk else {}
+    retention.decided_on = decided_on
+    retention.retention_years = term.years
+    retention.source = term.source
+    retention.covenant_version_id = term.covenant_version_id
+    retention.retention_until = referral.retention_until
+    retention.full_clean()
+    retention.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        changes=diff(before, snapshot(referral, ("retention_until",))),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE if retention_before else AuditAction.CREATE,
+        obj=retention,
+        changes=diff(retention_before, snapshot(retention, REFERRAL_RETENTION_FIELDS)),
+    )
+    return retention
 
 
 def _end_involvements(actor: Actor, case: Case) -> None:

@@ -28,6 +28,7 @@ from casustafel.lib.errors import ServiceError
 from casustafel.privacy.access import CaseViewer, case_viewer
 from casustafel.privacy.models import PROVENANCE_FIELDS, Provenance
 from casustafel.privacy.provenance import ProvenanceData, contribution_check, provenance_errors
+from casustafel.privacy.restrictions import restriction_refuse_new_information
 
 FACT_FIELDS = ("case", "person", "kind", "text", *PROVENANCE_FIELDS)
 ATTACHMENT_FIELDS = (
@@ -65,6 +66,9 @@ def _item_errors(case: Case, viewer: CaseViewer, person: Person | None, provenan
     errors = provenance_errors(provenance)
     if person is not None and not CaseParty.objects.filter(referral_id=case.referral_id, person=person).exists():
         errors["person"] = _("Kies een betrokkene van deze casus, of laat het veld leeg.")
+    elif person is not None:
+        # AVG art. 18: nothing new about a person whose processing is restricted (at the field).
+        restriction_refuse_new_information(person.pk, field="person")
     if "category" not in errors:
         assert viewer.contributes_as is not None
         check = contribution_check(case, viewer.contributes_as, provenance.category, rules=viewer.rules)
@@ -96,7 +100,8 @@ def case_fact_add(
 
     Raises:
         PermissionDenied: see `contributor_for`.
-        ServiceError: the case is no longer active.
+        ServiceError: the case is no longer active; the person's processing is restricted
+            (AVG art. 18, keyed `person`).
         ValidationError: per field in Dutch, also when the covenant does not let the
             organisation's sector bring in the category.
     """
@@ -156,7 +161,7 @@ def attachment_add(
         person: the person it is about, or None for the household.
 
     Raises:
-        PermissionDenied, ServiceError: as for `case_fact_add`.
+        PermissionDenied, ServiceError: as for `case_fact_add` (also a restricted person).
         ValidationError: per field in Dutch: the file is empty, too large or of a type that
             is not allowed; the provenance is incomplete or the covenant refuses it.
     """

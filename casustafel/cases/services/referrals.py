@@ -37,7 +37,7 @@ from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.meetings.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
-from casustafel.privacy.restrictions import restriction_refuse_new_information
+from casustafel.privacy.restrictions import restricted_person_ids, restriction_refuse_new_information
 
 CONSENT_NOT_ASKED = "not_asked"
 DEFAULT_FIRST_CONTACT_HOURS = 48
@@ -205,7 +205,25 @@ def submit_blockers(referral: Referral) -> list[str]:
     if not referral.desired_response_days:
         blockers.append(_("Kies de gewenste reactietermijn."))
     blockers.extend(_validate_consent(referral).values())
+    blockers.extend(_restriction_blockers(referral))
     return blockers
+
+
+def _restriction_blockers(referral: Referral) -> list[str]:
+    """AVG art. 18: submitting passes a party's data on to the house; not while a party's
+    processing is restricted. The referrer sees the parties (and the mark) already."""
+    parties = list(CaseParty.objects.filter(referral=referral).select_related("person").order_by("pk"))
+    restricted = restricted_person_ids(party.person_id for party in parties)
+    return [
+        _(
+            "Voor %(name)s is de verwerking beperkt (AVG art. 18): de aanmelding kan niet worden ingediend zolang "
+            "die beperking geldt. Neem contact op met de privacyfunctionaris van het huis, of haal deze persoon uit "
+            "de aanmelding als die er niet in hoort."
+        )
+        % {"name": party.person.full_name}
+        for party in parties
+        if party.person_id in restricted
+    ]
 
 
 @transaction.atomic
@@ -216,7 +234,8 @@ def referral_submit(*, actor: Actor, referral: Referral, expected_version: int |
     Raises:
         ConflictError: the referral changed since the page was loaded.
         ServiceError: the referral was already submitted.
-        ValidationError: the concern, a subject or the response term is missing.
+        ValidationError: the concern, a subject or the response term is missing, or a party's
+            processing is restricted (AVG art. 18).
     """
     locked = lock_draft(referral, expected_version=expected_version)
     blockers = submit_blockers(locked)

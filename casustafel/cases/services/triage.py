@@ -41,6 +41,7 @@ from casustafel.cases.models import (
     Verdict,
 )
 from casustafel.cases.selectors.triage import is_process_director_of, tree_of
+from casustafel.cases.services.closing import referral_retention_set
 from casustafel.cases.services.referrals import information_request_create
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ConflictError, ServiceError
@@ -424,7 +425,8 @@ def triage_decide(
     Every leaf criterion needs a verdict and a reason, and every outcome a reason for the
     referrer. Accepting opens the case (`case_open`); when the criteria are not all met it
     requires the urgency override with a justification. Stepping down, referring to the RIEC
-    and rejecting close the referral with that status; asking for more information puts the
+    and rejecting close the referral with that status and give it its keep-until date
+    (`referral_retention_set`); asking for more information puts the
     question to the referrer (`information_request_create`) and the referral waits for the
     answer, after which it is triaged again.
 
@@ -512,6 +514,9 @@ def triage_decide(
                 process_director=process_director,
                 first_meeting_date=first_meeting_date,
             )
+        else:
+            # No case: the referral's own keep-until date starts at the decision (retention).
+            referral_retention_set(actor=actor, referral=locked, decided_on=timezone.localdate(now))
     audit_record(
         actor=actor,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,

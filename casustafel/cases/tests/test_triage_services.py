@@ -132,10 +132,13 @@ def test_the_decision_is_audited_with_outcome_and_verdict_summary(personas, sett
     assert event.changes["verdicts"][1]["c"] == "does_not_meet"
     assert event.changes["verdicts"][1]["a2"] == "meets"
     assert event.changes["result"] == [None, "does_not_meet"]
-    referral_event = AuditEvent.objects.filter(object_type="cases.referral", object_id=str(triage.referral_id)).latest(
-        "sequence"
-    )
+    referral_events = AuditEvent.objects.filter(
+        object_type="cases.referral", object_id=str(triage.referral_id)
+    ).order_by("-sequence")
+    # The decision, then the keep-until date it starts (retention of a referral without a case).
+    retention_event, referral_event = referral_events[:2]
     assert referral_event.changes["status"] == ["submitted", "rejected"]
+    assert list(retention_event.changes) == ["retention_until"]
 
 
 def test_accept_audit_names_the_case(personas, setting):

@@ -41,7 +41,7 @@ from casustafel.cases.selectors.cases import (
     substituted_user_for,
 )
 from casustafel.cases.services.cases import case_involvement_add, case_involvement_end
-from casustafel.cases.views.referrals import add_service_errors
+from casustafel.lib.forms import add_service_errors
 
 LIST_PAGE_SIZE = 25
 

@@ -20,7 +20,7 @@ from casustafel.cases.forms.closing import CaseCloseForm
 from casustafel.cases.selectors.cases import get_case_for_user
 from casustafel.cases.selectors.triage import is_process_director_of
 from casustafel.cases.services.closing import case_close
-from casustafel.cases.views.referrals import add_service_errors
+from casustafel.lib.forms import add_service_errors
 from casustafel.privacy.retention_selectors import add_years, retention_term_for
 
 

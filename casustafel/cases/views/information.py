@@ -39,7 +39,7 @@ from casustafel.cases.services.information import (
     case_fact_add,
     case_fact_withdraw,
 )
-from casustafel.cases.views.referrals import add_service_errors
+from casustafel.lib.forms import add_service_errors
 from casustafel.privacy.access import CaseViewer, case_viewer
 from casustafel.privacy.provenance import contributable_labels, uncovered_warning
 

@@ -4,6 +4,7 @@ active language."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -66,8 +67,9 @@ def test_the_lockout_list_costs_the_same_queries_for_one_or_many_accounts(person
 def test_error_pages_carry_the_active_language(personas: Personas) -> None:
     client = personas.client("professional_a")
 
-    dutch = client.get("/bestaat-niet/")
-    english = client.get("/bestaat-niet/", HTTP_ACCEPT_LANGUAGE="en")
+    dutch = client.get("/bestaat-niet/", HTTP_ACCEPT_LANGUAGE="en")  # the browser's language does not decide
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch does
+    english = client.get("/bestaat-niet/")
 
     assert dutch.status_code == english.status_code == 404
     assert '<html lang="nl">' in dutch.content.decode()

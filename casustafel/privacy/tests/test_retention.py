@@ -529,6 +529,7 @@ KNOWN_RELATED = {
     "cases.prioraction": "blank",
     "cases.triage": "blank",
     "privacy.caseretention": "keep",
+    "privacy.referralretention": "keep",
     "privacy.retentionextension": "blank",
 }
 
