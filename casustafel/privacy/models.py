@@ -538,7 +538,10 @@ class Destruction(models.Model):
     )
     referral_id = models.PositiveBigIntegerField(_("aanmelding-id"), unique=True, null=True, blank=True)
     basis = models.CharField(
-        _("reden van vernietiging"), max_length=25, choices=DestructionBasis.choices, default=DestructionBasis.CASE_CLOSED
+        _("reden van vernietiging"),
+        max_length=25,
+        choices=DestructionBasis.choices,
+        default=DestructionBasis.CASE_CLOSED,
     )
     house = models.ForeignKey(
         "organisations.SafetyHouse",

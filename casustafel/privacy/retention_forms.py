@@ -1,4 +1,5 @@
-"""The form of a retention extension. It only parses input; `retention_extend` validates."""
+"""The form of a retention extension (of a case or a referral). It only parses input; the services
+(`retention_extend`, `referral_retention_extend`) validate."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ class RetentionExtendForm(VersionedForm):
         label=_("Nieuwe bewaardatum"),
         required=False,
         widget=DateInput(),
-        help_text=_("De casus wordt tot en met deze dag bewaard en de dag erna vernietigd."),
+        help_text=_("De gegevens worden tot en met deze dag bewaard en de dag erna vernietigd."),
     )
     reason = forms.CharField(
         label=_("Reden van de verlenging"),
@@ -22,6 +23,6 @@ class RetentionExtendForm(VersionedForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Waarom deze casus langer bewaard moet worden, bijv. een lopende rechtszaak of klacht. Noem geen namen."
+            "Waarom de gegevens langer bewaard moeten worden, bijv. een lopende rechtszaak of klacht. Noem geen namen."
         ),
     )

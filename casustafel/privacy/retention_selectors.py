@@ -17,7 +17,6 @@ one case or referral, with extension reasons, write a read event.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -40,6 +39,7 @@ from casustafel.cases.models import (
     Referral,
     ReferralStatus,
 )
+from casustafel.lib.dates import add_months
 from casustafel.meetings.models import MeetingType
 from casustafel.organisations.models import Membership, Role, SafetyHouse
 from casustafel.privacy.models import (
@@ -101,21 +101,6 @@ def referral_retention_term_for(referral: Referral, *, on: dt.date) -> Retention
     if referral.meeting_type is None:
         return RetentionTerm(years=DEFAULT_RETENTION_YEARS, source=RetentionSource.DEFAULT)
     return retention_term_for(referral.house_id, referral.meeting_type, on=on)
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """`day` plus whole years; 29 February becomes 28 February in a year without it."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus (or minus) calendar months; the 31st becomes the last day of a shorter month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def extension_label(number: int) -> str:
@@ -330,7 +315,12 @@ class ReferralRetentionRow:
 
     @property
     def basis_label(self) -> str:
-        return str(DestructionBasis(self.basis).label)
+        """Why it is kept: the decision (its status), or what it waits for."""
+        if self.basis == DestructionBasis.REFERRAL_DECIDED:
+            return str(self.referral.get_status_display())  # type: ignore[attr-defined]
+        if self.basis == DestructionBasis.DRAFT_STALE:
+            return _("Concept, niet ingediend")
+        return _("Wacht op antwoord op een informatievraag")
 
     @property
     def days_left(self) -> int:
@@ -413,8 +403,9 @@ def _referral_rows(
     """Referrals without a case whose keep-until date is before `kept_before`, soonest first."""
     decided = _referrals_of_house(house).filter(status__in=DECIDED_WITHOUT_CASE, retention_until__lt=kept_before)
     statuses = STALE_STATUSES if include_drafts else (ReferralStatus.INFORMATION_REQUESTED,)
+    cutoff = _start_of(add_months(kept_before, -stale_months()) + _MONTH_END_MARGIN)
     stale = with_last_activity(_referrals_of_house(house).filter(status__in=statuses)).filter(
-        last_activity__lt=_start_of(add_months(kept_before, -stale_months()) + _MONTH_END_MARGIN)
+        last_activity__lt=cutoff  # type: ignore[misc]  # an annotation django-stubs cannot see
     )
     rows = [
         ReferralRetentionRow(

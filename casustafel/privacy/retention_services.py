@@ -24,6 +24,7 @@ from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.audit.services import audit_changes_redact, audit_record, diff, snapshot
 from casustafel.cases.models import Case, CaseStatus, Person, Referral
 from casustafel.lib.concurrency import bump_version, lock_for_update
+from casustafel.lib.dates import add_years
 from casustafel.lib.errors import ServiceError
 from casustafel.privacy.destruction import PurgeResult, person_still_referenced, purge_case, purge_referral
 from casustafel.privacy.models import (
@@ -36,7 +37,6 @@ from casustafel.privacy.models import (
 )
 from casustafel.privacy.retention_selectors import (
     DECIDED_WITHOUT_CASE,
-    add_years,
     is_privacy_officer_of,
     referral_retention_row,
     referral_retention_term_for,
@@ -472,6 +472,10 @@ def referral_destroy(*, actor: Actor, referral: Referral) -> Destruction:
             _("Deze aanmelding wordt bewaard tot en met %(date)s en kan nog niet worden vernietigd.")
             % {"date": _date_text(row.keep_until)}
         )
+    years: int | None
+    months: int | None
+    source: str
+    covenant_version_id: int | None
     if row.is_stale:
         years, months, source, covenant_version_id = None, stale_months(), RetentionSource.STALE_SETTING, None
     else:

@@ -9,7 +9,6 @@ audited too, per person found.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -27,6 +26,7 @@ from casustafel.cases.models import Person
 from casustafel.cases.selectors.persons import PersonMatch
 from casustafel.cases.services.persons import PERSON_FIELDS, person_validate
 from casustafel.lib.concurrency import bump_version, lock_for_update
+from casustafel.lib.dates import add_months
 from casustafel.lib.errors import ServiceError
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse
 from casustafel.privacy.models_sar import (
@@ -68,13 +68,6 @@ CORRECTABLE_PERSON_FIELDS = ("given_names", "surname_prefix", "surname", "date_o
 # AVG art. 12 lid 3: one month, extendable by two further months.
 TERM_MONTHS = 1
 MAX_EXTENSION_MONTHS = 2
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus calendar months; the 31st becomes the last day of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _date_text(day: dt.date) -> str:

@@ -105,7 +105,7 @@ def sar_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search the person, then register the request with the button next to the right result."""
     house = sar_house(request.acting)
     actor = Actor.from_request(request)
-    form = SarCreateForm(request.POST or None)
+    form = SarCreateForm(request.POST if request.method == "POST" else None)
     matches: list[Any] = []
     searched = False
     if request.method == "POST" and form.is_valid():

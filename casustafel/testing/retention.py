@@ -123,10 +123,26 @@ def close(personas: Personas, case: Case, *, closed_on: dt.date | None = None, r
 
 
 def aggregates() -> dict[str, Any]:
-    """The figures reports count, which destruction must not change. A destroyed case counts
-    as ended, like a closed one."""
+    """The figures reports count, which destruction (of cases and of referrals without a case)
+    must not change. A destroyed case counts as ended, like a closed one; a destroyed referral
+    keeps its status, route, municipality, meeting type and dates."""
     ended = {CaseStatus.CLOSED: "ended", CaseStatus.DESTROYED: "ended", CaseStatus.ACTIVE: "active"}
     return {
+        "referrals": Counter(
+            Referral.objects.values_list(
+                "house",
+                "entry_route",
+                "status",
+                "meeting_type",
+                "municipality",
+                "referring_organisation",
+                "submitted_at",
+                "first_contact_due_at",
+                "first_contact_at",
+                "response_due_at",
+                "outcome_at",
+            )
+        ),
         "cases": Counter(
             (case.meeting_type_id, case.municipality_id, ended[CaseStatus(case.status)], case.opened_at.year)
             for case in Case.objects.all()

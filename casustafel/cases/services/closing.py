@@ -21,11 +21,11 @@ from casustafel.audit.services import audit_record, diff, snapshot
 from casustafel.cases.models import Case, CaseInvolvement, CaseStatus, Referral
 from casustafel.cases.selectors.triage import is_process_director_of
 from casustafel.lib.concurrency import bump_version, lock_for_update
+from casustafel.lib.dates import add_years
 from casustafel.lib.errors import ServiceError
 from casustafel.privacy.models import CaseRetention, ReferralRetention
 from casustafel.privacy.retention_selectors import (
     DECIDED_WITHOUT_CASE,
-    add_years,
     referral_retention_term_for,
     retention_term_for,
 )
@@ -201,7 +201,8 @@ def _end_involvements(actor: Actor, case: Case) -> None:
     for involvement in CaseInvolvement.objects.select_for_update().filter(case=case, ended_at__isnull=True):
         before = snapshot(involvement, ("ended_at", "end_reason"))
         involvement.ended_at = max(case.closed_at, involvement.started_at)
-        involvement.end_reason = _("Casus afgesloten")
+        # Stored data, not UI: in the house's language, whatever language the closer reads in.
+        involvement.end_reason = "Casus afgesloten"
         involvement.save(update_fields=["ended_at", "end_reason", "updated_at"])
         audit_record(
             actor=actor,

@@ -348,7 +348,7 @@ def case_open(
             case=case,
             organisation=referral.referring_organisation,
             contact=referral.referrer,
-            reason=_("Aanmelder van de casus"),
+            reason="Aanmelder van de casus",  # stored data, in the house's language
             started_at=case.opened_at,
             added_by=director,
         )

@@ -20,8 +20,9 @@ from casustafel.cases.forms.closing import CaseCloseForm
 from casustafel.cases.selectors.cases import get_case_for_user
 from casustafel.cases.selectors.triage import is_process_director_of
 from casustafel.cases.services.closing import case_close
+from casustafel.lib.dates import add_years
 from casustafel.lib.forms import add_service_errors
-from casustafel.privacy.retention_selectors import add_years, retention_term_for
+from casustafel.privacy.retention_selectors import retention_term_for
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,7 +32,9 @@ def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not is_process_director_of(request.user, case.house_id):
         raise PermissionDenied
     today = timezone.localdate()
-    form = CaseCloseForm(request.POST or None, initial={"closed_on": today, "version": case.version})
+    form = CaseCloseForm(
+        request.POST if request.method == "POST" else None, initial={"closed_on": today, "version": case.version}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -203,6 +203,20 @@ def test_rule_edit_with_other_basis_without_text_rerenders_with_the_input(
     assert rule.legal_basis == LegalBasis.WGS
 
 
+def test_an_empty_rule_edit_post_is_a_bound_form_with_the_required_field_errors(
+    personas: Personas, draft: CovenantVersion
+) -> None:
+    rule = draft.meeting_rules.get()
+    response = personas.client("administrator").post(reverse("privacy:covenant_rule_edit", args=[rule.pk]), {})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.is_bound
+    assert set(form.errors) >= {"legal_basis", "retention_years"}
+    assert "Dit veld is verplicht." in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.legal_basis == LegalBasis.WGS
+
+
 def test_rule_of_a_published_version_cannot_be_edited(personas: Personas, published: CovenantVersion) -> None:
     rule = published.meeting_rules.get()
     client = personas.client("administrator")

@@ -39,6 +39,7 @@ from casustafel.cases.models import (
 )
 from casustafel.cases.services.closing import case_close
 from casustafel.cases.services.persons import person_merge
+from casustafel.lib.dates import add_years
 from casustafel.lib.errors import ConflictError, ServiceError
 from casustafel.meetings.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation
@@ -49,7 +50,7 @@ from casustafel.privacy.models import (
     RetentionExtension,
     RetentionSource,
 )
-from casustafel.privacy.retention_selectors import add_years, destructions_due
+from casustafel.privacy.retention_selectors import destructions_due
 from casustafel.privacy.retention_services import ANONYMISED_SURNAME, case_destroy, retention_extend
 from casustafel.privacy.services import covenant_rule_update, covenant_version_publish
 from casustafel.testing.cases import CasePartyFactory, MeetingTypeFactory, PersonFactory, ReferralFactory

@@ -13,14 +13,15 @@ from django.utils import timezone
 import pytest
 
 from casustafel.audit.models import AuditAction, AuditEvent
-from casustafel.cases.models import Case, CaseStatus
+from casustafel.cases.models import Case, CaseStatus, Referral
 from casustafel.meetings.models import MeetingType
 from casustafel.privacy.models import RetentionExtension
-from casustafel.privacy.retention_services import case_destroy, retention_extend
+from casustafel.privacy.retention_services import case_destroy, referral_destroy, retention_extend
 from casustafel.testing.cases import MeetingTypeFactory
 from casustafel.testing.factories import SafetyHouseFactory
 from casustafel.testing.matrix import assert_matrix
 from casustafel.testing.personas import Personas
+from casustafel.testing.referral_retention import decided_referral
 from casustafel.testing.referrals import actor_for
 from casustafel.testing.retention import close, rich_case
 
@@ -113,10 +114,20 @@ def test_overview_runs_a_bounded_number_of_queries(
         extend(personas, case, 5)
     for case in Case.objects.filter(status=CaseStatus.CLOSED, retention_until__lt=timezone.localdate())[:2]:
         case_destroy(actor=actor_for(personas, "privacy_officer"), case=case)
+    # Referrals without a case, due and destroyed: two more queries whatever their number.
+    for days_ago in (360, 365, 400):
+        decided_referral(
+            personas, meeting_type=meeting_type, decided_on=timezone.localdate() - dt.timedelta(days=days_ago)
+        )
+    referral_destroy(
+        actor=actor_for(personas, "privacy_officer"),
+        referral=Referral.objects.filter(retention_until__lt=timezone.localdate()).first(),  # type: ignore[arg-type]
+    )
     client = personas.client("privacy_officer")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("privacy:retention_overview"))
     assert response.status_code == 200
+    assert response.content.decode().count("/privacy/bewaartermijnen/aanmeldingen/") == 3
 
 
 def test_overview_is_scoped_to_the_acting_house(personas: Personas, meeting_type: MeetingType) -> None:
@@ -191,6 +202,18 @@ def test_extension_form_errors_are_dutch_and_keep_the_input(personas: Personas, 
         {"new_date": (case.retention_until + dt.timedelta(days=3)).isoformat(), "reason": "", "version": case.version},
     )
     assert "Vul de reden van de verlenging in." in response.content.decode()
+    assert not RetentionExtension.objects.exists()
+
+
+def test_an_empty_extension_post_is_a_bound_form_with_both_errors(
+    personas: Personas, meeting_type: MeetingType
+) -> None:
+    case = closed_case(personas, meeting_type)
+    response = personas.client("privacy_officer").post(reverse("privacy:retention_case", args=[case.pk]), {})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Vul de reden van de verlenging in." in content
+    assert "Vul de nieuwe bewaardatum in." in content
     assert not RetentionExtension.objects.exists()
 
 

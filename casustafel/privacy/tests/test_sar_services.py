@@ -12,6 +12,7 @@ from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import LifeDomain, PartyRole, Person
 from casustafel.cases.services.persons import case_party_add
 from casustafel.cases.services.referrals import life_domain_problem_add
+from casustafel.lib.dates import add_months
 from casustafel.lib.errors import ServiceError
 from casustafel.privacy.models_sar import (
     ExceptionGround,
@@ -22,7 +23,6 @@ from casustafel.privacy.models_sar import (
 )
 from casustafel.privacy.restrictions import restricted_person_ids
 from casustafel.privacy.services_sar import (
-    add_months,
     rectification_note_record,
     restriction_mark_lift,
     sar_exception_lift,

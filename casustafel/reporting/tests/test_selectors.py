@@ -7,8 +7,9 @@ import datetime as dt
 from django.http import Http404
 
 import pytest
+import time_machine
 
-from casustafel.cases.models import EntryRoute, ReferralStatus
+from casustafel.cases.models import CaseParty, EntryRoute, PartyRole, Referral, ReferralStatus
 from casustafel.organisations.models import Role
 from casustafel.reporting.selectors import (
     Period,
@@ -18,9 +19,10 @@ from casustafel.reporting.selectors import (
     default_period,
     report_house,
 )
-from casustafel.testing.cases import ReferralFactory
+from casustafel.testing.cases import CasePartyFactory, ReferralFactory
 from casustafel.testing.factories import MembershipFactory, OrganisationFactory, SafetyHouseFactory
 from casustafel.testing.personas import Personas
+from casustafel.testing.referral_retention import run_retention_job
 from casustafel.testing.reporting import (
     case_of,
     meeting_type_of,
@@ -263,3 +265,41 @@ def test_report_house_by_role(personas: Personas, role: str, allowed: bool) -> N
             report_house(membership)
     with pytest.raises(Http404):
         report_house(None)
+
+
+def test_destroying_referrals_without_a_case_leaves_the_report_unchanged(personas: Personas) -> None:
+    """Retention: the daily job destroys decided referrals (after their term), drafts and
+    unanswered referrals (after REFERRAL_STALE_MONTHS); every table and figure stays the same."""
+    com = meeting_type_of(personas, "Casus-op-Maat")
+    (aland,) = municipalities(personas, "Gemeente Aland")
+    statuses = {
+        ReferralStatus.REJECTED: 6,
+        ReferralStatus.STEPPED_DOWN: 5,
+        ReferralStatus.INFORMATION_REQUESTED: 5,
+        ReferralStatus.SUBMITTED: 5,
+    }
+    for status, count in statuses.items():
+        decided = status in (ReferralStatus.REJECTED, ReferralStatus.STEPPED_DOWN)
+        for index in range(count):
+            referral = submitted_referral(
+                personas,
+                at=moment(2025, 2, 3 + index),
+                status=status,
+                municipality=aland,
+                meeting_type=com,
+                contact_after_hours=24 + 10 * index,
+                decided_after_days=3 if decided else None,
+            )
+            CasePartyFactory(referral=referral, role=PartyRole.SUBJECT)
+    ReferralFactory(referrer=personas.professional_a, referring_organisation=personas.org_a)  # a draft
+    before = build_report(personas.house, FIRST_HALF_2025, now=LATER)
+    assert before.figure("referrals").display == "21"
+
+    with time_machine.travel(moment(2031, 1, 1), tick=False):
+        run_retention_job()
+
+    assert Referral.objects.filter(destroyed_at__isnull=False).count() == 6 + 5 + 5 + 1
+    assert not CaseParty.objects.exclude(referral__status=ReferralStatus.SUBMITTED).exists()
+    after = build_report(personas.house, FIRST_HALF_2025, now=LATER)
+    assert after.tables == before.tables
+    assert after.figures == before.figures

@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from casustafel.audit.context import Actor, new_request_id, set_request_id
 from casustafel.cases.services.closing import referral_retention_set
+from casustafel.lib.dates import add_years
 from casustafel.privacy.retention_selectors import (
-    add_years,
     cases_past_retention,
     decided_on,
     referral_is_past_retention,
