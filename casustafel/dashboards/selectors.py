@@ -25,7 +25,7 @@ from casustafel.cases.selectors.referrals import (
 )
 from casustafel.cases.selectors.triage import awaiting_triage_for, near_deadline_for
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Role, Substitution, administered_houses
-from casustafel.privacy.retention_selectors import destructions_due
+from casustafel.privacy.retention_selectors import destructions_due, referral_destructions_due
 from casustafel.privacy.selectors_sar import open_requests
 from casustafel.reporting.selectors import headline_figures
 
@@ -42,6 +42,9 @@ class AttentionSection:
 
 
 def _section(key: str, title: StrOrPromise, empty_text: StrOrPromise, queryset: Any) -> AttentionSection:
+    if isinstance(queryset, list):  # rows a selector computed in Python
+        items, total = queryset[:SECTION_LIMIT], len(queryset)
+        return AttentionSection(key=key, title=str(title), empty_text=str(empty_text), items=items, total=total)
     items = list(queryset[:SECTION_LIMIT])
     total = len(items) if len(items) < SECTION_LIMIT else queryset.count()
     return AttentionSection(key=key, title=str(title), empty_text=str(empty_text), items=items, total=total)
@@ -110,6 +113,14 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
                 _("Vernietigingen binnen een maand"),
                 _("Er worden de komende maand geen casussen vernietigd."),
                 destructions_due(membership.organisation.house_id),
+            )
+        )
+        sections.append(
+            _section(
+                "referral_destructions_due",
+                _("Aanmeldingen zonder casus die binnen een maand worden vernietigd"),
+                _("Er worden de komende maand geen aanmeldingen vernietigd."),
+                referral_destructions_due(membership.organisation.house_id),
             )
         )
         sections.append(

@@ -498,3 +498,18 @@ def test_referral_destructions_due_lists_a_month_ahead_and_drafts_only_when_aske
     with at(2027, 2, 10, 9):
         assert [row.referral for row in referral_destructions_due(personas.house)] == [idle, decided]
         assert [row.referral for row in referral_destructions_due(personas.house, include_drafts=False)] == [decided]
+
+
+def test_privacy_officer_start_page_lists_referrals_due_within_a_month(
+    personas: Personas, meeting_type: MeetingType, covenant: CovenantVersion
+) -> None:
+    decided = rejected(personas, meeting_type)  # kept two years after 10 March 2025
+    with at(2027, 2, 20, 9):
+        officer = personas.client("privacy_officer").get("/").content.decode()
+        administrator = personas.client("administrator").get("/").content.decode()
+    assert "Aanmeldingen zonder casus die binnen een maand worden vernietigd" in officer
+    assert f"/privacy/bewaartermijnen/aanmeldingen/{decided.pk}/" in officer
+    assert "Aanmeldingen zonder casus die binnen een maand worden vernietigd" not in administrator
+    with at(2026, 6, 1, 9):
+        later = personas.client("privacy_officer").get("/").content.decode()
+    assert f"/privacy/bewaartermijnen/aanmeldingen/{decided.pk}/" not in later
