@@ -162,9 +162,10 @@ class CriteriaSet(TimestampedModel):
         return self.name
 
 
-class CriteriaSetVersion(TimestampedModel):
+class CriteriaSetVersion(VersionedModel):
     """One immutable version of a criteria set. Editing creates a new version; every triage
-    keeps the version it was judged on. The newest published version is the current one."""
+    keeps the version it was judged on. The newest published version is the current one.
+    `version` (from VersionedModel) detects concurrent edits of a draft's settings."""
 
     criteria_set = models.ForeignKey(
         CriteriaSet, on_delete=models.PROTECT, related_name="versions", verbose_name=_("criteriaset")
@@ -229,6 +230,9 @@ class Criterion(models.Model):
         help_text=_("Leeg voor een criterium zonder onderdelen."),
     )
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    # `version` is the criteria set version this belongs to, so the optimistic-locking counter
+    # of a criterion is called `revision`; edit forms carry it to detect concurrent edits.
+    revision = models.PositiveIntegerField(_("revisie"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("criterium")

@@ -117,7 +117,7 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
         )
         sections.append(
             _section(
-                "referral_destructions_due",
+                "destructions_due_referrals",
                 _("Aanmeldingen zonder casus die binnen een maand worden vernietigd"),
                 _("Er worden de komende maand geen aanmeldingen vernietigd."),
                 referral_destructions_due(membership.organisation.house_id),

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casustafel.cases.models import Combinator, CriteriaSetVersion, Criterion
+from casustafel.lib.forms import VersionedForm
 from casustafel.organisations.models import Organisation
 
 COMBINATOR_CHOICES = [("", _("Geen onderdelen (het criterium krijgt zelf een oordeel)")), *Combinator.choices]
@@ -20,8 +21,9 @@ class CriteriaSetForm(forms.Form):
     )
 
 
-class CriteriaVersionForm(forms.Form):
-    """How a draft joins its top-level criteria, where it comes from, and what changed."""
+class CriteriaVersionForm(VersionedForm):
+    """How a draft joins its top-level criteria, where it comes from, and what changed; the
+    hidden `version` is the draft's version the form was loaded with."""
 
     combinator = forms.ChoiceField(
         label=_("Toelating"),
@@ -44,12 +46,18 @@ class CriteriaVersionForm(forms.Form):
         return cls(
             data,
             prefix="version",
-            initial={"combinator": version.combinator, "source": version.source, "change_note": version.change_note},
+            initial={
+                "combinator": version.combinator,
+                "source": version.source,
+                "change_note": version.change_note,
+                "version": version.version,
+            },
         )
 
 
-class CriterionForm(forms.Form):
-    """One criterion: code, short label, full text, and whether it has parts (EN/OF)."""
+class CriterionForm(VersionedForm):
+    """One criterion: code, short label, full text, and whether it has parts (EN/OF); the
+    hidden `version` is the criterion's `revision` the form was loaded with."""
 
     code = forms.CharField(label=_("Code"), max_length=12, help_text=_("Bijv. a, b, a1."))
     label = forms.CharField(label=_("Korte omschrijving"), max_length=300)
@@ -79,6 +87,7 @@ class CriterionForm(forms.Form):
                 "text": criterion.text,
                 "combinator": criterion.combinator,
                 "position": criterion.position,
+                "version": criterion.revision,
             },
         )
 
@@ -93,6 +102,7 @@ class CriterionAddForm(CriterionForm):
         empty_label=_("Geen: een criterium op het bovenste niveau"),
         help_text=_("Alleen criteria met een samenstelling (EN/OF) kunnen onderdelen hebben."),
     )
+    version = None  # type: ignore[assignment]  # a new criterion has nothing to conflict with
     field_order = ["parent", "code", "label", "text", "combinator", "position"]
 
     def __init__(self, *args: Any, version: CriteriaSetVersion, **kwargs: Any) -> None:

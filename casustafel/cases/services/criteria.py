@@ -4,6 +4,10 @@ while it is a draft, publish it.
 Published versions are never changed: a triage keeps the version it was judged on, so editing
 the criteria means copying the current version into a draft (the next number), changing the
 draft and publishing it with a change note. At most one draft exists per set.
+
+Two administrators may edit the same draft: the draft's settings carry `version` and each
+criterion its `revision`; an edit based on an older value raises `ConflictError` and saves
+nothing (optimistic locking, as `casustafel.lib.concurrency` does for the other forms).
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from casustafel.cases.defaults import (
     CriterionSpec,
 )
 from casustafel.cases.models import Combinator, CriteriaSet, CriteriaSetVersion, Criterion
-from casustafel.lib.errors import ServiceError
+from casustafel.lib.concurrency import bump_version
+from casustafel.lib.errors import ConflictError, ServiceError
 from casustafel.organisations.models import SafetyHouse, administered_houses
 
 CRITERION_FIELDS = ("version", "parent", "code", "label", "text", "combinator", "position")
@@ -43,11 +48,38 @@ def _require_administrator(actor: Actor, house_id: int) -> None:
         raise PermissionDenied
 
 
-def _lock_draft(version: CriteriaSetVersion) -> CriteriaSetVersion:
-    """Lock the version row (serialising edits of the draft) and make sure it is a draft."""
+def version_conflict() -> ConflictError:
+    """The error for an administrator whose form of a draft's settings is out of date."""
+    return ConflictError(
+        _(
+            "Iemand anders heeft deze versie intussen gewijzigd. Uw invoer staat hieronder; controleer de "
+            "huidige versie en sla opnieuw op."
+        )
+    )
+
+
+def criterion_conflict() -> ConflictError:
+    """The error for an administrator whose form of a criterion is out of date."""
+    return ConflictError(
+        _(
+            "Iemand anders heeft dit criterium intussen gewijzigd. Uw invoer staat hieronder; controleer de "
+            "huidige versie en sla opnieuw op."
+        )
+    )
+
+
+def _lock_draft(version: CriteriaSetVersion, *, expected_version: int | None = None) -> CriteriaSetVersion:
+    """Lock the version row (serialising edits of the draft) and make sure it is a draft.
+
+    Raises:
+        ServiceError: the version was published.
+        ConflictError: `expected_version` is given and someone saved the settings since.
+    """
     locked = CriteriaSetVersion.objects.select_for_update().select_related("criteria_set").get(pk=version.pk)
     if locked.published_at is not None:
         raise ServiceError(_("Deze versie is in gebruik genomen en kan niet meer worden gewijzigd."))
+    if expected_version is not None and locked.version != expected_version:
+        raise version_conflict()
     return locked
 
 
@@ -221,11 +253,25 @@ def criteria_version_draft(*, actor: Actor, criteria_set: CriteriaSet) -> Criter
 
 @transaction.atomic
 def criteria_version_update(
-    *, actor: Actor, version: CriteriaSetVersion, combinator: str, source: str, change_note: str
+    *,
+    actor: Actor,
+    version: CriteriaSetVersion,
+    combinator: str,
+    source: str,
+    change_note: str,
+    expected_version: int | None = None,
 ) -> CriteriaSetVersion:
-    """Change how a draft joins its top-level criteria, its source and its change note."""
+    """Change how a draft joins its top-level criteria, its source and its change note.
+
+    Args:
+        expected_version: the draft's `version` the form was loaded with (None skips the check).
+
+    Raises:
+        ServiceError: the version is published.
+        ConflictError: someone saved the draft's settings after the form was loaded.
+    """
     _require_administrator(actor, version.criteria_set.house_id)
-    locked = _lock_draft(version)
+    locked = _lock_draft(version, expected_version=expected_version)
     fields = ("combinator", "source", "change_note")
     before = snapshot(locked, fields)
     locked.combinator = combinator
@@ -234,6 +280,7 @@ def criteria_version_update(
     locked.full_clean()
     changes = diff(before, snapshot(locked, fields))
     if changes:
+        bump_version(locked)
         locked.save()
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes=changes)
     return locked
@@ -313,11 +360,18 @@ def criterion_add(
 
 
 @transaction.atomic
-def criterion_update(*, actor: Actor, criterion: Criterion, **values: Any) -> Criterion:
+def criterion_update(
+    *, actor: Actor, criterion: Criterion, expected_version: int | None = None, **values: Any
+) -> Criterion:
     """Change a criterion of a draft version (code, label, text, combinator, position).
+
+    Args:
+        expected_version: the criterion's `revision` the form was loaded with (None skips the
+            check).
 
     Raises:
         ServiceError: the version is published.
+        ConflictError: someone saved the criterion after the form was loaded.
         ValidationError: a duplicate code, or removing the combinator of a criterion with parts.
     """
     allowed = {"code", "label", "text", "combinator", "position"}
@@ -326,7 +380,9 @@ def criterion_update(*, actor: Actor, criterion: Criterion, **values: Any) -> Cr
         raise TypeError(f"not editable: {sorted(unknown)}")
     _require_administrator(actor, criterion.version.criteria_set.house_id)
     version = _lock_draft(criterion.version)
-    locked = Criterion.objects.get(pk=criterion.pk)
+    locked = Criterion.objects.select_for_update().get(pk=criterion.pk)
+    if expected_version is not None and locked.revision != expected_version:
+        raise criterion_conflict()
     before = snapshot(locked, CRITERION_FIELDS)
     for name, value in values.items():
         setattr(locked, name, value.strip() if isinstance(value, str) and name != "combinator" else value)
@@ -342,6 +398,7 @@ def criterion_update(*, actor: Actor, criterion: Criterion, **values: Any) -> Cr
     locked.full_clean()
     changes = diff(before, snapshot(locked, CRITERION_FIELDS))
     if changes:
+        locked.revision += 1
         locked.save()
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes=changes)
     return locked

@@ -23,7 +23,7 @@ from casustafel.cases.services.criteria import (
     criterion_remove,
     criterion_update,
 )
-from casustafel.lib.errors import ServiceError
+from casustafel.lib.errors import ConflictError, ServiceError
 from casustafel.testing.referrals import actor_for
 from casustafel.testing.triage import decide, triage_setting
 
@@ -214,3 +214,44 @@ def test_a_triage_on_version_1_keeps_version_1_after_version_2(personas, admin):
 def test_system_actor_may_install_for_the_demo(personas):
     criteria_set = criteria_set_install_default(actor=Actor.system(), house=personas.house)
     assert criteria_set.house == personas.house
+
+
+def test_a_stale_criterion_edit_raises_a_conflict_and_changes_nothing(default_set, admin):
+    draft = criteria_version_draft(actor=admin, criteria_set=default_set)
+    criterion = draft.criteria.get(code="c")
+    loaded = criterion.revision
+    criterion_update(actor=admin, criterion=criterion, expected_version=loaded, label="Is er urgentie?")
+    events = AuditEvent.objects.count()
+    with pytest.raises(ConflictError, match="dit criterium intussen gewijzigd"):
+        criterion_update(actor=admin, criterion=criterion, expected_version=loaded, label="Iets anders")
+    criterion.refresh_from_db()
+    assert criterion.label == "Is er urgentie?"
+    assert criterion.revision == loaded + 1
+    assert AuditEvent.objects.count() == events
+    criterion_update(actor=admin, criterion=criterion, expected_version=loaded + 1, label="Iets anders")
+    criterion.refresh_from_db()
+    assert criterion.label == "Iets anders"
+
+
+def test_a_stale_edit_of_the_draft_settings_raises_a_conflict_and_changes_nothing(default_set, admin):
+    draft = criteria_version_draft(actor=admin, criteria_set=default_set)
+    loaded = draft.version
+    criteria_version_update(
+        actor=admin, version=draft, expected_version=loaded, combinator="all", source="Bron A", change_note="Eerst."
+    )
+    events = AuditEvent.objects.count()
+    with pytest.raises(ConflictError, match="deze versie intussen gewijzigd"):
+        criteria_version_update(
+            actor=admin, version=draft, expected_version=loaded, combinator="any", source="Bron B", change_note="Later."
+        )
+    draft.refresh_from_db()
+    assert (draft.combinator, draft.source, draft.change_note) == ("all", "Bron A", "Eerst.")
+    assert draft.version == loaded + 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_an_unchanged_save_keeps_the_version(default_set, admin):
+    draft = criteria_version_draft(actor=admin, criteria_set=default_set)
+    criterion = draft.criteria.get(code="b")
+    criterion_update(actor=admin, criterion=criterion, expected_version=criterion.revision, label=criterion.label)
+    assert Criterion.objects.get(pk=criterion.pk).revision == criterion.revision

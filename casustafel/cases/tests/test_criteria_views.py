@@ -213,3 +213,40 @@ def test_adding_a_part_to_a_leaf_shows_the_error_next_to_the_parent(personas, dr
     )
     assert response.status_code == 200
     assert "Criterium b heeft geen onderdelen." in response.content.decode()
+
+
+def test_a_stale_criterion_form_shows_the_conflict_keeps_the_input_and_saves_nothing(personas, draft):
+    criterion = draft.criteria.get(code="c")
+    client = personas.client("administrator")
+    page = client.get(url("criterion_edit", criterion.pk)).content.decode()
+    assert f'name="version" value="{criterion.revision}"' in page
+    stale = {"code": "c", "label": "Mijn nieuwe omschrijving", "text": "Mijn eigen tekst.", "combinator": ""}
+    stale["version"] = str(criterion.revision)
+    client.post(url("criterion_edit", criterion.pk), {**stale, "label": "Eerst opgeslagen", "text": "Eerder."})
+    criterion.refresh_from_db()
+    response = client.post(url("criterion_edit", criterion.pk), stale)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Iemand anders heeft dit criterium intussen gewijzigd." in html
+    assert 'value="Mijn nieuwe omschrijving"' in html
+    assert "Mijn eigen tekst." in html
+    assert "Eerst opgeslagen" in html, "the newly saved values are shown to compare"
+    assert f'name="version" value="{criterion.revision}"' in html, "a second save is based on the new version"
+    after = Criterion.objects.get(pk=criterion.pk)
+    assert (after.label, after.revision) == ("Eerst opgeslagen", criterion.revision)
+
+
+def test_a_stale_version_settings_form_shows_the_conflict_keeps_the_input_and_saves_nothing(personas, draft):
+    client = personas.client("administrator")
+    loaded = str(draft.version)
+    base = {"version-combinator": "all", "version-version": loaded}
+    client.post(url("criteria_version_update", draft.pk), {**base, "version-change_note": "Eerst opgeslagen."})
+    response = client.post(
+        url("criteria_version_update", draft.pk), {**base, "version-change_note": "Mijn toelichting."}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Iemand anders heeft deze versie intussen gewijzigd." in html
+    assert "Mijn toelichting." in html
+    draft.refresh_from_db()
+    assert draft.change_note == "Eerst opgeslagen."

@@ -3,11 +3,15 @@
 A published version is read-only. "Wijzigen" makes (or reopens) the draft of the next version,
 a copy of the current one; the administrator edits the draft and publishes it with a change
 note. Anyone who does not administer the house gets a 404.
+
+Edit forms carry the version they were loaded with; when a colleague saved in between, the
+form comes back with the user's input, the newly saved values and the new version, so that a
+second save is a deliberate overwrite.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -54,6 +58,7 @@ from casustafel.cases.services.criteria import (
     publish_problems,
 )
 from casustafel.cases.services.triage import caseload_cap_set
+from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
 from casustafel.meetings.selectors import admin_house
 
@@ -125,8 +130,24 @@ def criteria_set_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return redirect("cases:criteria_version_detail", pk=draft.pk)
 
 
+F = TypeVar("F", bound=forms.Form)
+
+
+def _rebind(form: F, data: Any, current_version: int, exc: ConflictError) -> F:
+    """The user's input again, now against `current_version`, with the conflict message."""
+    rebound = data.copy()
+    rebound[form.add_prefix("version")] = str(current_version)
+    fresh = type(form)(rebound, prefix=form.prefix)
+    fresh.is_valid()
+    add_service_errors(fresh, exc)
+    return fresh
+
+
 def _render_version(
-    request: AuthenticatedHttpRequest, version: CriteriaSetVersion, bound: dict[str, forms.Form] | None = None
+    request: AuthenticatedHttpRequest,
+    version: CriteriaSetVersion,
+    bound: dict[str, forms.Form] | None = None,
+    conflict: bool = False,
 ) -> HttpResponse:
     is_draft = version.published_at is None
     page_forms: dict[str, Any] = {}
@@ -143,6 +164,7 @@ def _render_version(
         "is_draft": is_draft,
         "forms": page_forms,
         "problems": publish_problems(version) if is_draft else [],
+        "conflict": conflict,
     }
     return render(request, "cases/criteria_version_detail.html", context)
 
@@ -158,15 +180,23 @@ def criteria_version_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpR
 def criteria_version_update_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = get_criteria_version_for_admin(request.user, pk)
     form = CriteriaVersionForm.for_version(version, request.POST)
+    conflict = False
     if form.is_valid():
+        values = {**form.cleaned_data}
+        expected = values.pop("version")
         try:
-            criteria_version_update(actor=Actor.from_request(request), version=version, **form.cleaned_data)
+            criteria_version_update(
+                actor=Actor.from_request(request), version=version, expected_version=expected, **values
+            )
+        except ConflictError as exc:
+            conflict = True
+            form = _rebind(form, request.POST, version.version, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("De versie is opgeslagen."))
             return redirect("cases:criteria_version_detail", pk=version.pk)
-    return _render_version(request, version, {"version": form})
+    return _render_version(request, version, {"version": form}, conflict=conflict)
 
 
 @require_POST
@@ -189,18 +219,26 @@ def criterion_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def criterion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     criterion = get_criterion_for_admin(request.user, pk)
     form = CriterionForm.for_criterion(criterion, request.POST if request.method == "POST" else None)
+    conflict = False
     if request.method == "POST" and form.is_valid():
         values = {**form.cleaned_data}
+        expected = values.pop("version")
         if values["position"] is None:
             values.pop("position")
         try:
-            criterion_update(actor=Actor.from_request(request), criterion=criterion, **values)
+            criterion_update(
+                actor=Actor.from_request(request), criterion=criterion, expected_version=expected, **values
+            )
+        except ConflictError as exc:
+            conflict = True
+            form = _rebind(form, request.POST, criterion.revision, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Het criterium is opgeslagen."))
             return redirect("cases:criteria_version_detail", pk=criterion.version_id)
-    return render(request, "cases/criterion_form.html", {"form": form, "criterion": criterion})
+    context = {"form": form, "criterion": criterion, "conflict": conflict}
+    return render(request, "cases/criterion_form.html", context)
 
 
 @require_POST
