@@ -67,6 +67,28 @@ class _PageLog:
 _LOGS: dict[int, _PageLog] = {}
 
 
+def _serve_one_request_at_a_time() -> None:
+    """Make the live server handle requests one after another.
+
+    With SQLite the live server's threads share the test's single in-memory connection. A
+    threaded server lets an htmx request still in flight (the live triage evaluation, say) and
+    the next form POST use that connection at the same moment, which corrupts its savepoint
+    stack (IndexError in atomic). A page never needs two requests served at once here.
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            # The live server thread itself already uses the overridden connections.
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = SerialWSGIServer
+
+
+_serve_one_request_at_a_time()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # tryfirst: the mark must be there before `-m` deselects.
