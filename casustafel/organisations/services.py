@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -277,7 +278,36 @@ def membership_update(
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     _check_dates(values.get("start_date", membership.start_date), values.get("end_date", membership.end_date))
+    if values.get("end_date"):
+        _refuse_last_administrator(membership, values["end_date"])
     return _update(actor, membership, expected_version, MEMBERSHIP_FIELDS, values)
+
+
+def _refuse_last_administrator(membership: Membership, end_date: dt.date) -> None:
+    """Nobody could manage the house's organisations and users any more (and the
+    administrator could not undo it in the UI): keep at least one administrator after
+    `end_date`."""
+    if membership.role != Role.ADMINISTRATOR:
+        return
+    others = (
+        Membership.objects.filter(
+            role=Role.ADMINISTRATOR,
+            organisation__house_id=membership.organisation.house_id,
+            user__is_active=True,
+            start_date__lte=end_date,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=end_date))
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError(
+            {
+                "end_date": _(
+                    "Dit is de laatste functioneel beheerder van het huis. Geef eerst iemand anders deze rol; "
+                    "anders kan niemand organisaties en gebruikers meer beheren."
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -288,6 +318,7 @@ def membership_end(
     day = end_date or timezone.localdate()
     if day < membership.start_date:
         raise ValidationError({"end_date": _("De einddatum ligt vóór de ingangsdatum.")})
+    _refuse_last_administrator(membership, day)
     return _update(actor, membership, expected_version, MEMBERSHIP_FIELDS, {"end_date": day})
 
 

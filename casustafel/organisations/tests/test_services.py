@@ -497,3 +497,48 @@ def test_substitution_revoke_twice_is_refused(personas: Personas, admin_actor: A
     with pytest.raises(ValidationError) as exc:
         substitution_revoke(actor=admin_actor, substitution=substitution)
     assert exc.value.messages == ["Deze vervanging is al beëindigd."]
+
+
+LAST_ADMIN = (
+    "Dit is de laatste functioneel beheerder van het huis. Geef eerst iemand anders deze rol; "
+    "anders kan niemand organisaties en gebruikers meer beheren."
+)
+
+
+def test_the_last_administrator_of_a_house_cannot_end_their_membership(personas: Personas, admin_actor: Actor) -> None:
+    membership = personas.memberships["administrator"]
+    with pytest.raises(ValidationError) as exc:
+        membership_end(actor=admin_actor, membership=membership, expected_version=membership.version)
+    assert messages_of(exc, "end_date") == [LAST_ADMIN]
+    with pytest.raises(ValidationError) as exc:
+        membership_update(
+            actor=admin_actor,
+            membership=membership,
+            expected_version=membership.version,
+            end_date=timezone.localdate() + dt.timedelta(days=30),
+        )
+    assert messages_of(exc, "end_date") == [LAST_ADMIN]
+    assert Membership.objects.get(pk=membership.pk).end_date is None
+
+
+def test_an_administrator_may_leave_once_a_colleague_administers_the_house(
+    personas: Personas, admin_actor: Actor
+) -> None:
+    membership = personas.memberships["administrator"]
+    MembershipFactory(organisation=personas.office, role=Role.ADMINISTRATOR)
+    ended = membership_end(actor=admin_actor, membership=membership, expected_version=membership.version)
+    assert ended.end_date == timezone.localdate()
+
+
+def test_a_colleague_who_leaves_first_does_not_count_as_successor(personas: Personas, admin_actor: Actor) -> None:
+    membership = personas.memberships["administrator"]
+    MembershipFactory(
+        organisation=personas.office, role=Role.ADMINISTRATOR, end_date=timezone.localdate() + dt.timedelta(days=5)
+    )
+    with pytest.raises(ValidationError):
+        membership_end(
+            actor=admin_actor,
+            membership=membership,
+            expected_version=membership.version,
+            end_date=timezone.localdate() + dt.timedelta(days=10),
+        )
