@@ -1,6 +1,6 @@
 """The English catalogue covers every Dutch string that is in it: nothing untranslated or fuzzy,
 and placeholders intact (msgfmt --check-format). New strings enter the catalogue with
-`manage.py makemessages -l en` (run inside casustafel/)."""
+`manage.py makemessages -l en --no-location` (run inside casustafel/; without locations, so parallel branches merge cleanly)."""
 
 from __future__ import annotations
 
