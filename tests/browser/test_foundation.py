@@ -103,18 +103,32 @@ def test_language_switch_in_the_header_shows_the_pages_in_english(page: Page, ne
     _log_in(page, new_administrator.email, TEST_PASSWORD)
     assert _heading(page) == "Tweede factor instellen"
 
-    page.get_by_label("Taal").select_option("en")
-    follow(page, page.get_by_role("button", name="Wissel").click)
+    # Each language is named in itself; choosing one applies it at once.
+    expect(page.locator("#language-select option")).to_have_text(["Nederlands", "English"])
+    follow(page, lambda: page.get_by_label("Taal").select_option("en"))
 
-    # Back on the same page, now in English.
+    # Back on the same page, now in English; the list still names each language in itself.
     assert page.url.endswith("/inloggen/tweede-factor/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#language-select option:checked")).to_have_attribute("value", "en")
+    expect(page.locator("#language-select option")).to_have_text(["Nederlands", "English"])
+
     if ENGLISH_PO.exists():
         with translation.override("en"):
             english = gettext("Tweede factor instellen")
         assert english != "Tweede factor instellen", "no English translation (compiled .mo) for the heading"
         assert _heading(page) == english
+
+    # Without a pointer: arrow keys only step through the list; Enter applies the choice.
+    page.get_by_label("Language").focus()
+    page.keyboard.press("ArrowUp")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/inloggen/tweede-factor/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    follow(page, lambda: page.keyboard.press("Enter"))
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    # The button stays as the fallback without JavaScript.
+    expect(page.get_by_role("button", name="Wissel")).to_be_visible()
 
 
 def test_wrong_password_is_refused_with_a_dutch_message(page: Page, new_administrator: User) -> None:
