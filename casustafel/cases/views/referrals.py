@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -418,7 +418,7 @@ def referral_submit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         else:
             due = submitted.first_contact_due_at
             message = _("Uw aanmelding is ingediend. Het huis neemt uiterlijk %(due)s contact met u op.") % {
-                "due": formats.date_format(due, "j F Y H:i") if due else ""
+                "due": formats.date_format(timezone.localtime(due), "j F Y H:i") if due else ""
             }
             return _saved(request, pk, message)
     return render_referral_page(request, pk, section="submit", bound={"submit": form})
