@@ -41,7 +41,7 @@ def test_board_member_reads_the_report(page: Page, personas: Personas) -> None:
     follow(page, page.get_by_role("link", name="Naar de rapportage: tabellen, grafiek en export").click)
 
     expect(page.get_by_role("heading", name="Rapportage", exact=True)).to_be_visible()
-    chart = page.get_by_role("img", name="Aanmeldingen per maand")
+    chart = page.get_by_role("img", name="Grafiek: aanmeldingen per maand")
     expect(chart).to_be_visible()
     routes = page.get_by_role("table", name="Aanmeldingen per instroomroute")
     # Top-X (4) is small; the 18 field referrals are hidden too, or 22 - 0 - 18 would give it.
