@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from casustafel.accounts.held_input import hold_posted_input
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record
@@ -37,22 +38,44 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == reverse("accounts:session_status"):
+            # The page's idle timer asking how long is left is no activity, and never expires
+            # a session itself: the view answers from the last activity.
+            return self.get_response(request)
         if request.user.is_authenticated:
             now = time.time()
             last = request.session.get(LAST_ACTIVITY_KEY)
             if last is not None and now - float(last) > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
-                user = request.user
-                audit_record(actor=Actor(user=user), action=AuditAction.SESSION_EXPIRED, obj=user)  # type: ignore[arg-type]
-                logout(request)
-                messages.info(
-                    request,
-                    _("Uw sessie is verlopen na %(minutes)s minuten zonder activiteit. Log opnieuw in.")
-                    % {"minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES},
-                )
-                query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
-                return _redirect(request, reverse("accounts:login") + (f"?{query}" if query else ""))
+                # A form posted after the timeout is kept, for the page it was typed on.
+                page = hold_posted_input(request, request.user) if request.method == "POST" else request.get_full_path()  # type: ignore[arg-type]
+                return session_expire(request, page=page)
             request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
+
+
+def seconds_left(request: HttpRequest) -> float:
+    """Seconds until the idle timeout ends the session (0 when it has, or nobody is logged in)."""
+    if not request.user.is_authenticated:
+        return 0.0
+    last = request.session.get(LAST_ACTIVITY_KEY)
+    if last is None:
+        return float(settings.SESSION_IDLE_TIMEOUT_MINUTES * 60)
+    return max(0.0, settings.SESSION_IDLE_TIMEOUT_MINUTES * 60 - (time.time() - float(last)))
+
+
+def session_expire(request: HttpRequest, *, page: str) -> HttpResponse:
+    """End the session for inactivity: audited, with a Dutch message, back to `page` after
+    logging in again (htmx requests get an HX-Redirect)."""
+    user = request.user
+    audit_record(actor=Actor(user=user), action=AuditAction.SESSION_EXPIRED, obj=user)  # type: ignore[arg-type]
+    logout(request)
+    messages.info(
+        request,
+        _("Uw sessie is verlopen na %(minutes)s minuten zonder activiteit. Log opnieuw in.")
+        % {"minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES},
+    )
+    query = urlencode({"next": page}) if page else ""
+    return _redirect(request, reverse("accounts:login") + (f"?{query}" if query else ""))
 
 
 # Paths a user who passed the password but not yet the second factor may open.

@@ -6,18 +6,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 import segno
 from django_otp import login as otp_login
 from django_otp import match_token
 
 from casustafel.accounts.forms import DutchPasswordChangeForm, EmailAuthenticationForm, TokenForm
+from casustafel.accounts.held_input import hold_posted_input
+from casustafel.accounts.middleware import seconds_left, session_expire
 from casustafel.accounts.selectors import has_confirmed_device
 from casustafel.accounts.services import mfa_device_confirm, mfa_device_prepare
 from casustafel.accounts.types import AuthenticatedHttpRequest
@@ -122,3 +124,27 @@ def acting_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
         % {"organisation": membership.organisation.name, "role": membership.get_role_display()},
     )
     return redirect("dashboards:start")
+
+
+@require_GET
+def session_status(request: HttpRequest) -> JsonResponse:
+    """How many seconds the session has left before the idle timeout, for the page's own idle
+    timer (it asks before holding what is typed, so a colleague tab in use is not logged out).
+    Not counted as activity (IdleTimeoutMiddleware lets it through untouched)."""
+    return JsonResponse({"seconds_left": int(seconds_left(request))})
+
+
+@require_POST
+def session_hold(request: HttpRequest) -> HttpResponse:
+    """The page's idle timer ran out: keep what is typed on the page (its unsaved forms, posted
+    here) for the user and end the session, as the server's own idle check would."""
+    if not request.user.is_authenticated:
+        return _to_login(request)
+    page = hold_posted_input(request, request.user)  # type: ignore[arg-type]
+    return session_expire(request, page="" if page == request.path else page)
+
+
+def _to_login(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = str(reverse_lazy("accounts:login"))
+    return response

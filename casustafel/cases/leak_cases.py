@@ -190,6 +190,8 @@ _DRAFT_WRITES = [
     ("cases:prior_action_add", None, 200),
     ("cases:referral_submit", None, 302),  # a complete draft: submitting succeeds
     ("cases:party_remove", "party_pk", 302),
+    ("cases:party_edit", "party_pk", 200),  # without data: the page with the form's errors
+    ("cases:referral_delete", None, 302),
     ("cases:problem_remove", "problem_pk", 302),
     ("cases:prior_action_remove", "action_pk", 302),
 ]

@@ -366,7 +366,7 @@ class Referral(VersionedModel):
         return f"Aanmelding {self.pk}"
 
 
-class CaseParty(TimestampedModel):
+class CaseParty(VersionedModel):
     """A person in a referral (and the case it becomes) with their role in it."""
 
     referral = models.ForeignKey(
@@ -377,6 +377,10 @@ class CaseParty(TimestampedModel):
     note = models.CharField(
         _("toelichting"), max_length=300, blank=True, help_text=_("Bijv. relatie tot de hoofdpersoon.")
     )
+    # Whether the referring side typed the person's BSN. A person chosen from the house's
+    # registrations on name and birth date may carry a BSN another organisation recorded: the
+    # referral then never shows it, not even masked.
+    bsn_given = models.BooleanField(_("BSN door de aanmelder ingevuld"), default=False, editable=False)
     # The last check op bekendheid for this party: only yes/no and whom to contact, never the
     # other case's content or id. Kept so the referrer sees it on the referral after reloading.
     known_checked_at = models.DateTimeField(_("check op bekendheid op"), null=True, blank=True)

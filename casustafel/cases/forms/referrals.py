@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from casustafel.cases.models import EntryRoute, LifeDomain, PartyRole, Person, Referral, ResponseTerm
+from casustafel.cases.models import CaseParty, EntryRoute, LifeDomain, PartyRole, Person, Referral, ResponseTerm
 from casustafel.cases.selectors.referrals import meeting_types_for_referral, municipalities_of
 from casustafel.lib.forms import VersionedForm
 from casustafel.meetings.models import MeetingType
@@ -150,9 +150,8 @@ class ReferralTermForm(VersionedForm):
         )
 
 
-class PartyForm(forms.Form):
-    """Add a person in a role. Submitting runs the matching; the buttons `person` (an
-    existing registration that was proposed) and `register_new` confirm the choice."""
+class _PersonDetailsForm(forms.Form):
+    """A person's identifying details as the referrer types them."""
 
     given_names = forms.CharField(label=_("Voornamen"), max_length=120)
     surname_prefix = forms.CharField(label=_("Tussenvoegsel"), max_length=20, required=False)
@@ -175,8 +174,66 @@ class PartyForm(forms.Form):
     note = forms.CharField(
         label=_("Toelichting"), max_length=300, required=False, help_text=_("Bijv. relatie tot de hoofdpersoon.")
     )
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    register_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+PARTY_CHOICE_NEW = "new"
+
+
+class PartyForm(_PersonDetailsForm):
+    """Add a person in a role. Submitting runs the matching; when the house already has a
+    registration with these details, `choice` says what to do: its id ("use this registered
+    person") or `PARTY_CHOICE_NEW` ("register as new")."""
+
+    choice = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, proposal: Person | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "party")
+        super().__init__(*args, **kwargs)
+        if proposal is not None:
+            self.fields["choice"] = forms.ChoiceField(
+                label=_("Wie bedoelt u?"),
+                required=False,
+                widget=forms.RadioSelect,
+                choices=[
+                    (str(proposal.pk), _("Deze geregistreerde persoon gebruiken")),
+                    (PARTY_CHOICE_NEW, _("Een andere persoon: als nieuwe persoon registreren")),
+                ],
+            )
+
+    def chosen_person_id(self) -> int | None:
+        value = self.cleaned_data.get("choice") or ""
+        return int(value) if value.isdigit() else None
+
+    def register_new(self) -> bool:
+        return self.cleaned_data.get("choice") == PARTY_CHOICE_NEW
+
+
+class PartyEditForm(_PersonDetailsForm, VersionedForm):
+    """Change a person's role and note in place; their details too when the registration is
+    this referral's own (`details_editable`), otherwise those fields are shown but fixed."""
+
+    def __init__(self, *args: Any, party: CaseParty, details_editable: bool, **kwargs: Any) -> None:
+        person = party.person
+        kwargs.setdefault("prefix", f"edit-{party.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "given_names": person.given_names,
+                "surname_prefix": person.surname_prefix,
+                "surname": person.surname,
+                "date_of_birth": person.date_of_birth,
+                "role": party.role,
+                "note": party.note,
+                "version": party.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.party = party
+        self.details_editable = details_editable
+        self.fields["bsn"].help_text = _("Leeg laten om het opgeslagen BSN te houden.")
+        if not details_editable:
+            for name in ("given_names", "surname_prefix", "surname", "date_of_birth", "bsn"):
+                self.fields[name].disabled = True
 
 
 class ProblemForm(forms.Form):
@@ -214,6 +271,11 @@ class PriorActionForm(forms.Form):
 
 class SubmitForm(VersionedForm):
     """Submitting carries the version the page was loaded with."""
+
+
+class DeleteDraftForm(VersionedForm):
+    """Deleting a draft carries the version the page was loaded with: a draft a colleague
+    changed meanwhile is not deleted unseen."""
 
 
 class InformationAnswerForm(forms.Form):

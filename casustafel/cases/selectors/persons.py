@@ -204,7 +204,9 @@ def party_proposal(
     if not candidates:
         return PartyProposal()
     known = set(
-        base.filter(pk__in=[p.pk for p, _ in candidates]).filter(_known_to(organisation_id)).values_list("pk", flat=True)
+        base.filter(pk__in=[p.pk for p, _ in candidates])
+        .filter(_known_to(organisation_id))
+        .values_list("pk", flat=True)
     )
     restricted = restricted_person_ids(p.pk for p, _ in candidates)
     for person, by_bsn in candidates:
@@ -217,6 +219,24 @@ def party_proposal(
     # Same name and birth date, but known only from another organisation's draft: nothing is
     # said, and the referrer registers the person anew (the administrator merges duplicates).
     return PartyProposal()
+
+
+def persons_editable_in(referral: Referral) -> set[int]:
+    """The persons of `referral` whose details it may change (one query): registered by its
+    own organisation and party to no other referral. A registration the house already knew
+    is shared; correcting it here would change what other referrals and cases say."""
+    elsewhere = CaseParty.objects.filter(person=OuterRef("person")).exclude(referral=referral.pk)
+    return set(
+        CaseParty.objects.filter(
+            referral=referral.pk, person__created_by_organisation=referral.referring_organisation_id
+        )
+        .exclude(Exists(elsewhere))
+        .values_list("person_id", flat=True)
+    )
+
+
+def party_details_editable(party: CaseParty) -> bool:
+    return party.person_id in persons_editable_in(party.referral)
 
 
 def person_bsn_masked(person: Person) -> str:

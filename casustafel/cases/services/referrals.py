@@ -13,12 +13,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casustafel.audit.context import Actor
-from casustafel.audit.models import AuditAction
-from casustafel.audit.services import audit_record, diff, snapshot
+from casustafel.audit.models import AuditAction, AuditEvent
+from casustafel.audit.services import audit_changes_redact, audit_record, diff, snapshot
 from casustafel.cases.models import (
     OPEN_REFERRAL_STATUSES,
     Case,
@@ -37,6 +38,7 @@ from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.meetings.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
+from casustafel.privacy.destruction import person_still_referenced
 from casustafel.privacy.restrictions import restricted_person_ids, restriction_refuse_new_information
 
 CONSENT_NOT_ASKED = "not_asked"
@@ -80,6 +82,13 @@ def lock_draft(referral: Referral, *, expected_version: int | None = None) -> Re
     if locked.status != ReferralStatus.DRAFT:
         raise ServiceError(_("Deze aanmelding is al ingediend; de gegevens kunnen niet meer worden gewijzigd."))
     return locked
+
+
+def referral_touch(locked: Referral) -> None:
+    """Mark a draft as changed when a part of it (a person, a problem, an action) changed, so
+    "Laatst gewijzigd" and the stale-draft term follow. Not a new version: a colleague's open
+    concern form is not in conflict with a person added meanwhile."""
+    locked.save(update_fields=["updated_at"])
 
 
 def _validate_choices(
@@ -257,6 +266,55 @@ def referral_submit(*, actor: Actor, referral: Referral, expected_version: int |
     return locked
 
 
+@transaction.atomic
+def referral_draft_delete(*, actor: Actor, referral: Referral, expected_version: int | None) -> None:
+    """Delete a draft the house never saw: its persons, problems and actions go with it, and a
+    person registered for it alone is deleted too. The audit events stay (the trail outlives
+    what it describes) but the text they recorded about the draft is blanked, as destruction
+    does.
+
+    Raises:
+        PermissionDenied: the actor is not the referrer or their organisation's ambassador.
+        ConflictError: the draft changed since the page was loaded.
+        ServiceError: the referral was submitted in the meantime.
+    """
+    locked = lock_draft(referral, expected_version=expected_version)
+    if actor.user is None or not is_referral_writer(actor.user, locked):
+        raise PermissionDenied
+    if locked.retention_extensions.exists():
+        raise ServiceError(
+            _(
+                "De privacyfunctionaris heeft besloten dit concept langer te bewaren. Het kan daarom niet worden "
+                "verwijderd; neem contact op met de privacyfunctionaris van het huis."
+            )
+        )
+    parts: dict[str, list[int]] = {
+        Referral._meta.label_lower: [locked.pk],
+        CaseParty._meta.label_lower: list(locked.parties.values_list("pk", flat=True)),
+        LifeDomainProblem._meta.label_lower: list(locked.problems.values_list("pk", flat=True)),
+        PriorAction._meta.label_lower: list(locked.prior_actions.values_list("pk", flat=True)),
+    }
+    person_ids = set(locked.parties.values_list("person_id", flat=True))
+    condition = Q(pk__in=[])
+    for label, ids in parts.items():
+        condition |= Q(object_type=label, object_id__in=[str(pk) for pk in ids])
+    audit_changes_redact(events=AuditEvent.objects.filter(condition))
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=locked,
+        changes={"status": [locked.status, None], "parts": [None, {k: len(v) for k, v in parts.items()}]},
+    )
+    locked.delete()
+    for person in Person.objects.select_for_update().filter(pk__in=person_ids, merged_from__isnull=True):
+        if not person_still_referenced(person):
+            audit_changes_redact(
+                events=AuditEvent.objects.filter(object_type=Person._meta.label_lower, object_id=str(person.pk))
+            )
+            audit_record(actor=actor, action=AuditAction.DELETE, obj=person, person_id=person.pk)
+            person.delete()
+
+
 def _party_person(referral: Referral, person: Person | None) -> Person | None:
     if person is not None and not CaseParty.objects.filter(referral=referral, person=person).exists():
         raise ValidationError({"person": _("Kies een van de betrokkenen van deze aanmelding.")})
@@ -289,6 +347,7 @@ def life_domain_problem_add(
     )
     problem.full_clean()
     problem.save()
+    referral_touch(locked)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -302,7 +361,7 @@ def life_domain_problem_add(
 @transaction.atomic
 def life_domain_problem_remove(*, actor: Actor, problem: LifeDomainProblem) -> None:
     """Remove a problem from a draft referral."""
-    lock_draft(problem.referral)
+    referral_touch(lock_draft(problem.referral))
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,
@@ -336,6 +395,7 @@ def prior_action_add(
     )
     action.full_clean()
     action.save()
+    referral_touch(locked)
     audit_record(
         actor=actor, action=AuditAction.CREATE, obj=action, changes=diff({}, snapshot(action, PRIOR_ACTION_FIELDS))
     )
@@ -345,7 +405,7 @@ def prior_action_add(
 @transaction.atomic
 def prior_action_remove(*, actor: Actor, action: PriorAction) -> None:
     """Remove a prior action from a draft referral."""
-    lock_draft(action.referral)
+    referral_touch(lock_draft(action.referral))
     audit_record(
         actor=actor, action=AuditAction.DELETE, obj=action, changes=removed(snapshot(action, PRIOR_ACTION_FIELDS))
     )

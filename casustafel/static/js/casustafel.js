@@ -38,4 +38,130 @@
     if (Date.now() - steppedAt < 500) { return; }
     select.form.requestSubmit();
   });
+
+  // --- Nothing typed is lost ------------------------------------------------------------------
+  // A form with input not yet saved is "dirty". Leaving the page with a dirty form asks first;
+  // a form swapped in by htmx is fresh (saved) unless the server sent it back with errors.
+  var leaving = false;
+
+  function tracked(form) {
+    return form && form.method === "post" && !form.hasAttribute("data-no-dirty") && !form.closest("header");
+  }
+  function markDirty(form) { if (tracked(form)) { form.setAttribute("data-dirty", ""); } }
+  function dirtyForms() { return Array.prototype.slice.call(document.querySelectorAll("form[data-dirty]")); }
+
+  document.addEventListener("input", function (event) { markDirty(event.target.form); });
+  document.addEventListener("change", function (event) { markDirty(event.target.form); });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented) { return; }
+    // A plain post leaves the page on purpose; an htmx post keeps it, and its swap decides.
+    if (!form.hasAttribute("hx-post")) { leaving = true; }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    // A form the server sent back with errors or a question still holds unsaved input.
+    Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+      if (form.querySelector(".utrecht-form-field--invalid, .utrecht-alert--error, .utrecht-alert--warning")) {
+        markDirty(form);
+      }
+    });
+  });
+  document.addEventListener("htmx:beforeRedirect", function () { leaving = true; });
+  window.addEventListener("beforeunload", function (event) {
+    if (leaving || !dirtyForms().length) { return; }
+    event.preventDefault();
+    event.returnValue = "";
+  });
+  window.addEventListener("pageshow", function () { leaving = false; });
+
+  // Out-of-band updates (the list of persons a problem can be about, say) replace controls the
+  // user may have set already: carry their value over when the new control still offers it.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    var fragment = event.detail.fragment;
+    if (!target || !fragment || !target.querySelectorAll) { return; }
+    Array.prototype.forEach.call(target.querySelectorAll("select[name]"), function (old) {
+      var fresh = fragment.querySelector('select[name="' + old.name + '"]');
+      if (fresh && old.value && fresh.querySelector('option[value="' + old.value + '"]')) {
+        fresh.value = old.value;
+        Array.prototype.forEach.call(fresh.options, function (option) { option.defaultSelected = option.value === old.value; });
+      }
+    });
+  });
+
+  // --- The idle timeout -----------------------------------------------------------------------
+  // When the session is about to run out, the page posts what is typed on it to the server,
+  // which keeps it for this user and page and ends the session; after logging in again the
+  // page gets it back. Another tab of the same session may still be in use: the server says
+  // how long is left before anything is done.
+  var body = document.body;
+  var idleSeconds = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
+  var statusUrl = body.getAttribute("data-session-status-url");
+  var holdUrl = body.getAttribute("data-session-hold-url");
+  var idleTimer = null;
+
+  function csrfToken() {
+    var headers = body.getAttribute("hx-headers");
+    try { return JSON.parse(headers)["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+  function schedule(seconds) {
+    if (!idleSeconds || !statusUrl) { return; }
+    window.clearTimeout(idleTimer);
+    idleTimer = window.setTimeout(checkIdle, Math.max(1, seconds) * 1000);
+  }
+  function goTo(url) { leaving = true; window.location.assign(url); }
+  function hold() {
+    var data = new FormData();
+    dirtyForms().forEach(function (form) {
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value === "string" && name !== "csrfmiddlewaretoken") { data.append(name, value); }
+      });
+    });
+    data.append("ct-held-page", window.location.pathname + window.location.search);
+    fetch(holdUrl, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: {"X-CSRFToken": csrfToken(), "HX-Request": "true"}
+    }).then(function (response) {
+      goTo(response.headers.get("HX-Redirect") || "/inloggen/");
+    }).catch(function () { schedule(30); });
+  }
+  function checkIdle() {
+    fetch(statusUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.json(); })
+      .then(function (status) {
+        if (status.seconds_left > 5) { schedule(status.seconds_left + 1); } else { hold(); }
+      })
+      .catch(function () { schedule(30); });
+  }
+  schedule(idleSeconds + 1);
+  document.addEventListener("htmx:afterRequest", function () { schedule(idleSeconds + 1); });
+
+  // After logging in again: what was held goes back into the forms of this page, unsaved.
+  var held = document.getElementById("ct-held-input");
+  if (held) {
+    var fields = {};
+    try { fields = JSON.parse(held.textContent); } catch (e) { fields = {}; }
+    Object.keys(fields).forEach(function (name) {
+      var values = fields[name];
+      var controls = Array.prototype.filter.call(document.getElementsByName(name), function (control) {
+        return control.form && tracked(control.form);
+      });
+      var next = 0;
+      controls.forEach(function (control) {
+        if (control.type === "checkbox" || control.type === "radio") {
+          control.checked = values.indexOf(control.value) !== -1;
+        } else if (control.tagName === "SELECT") {
+          Array.prototype.forEach.call(control.options, function (option) {
+            option.selected = values.indexOf(option.value) !== -1;
+          });
+        } else if (next < values.length) {
+          control.value = values[next];
+          next += 1;
+        } else { return; }
+        markDirty(control.form);
+      });
+    });
+  }
 })();
