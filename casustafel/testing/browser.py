@@ -214,6 +214,23 @@ def follow(page: Page, action: Callable[[], Any], *, status: int | None = None) 
     return response
 
 
+def swap(page: Page, action: Callable[[], Any], *, status: int = 200) -> Response:
+    """Do `action` (a click that posts a form through htmx), wait until the answer is swapped
+    into the page, and check the page as it is now (axe, header contrast, console). The page
+    itself must not reload: that would throw away what is typed elsewhere on it."""
+    url_before = page.url
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        action()
+    response = posted.value
+    assert response.status == status, f"{response.url} answered {response.status}, expected {status}"
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    assert page.url == url_before, f"the page was left for {page.url}"
+    assert_axe_clean(page)
+    assert_header_contrast(page)
+    assert_console_clean(page)
+    return response
+
+
 def check_page(page: Page, response: Response, *, status: int | None = None) -> None:
     """Status (exactly `status`, or below 400), CSP header, axe and console checks."""
     if status is None:

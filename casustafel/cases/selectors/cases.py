@@ -62,9 +62,9 @@ def case_list_for(user: AnyUser, *, status: str = "") -> QuerySet[Case]:
 
 
 def my_cases_for(user: User, membership: Membership) -> QuerySet[Case]:
-    """The start page's 'Mijn casussen': active cases the user may see; a process director
-    sees the cases they direct. No names: the start page shows no personal data."""
-    cases = cases_for_user(user).filter(status=CaseStatus.ACTIVE)
+    """The start page's 'Mijn casussen': active cases the user may see, each with its main
+    person (`case.referral.subject_parties`); a process director sees the cases they direct."""
+    cases = cases_for_user(user).filter(status=CaseStatus.ACTIVE).prefetch_related(_subjects())
     if membership.role == Role.PROCESS_DIRECTOR:
         cases = cases.filter(process_director=user)
     return cases.order_by("-opened_at", "-pk")

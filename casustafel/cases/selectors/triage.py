@@ -33,7 +33,7 @@ from casustafel.cases.models import (
     ReferralStatus,
     Triage,
 )
-from casustafel.cases.selectors.referrals import get_referral_for_user
+from casustafel.cases.selectors.referrals import get_referral_for_user, subject_parties
 from casustafel.meetings.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector, administered_houses
 
@@ -271,6 +271,7 @@ def awaiting_triage_for(user: AnyUser) -> QuerySet[Referral]:
         referrals_for_triage(user)
         .filter(status=ReferralStatus.SUBMITTED)
         .select_related("meeting_type", "referring_organisation")
+        .prefetch_related(subject_parties())
         .order_by("submitted_at", "pk")
     )
 
@@ -291,6 +292,7 @@ def near_deadline_for(user: AnyUser, now: dt.datetime | None = None) -> QuerySet
             response_late=ExpressionWrapper(Q(response_due_at__lt=moment), output_field=BooleanField()),
         )
         .select_related("meeting_type", "referring_organisation")
+        .prefetch_related(subject_parties())
         .order_by("first_contact_due_at", "response_due_at", "pk")
     )
 

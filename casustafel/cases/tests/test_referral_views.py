@@ -701,3 +701,18 @@ def test_submit_section_says_missing_checklist_items_do_not_block(personas: Pers
     page = personas.client("professional_a").get(url("referral_detail", draft.pk)).content.decode()
     # The draft has concern, subject and term, but problems on only 0 of 2 life domains.
     assert "ontbreekt nog 1 punt voor de triage. U kunt toch indienen" in page
+
+
+def test_the_list_is_sorted_by_date_newest_first(personas: Personas, setting: ReferralSetting) -> None:
+    now = timezone.now()
+    old = referral_of(personas, setting, submitted=True)
+    new = referral_of(personas, setting, submitted=True)
+    middle = referral_of(personas, setting, submitted=True)
+    for referral, days in ((old, 30), (new, 1), (middle, 10)):
+        Referral.objects.filter(pk=referral.pk).update(submitted_at=now - dt.timedelta(days=days))
+    # Changing an old one does not move it up: the list is by date, not by last change.
+    Referral.objects.filter(pk=old.pk).update(updated_at=now)
+    draft = referral_of(personas, setting)
+    Referral.objects.filter(pk=draft.pk).update(created_at=now - dt.timedelta(days=5))
+    page = personas.client("professional_a").get(url("referral_list")).context["page"]
+    assert [r.pk for r in page.object_list] == [new.pk, draft.pk, middle.pk, old.pk]
