@@ -31,6 +31,8 @@ from casustafel.lib.encryption import decrypt_text, encrypt_text
 
 # The page the fields were typed on, sent along by casustafel.js with what it holds.
 PAGE_FIELD = "ct-held-page"
+# The pages with held input, noted in the session at login: no other page pays a query for it.
+SESSION_KEY = "held_input_pages"
 SKIPPED_FIELDS = frozenset({"csrfmiddlewaretoken", PAGE_FIELD})
 # A referral page with every section typed in holds a few dozen fields of a few KB.
 MAX_FIELDS = 300
@@ -109,6 +111,23 @@ def held_input_take(*, user: User, path: str) -> Fields | None:
     audit_record(actor=Actor(user=user), action=AuditAction.DELETE, obj=newest, changes={"path": [path, None]})
     text = decrypt_text(newest.data)
     return json.loads(text) if text else None
+
+
+def held_input_pages(user: User) -> list[str]:
+    """The pages `user` has held input for (asked once, at login)."""
+    recent = HeldInput.objects.filter(user=user, created_at__gte=timezone.now() - _max_age())
+    return sorted(set(recent.values_list("path", flat=True)))
+
+
+def held_input_for_page(request: HttpRequest) -> Fields | None:
+    """What the logged-in user typed on this page before their session expired, once; no query
+    unless the login noted held input for this very page."""
+    pages = request.session.get(SESSION_KEY) or []
+    path = request.get_full_path()
+    if path not in pages:
+        return None
+    request.session[SESSION_KEY] = [page for page in pages if page != path]
+    return held_input_take(user=request.user, path=path)  # type: ignore[arg-type]
 
 
 def hold_posted_input(request: HttpRequest, user: User) -> str:

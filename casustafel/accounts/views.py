@@ -18,7 +18,8 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from casustafel.accounts.forms import DutchPasswordChangeForm, EmailAuthenticationForm, TokenForm
-from casustafel.accounts.held_input import hold_posted_input
+from casustafel.accounts.held_input import SESSION_KEY as HELD_PAGES_KEY
+from casustafel.accounts.held_input import held_input_pages, hold_posted_input
 from casustafel.accounts.middleware import seconds_left, session_expire
 from casustafel.accounts.selectors import has_confirmed_device
 from casustafel.accounts.services import mfa_device_confirm, mfa_device_prepare
@@ -34,6 +35,14 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        # Input the idle timeout kept: note its pages, which give it back when opened.
+        pages = held_input_pages(form.get_user())
+        if pages:
+            self.request.session[HELD_PAGES_KEY] = pages
+        return response
 
 
 def _next_url(request: HttpRequest) -> str:

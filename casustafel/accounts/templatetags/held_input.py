@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from casustafel.accounts.held_input import held_input_take
+from casustafel.accounts.held_input import held_input_for_page
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ def held_input(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     if request is None or request.method != "GET" or not request.user.is_authenticated:
         return {"fields": None}
-    fields = held_input_take(user=request.user, path=request.get_full_path())
+    fields = held_input_for_page(request)
     if not fields:
         return {"fields": None}
     # Without JavaScript the texts are shown to copy back; hidden versions and choices are not text.
