@@ -100,7 +100,11 @@ def _with_subject(referral: object, name: str) -> None:
 
     given, surname = name.split(" ", 1)
     CasePartyFactory(
-        referral=referral, role="subject", person__house=referral.house, person__given_names=given, person__surname=surname
+        referral=referral,
+        role="subject",
+        person__house=referral.house,
+        person__given_names=given,
+        person__surname=surname,
     )
 
 
