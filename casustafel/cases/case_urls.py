@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:pk>/", cases.case_detail, name="case_detail"),
     path("<int:pk>/betrokken-organisaties/", cases.involvement_add, name="case_involvement_add"),
     path(
+        "<int:pk>/betrokken-organisaties/contactpersonen/",
+        cases.involvement_contacts_view,
+        name="case_involvement_contacts",
+    ),
+    path(
         "<int:pk>/betrokken-organisaties/<int:involvement_pk>/beeindigen/",
         cases.involvement_end,
         name="case_involvement_end",

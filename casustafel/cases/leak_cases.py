@@ -83,6 +83,13 @@ register(
         label="invalid",
     ),
     LeakCase(
+        "cases:case_involvement_contacts",
+        kwargs=_case,
+        query=lambda s: f"add-organisation={s.personas.org_b.pk}",
+        sees=HOUSE_CASE_STAFF,
+        forbidden=CASE_WORKERS_NOT_STAFF,
+    ),
+    LeakCase(
         "cases:case_involvement_add",
         method="post",
         kwargs=_case,
@@ -274,6 +281,13 @@ register(
         data=_triage_data,
         reads=1,
         label="decided referral",
+    ),
+    LeakCase(
+        "cases:triage_team_search",
+        sees=PROCESS_DIRECTOR,
+        forbidden=frozenset({"secretary"}),
+        kwargs=_referral,
+        query=lambda s: "team_q=a",
     ),
     LeakCase(
         "cases:triage_evaluate",

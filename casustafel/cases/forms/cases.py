@@ -31,9 +31,9 @@ class CaseListFilterForm(forms.Form):
 
 
 class InvolvementAddForm(forms.Form):
-    """Add a partner organisation to a case. The contact is chosen from the case workers of
-    the house's partners, grouped by organisation; the service checks they belong to the
-    chosen organisation."""
+    """Add a partner organisation to a case. The contact is chosen among the case workers of
+    the chosen organisation only (never a list of the whole house); the service checks they
+    belong to it."""
 
     organisation = forms.ModelChoiceField(
         label=_("Organisatie"),
@@ -50,9 +50,12 @@ class InvolvementAddForm(forms.Form):
     contact = forms.TypedChoiceField(
         label=_("Contactpersoon"),
         required=False,
+        error_messages={"invalid_choice": _("Kies een medewerker van de gekozen organisatie.")},
         coerce=int,
         empty_value=None,
-        help_text=_("De vaste professional van deze organisatie in de casus."),
+        help_text=_(
+            "De vaste professional van deze organisatie in de casus. U kiest uit de medewerkers van de gekozen organisatie."
+        ),
     )
     started_at = forms.DateField(
         label=_("Betrokken vanaf"),
@@ -66,21 +69,39 @@ class InvolvementAddForm(forms.Form):
         *args: Any,
         organisations: QuerySet[Organisation],
         contacts: QuerySet[Membership],
+        contacts_url: str = "",
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("prefix", "add")
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        groups: dict[str, list[tuple[int, str]]] = {}
-        self._contacts: dict[int, User] = {}
-        for membership in contacts:
-            groups.setdefault(membership.organisation.name, []).append(
-                (membership.user_id, membership.user.full_name or membership.user.email)
+        if contacts_url:
+            # Choosing an organisation fetches its case workers for the contact field.
+            self.fields["organisation"].widget.attrs.update(
+                {
+                    "hx-get": contacts_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#involvement-contact-field",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "this",
+                    "aria-controls": "involvement-contact-field",
+                }
             )
-            self._contacts[membership.user_id] = membership.user
-        self.fields["contact"].choices = [("", _("Geen contactpersoon")), *groups.items()]  # type: ignore[attr-defined]
+        self._contacts: dict[int, User] = {}
+        choices: list[tuple[int, str]] = []
+        for membership in contacts.filter(organisation=self.chosen_organisation_id()):
+            if membership.user_id not in self._contacts:
+                choices.append((membership.user_id, membership.user.full_name or membership.user.email))
+                self._contacts[membership.user_id] = membership.user
+        empty = _("Geen contactpersoon") if self.chosen_organisation_id() else _("Kies eerst een organisatie")
+        self.fields["contact"].choices = [("", empty), *choices]  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.setdefault("started_at", timezone.localdate())
+
+    def chosen_organisation_id(self) -> int | None:
+        """The organisation chosen in the (bound) form, whose case workers the contact list offers."""
+        raw = self.data.get(self.add_prefix("organisation"), "") if self.is_bound else self.initial.get("organisation")
+        return int(raw) if str(raw or "").isdigit() else None
 
     def contact_user(self) -> User | None:
         pk = self.cleaned_data.get("contact")

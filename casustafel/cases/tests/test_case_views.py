@@ -255,7 +255,8 @@ def test_an_error_keeps_the_input_and_names_the_field(personas, setting):
     )
     assert response.status_code == 200
     html = page(response)
-    assert "De contactpersoon moet een actieve medewerker van deze organisatie zijn." in html
+    # The list offers only the chosen organisation's case workers; another is refused at the field.
+    assert "Kies een medewerker van de gekozen organisatie." in html
     assert 'value="Reclassering op vader"' in html
     assert response.context["add_form"].errors["contact"]
     assert not setting.case.involvements.filter(organisation=personas.org_b).exists()
@@ -351,11 +352,11 @@ def test_list_filters_by_status_and_shows_active_cases_by_default(personas, sett
 # --- Start page and navigation --------------------------------------------------------------
 
 
-def test_start_page_lists_my_cases_without_names(personas, setting):
+def test_start_page_lists_my_cases_with_whom_they_are_about(personas, setting):
     html = page(personas.client("professional_a").get(reverse("dashboards:start")))
     assert "Mijn casussen" in html and detail_url(setting) in html
     subject = setting.referral.parties.get(role=PartyRole.SUBJECT).person
-    assert subject.full_name not in html
+    assert f"Casus {setting.case.pk}: {subject.full_name}" in html
 
 
 def test_start_page_of_a_process_director_lists_the_cases_they_direct(personas, setting):

@@ -58,7 +58,12 @@ def _detail_url(case: Case, anchor: str = "") -> str:
 
 
 def _add_form(case: Case, data: Any = None) -> InvolvementAddForm:
-    return InvolvementAddForm(data, organisations=involvement_organisations(case), contacts=involvement_contacts(case))
+    return InvolvementAddForm(
+        data,
+        organisations=involvement_organisations(case),
+        contacts=involvement_contacts(case),
+        contacts_url=reverse("cases:case_involvement_contacts", args=[case.pk]),
+    )
 
 
 def _involvement_context(
@@ -143,6 +148,17 @@ def _saved(request: AuthenticatedHttpRequest, case: Case, message: str) -> HttpR
     return HttpResponseRedirect(_detail_url(case, "section-involvements"))
 
 
+@require_GET
+@login_required
+def involvement_contacts_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The contact field for the organisation chosen (htmx, on choosing it): its case workers."""
+    case = get_case_for_user(request.user, pk)
+    if not can_manage_involvements(request.user, case):
+        raise PermissionDenied
+    form = _add_form(case, request.GET)
+    return render(request, "cases/partials/case_involvement_contact.html", {"add_form": form})
+
+
 @require_POST
 @login_required
 def involvement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -151,6 +167,9 @@ def involvement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     actor = case_actor(request, case)
     form = _add_form(case, request.POST)
+    if request.POST.get("action") == "contacts":
+        # Without JavaScript: the contact list for the organisation chosen; nothing saved.
+        return render_case_page(request, case, actor, add_form=form)
     if form.is_valid():
         try:
             involvement = case_involvement_add(

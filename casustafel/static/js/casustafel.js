@@ -1,6 +1,8 @@
 // Progressive enhancement only: every page works without JavaScript.
 (function () {
   "use strict";
+  // Controls only needed without JavaScript (class ct-no-js) step aside.
+  document.documentElement.classList.add("ct-js");
 
   function announce(text) {
     var region = document.getElementById("ct-live-region");
@@ -37,6 +39,43 @@
     if (!select.matches || !select.matches("select[data-submit-on-change]")) { return; }
     if (Date.now() - steppedAt < 500) { return; }
     select.form.requestSubmit();
+  });
+
+  // --- Searches that pick people (the triage team) ---------------------------------------------
+  // Enter in the search box searches (it must never submit the form around it); a person
+  // ticked among the results moves to the chosen ones, so the next search keeps them.
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || !box.matches || !box.matches("[data-picker-search]")) { return; }
+    event.preventDefault();
+    if (window.htmx) { window.htmx.trigger(box, "search"); }
+  });
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("[data-picker-choice]") || !box.checked) { return; }
+    var list = document.getElementById("team-chosen-list");
+    if (!list) { return; }
+    var item = document.createElement("li");
+    var chosen = document.createElement("input");
+    chosen.type = "checkbox";
+    chosen.className = box.className;
+    chosen.name = box.name;
+    chosen.value = box.value;
+    chosen.id = "team-member-" + box.value;
+    chosen.checked = true;
+    var label = document.createElement("label");
+    label.className = "utrecht-form-label utrecht-form-label--checkbox";
+    label.htmlFor = chosen.id;
+    label.textContent = box.getAttribute("data-picker-label");
+    item.appendChild(chosen);
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(label);
+    if (!document.getElementById(chosen.id)) { list.appendChild(item); }
+    box.closest("li").remove();
+    var empty = document.getElementById("team-chosen-empty");
+    if (empty) { empty.hidden = true; }
+    announce(label.textContent + " gekozen.");
+    markDirty(chosen.form);
   });
 
   // --- Nothing typed is lost ------------------------------------------------------------------
