@@ -101,7 +101,8 @@ class InvolvementAddForm(forms.Form):
     def chosen_organisation_id(self) -> int | None:
         """The organisation chosen in the (bound) form, whose case workers the contact list offers."""
         raw = self.data.get(self.add_prefix("organisation"), "") if self.is_bound else self.initial.get("organisation")
-        return int(raw) if str(raw or "").isdigit() else None
+        text = str(raw or "")
+        return int(text) if text.isdigit() else None
 
     def contact_user(self) -> User | None:
         pk = self.cleaned_data.get("contact")

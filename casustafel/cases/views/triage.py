@@ -218,7 +218,7 @@ def _open_context(
 
 def _team_ids(form: TriageForm) -> list[str]:
     if form.is_bound:
-        return [str(pk) for pk in form.data.getlist(form.add_prefix("team_members"))]
+        return [str(pk) for pk in form.data.getlist(form.add_prefix("team_members"))]  # type: ignore[attr-defined]
     return [str(getattr(member, "pk", member)) for member in form.initial.get("team_members", [])]
 
 
