@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from casustafel.lib.pdf import write_tagged_pdf
 from casustafel.privacy.models import CovenantVersion
 from casustafel.privacy.selectors import covenant_document, sector_columns
 
@@ -34,7 +35,7 @@ def covenant_pdf(version: CovenantVersion) -> bytes:
     stylesheet = finders.find(PRINT_STYLESHEET)
     stylesheets = [CSS(filename=stylesheet)] if stylesheet else []
     # A local base URL: WeasyPrint must never fetch anything over the network.
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=stylesheets)
+    return write_tagged_pdf(HTML(string=html, base_url=str(settings.BASE_DIR)), stylesheets=stylesheets)
 
 
 def covenant_pdf_response(request: HttpRequest, version: CovenantVersion) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from casustafel.lib.pdf import write_tagged_pdf
 from casustafel.privacy.pdf import PRINT_STYLESHEET
 from casustafel.privacy.selectors_sar import SarOverview
 
@@ -29,7 +30,7 @@ def sar_pdf(overview: SarOverview) -> bytes:
     )
     stylesheets = [CSS(filename=path) for path in map(finders.find, (PRINT_STYLESHEET, SAR_PRINT_STYLESHEET)) if path]
     # A local base URL: WeasyPrint must never fetch anything over the network.
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=stylesheets)
+    return write_tagged_pdf(HTML(string=html, base_url=str(settings.BASE_DIR)), stylesheets=stylesheets)
 
 
 def sar_pdf_response(overview: SarOverview) -> HttpResponse:

@@ -269,7 +269,9 @@ def test_discard_matrix(personas: Personas, published: CovenantVersion, meeting_
     assert_matrix(personas, "post", url, ADMIN_ONLY_POST, setup=setup)
 
 
-def test_pdf_of_the_covenant_in_force_for_every_member(personas: Personas, published: CovenantVersion) -> None:
+def test_pdf_of_the_covenant_in_force_for_every_member(
+    personas: Personas, published: CovenantVersion, fast_pdfs: None
+) -> None:
     responses = assert_matrix(personas, "get", reverse("privacy:covenant_pdf"), MEMBERS)
     response = responses["professional_b"]
     assert response["Content-Type"] == "application/pdf"
@@ -283,12 +285,12 @@ def test_pdf_without_a_covenant_is_not_found(personas: Personas) -> None:
     assert personas.client("administrator").get(reverse("privacy:covenant_pdf")).status_code == 404
 
 
-def test_pdf_of_a_version(personas: Personas, published: CovenantVersion) -> None:
+def test_pdf_of_a_version(personas: Personas, published: CovenantVersion, fast_pdfs: None) -> None:
     responses = assert_matrix(personas, "get", reverse("privacy:covenant_version_pdf", args=[published.pk]), MEMBERS)
     assert responses["board_member"].content.startswith(b"%PDF")
 
 
-def test_pdf_of_a_draft_for_administrators_only(personas: Personas, draft: CovenantVersion) -> None:
+def test_pdf_of_a_draft_for_administrators_only(personas: Personas, draft: CovenantVersion, fast_pdfs: None) -> None:
     responses = assert_matrix(personas, "get", reverse("privacy:covenant_version_pdf", args=[draft.pk]), ADMIN_ONLY_GET)
     assert responses["administrator"]["Content-Disposition"].endswith('-v2-concept.pdf"')
 

@@ -192,7 +192,7 @@ def test_the_overview_page_reads_in_a_bounded_number_of_queries(
 
 
 def test_the_pdf_renders_and_its_download_is_audited_as_a_read_of_the_person(
-    personas: Personas, setting: SarSetting, sar: SubjectAccessRequest
+    personas: Personas, setting: SarSetting, sar: SubjectAccessRequest, fast_pdfs: None
 ) -> None:
     withhold(personas, sar, [personas.org_b])
     client = personas.client("privacy_officer")
