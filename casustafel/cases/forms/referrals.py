@@ -212,6 +212,9 @@ class PartyEditForm(_PersonDetailsForm, VersionedForm):
     """Change a person's role and note in place; their details too when the registration is
     this referral's own (`details_editable`), otherwise those fields are shown but fixed."""
 
+    # The role is what is most often corrected: first.
+    field_order = ["role", "note", "given_names", "surname_prefix", "surname", "date_of_birth", "bsn"]
+
     def __init__(self, *args: Any, party: CaseParty, details_editable: bool, **kwargs: Any) -> None:
         person = party.person
         kwargs.setdefault("prefix", f"edit-{party.pk}")
