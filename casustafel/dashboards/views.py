@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.shortcuts import render
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
@@ -31,6 +32,11 @@ def _shown_subjects(sections: list[AttentionSection]) -> tuple[list[int], list[i
                 case_ids.append(item.pk)
             person_ids.extend(party.person_id for party in parties)
     return case_ids, sorted(set(person_ids))
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers that ask /favicon.ico get the icon the pages link to."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @login_required

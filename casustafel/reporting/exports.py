@@ -31,9 +31,9 @@ def header_lines(report: Report) -> list[list[Value]]:
             _("Drempel"),
             report.threshold,
             _(
-                "aantallen van 1 tot %(threshold)s staan als '< %(threshold)s'; 'afgeschermd' verbergt een aantal waaruit zo'n klein aantal te berekenen zou zijn"
+                "aantallen van 1 tot en met %(highest)s staan als '< %(threshold)s'; 'afgeschermd' verbergt een aantal waaruit zo'n klein aantal te berekenen zou zijn"
             )
-            % {"threshold": report.threshold},
+            % {"threshold": report.threshold, "highest": report.threshold - 1},
         ],
         [PSEUDONYMISED],
         [_("Gemaakt op"), timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")],

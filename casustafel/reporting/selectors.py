@@ -95,10 +95,14 @@ class Period:
 
 
 def default_period(today: dt.date | None = None) -> Period:
-    """The last twelve calendar months: from the first of the month eleven months ago up to
-    and including today."""
+    """The last twelve months, as "Afgelopen 12 maanden" promises: from the day after the same
+    date a year ago up to and including today (on 3 December: 4 December a year earlier). The
+    first and the last month of the month table are then partly in the period."""
     day = today or timezone.localdate()
-    return Period(start=add_months(day, -(DEFAULT_MONTHS - 1)), end=day)
+    months_back = add_months(day, -DEFAULT_MONTHS)
+    last_day = (add_months(day, -DEFAULT_MONTHS + 1) - dt.timedelta(days=1)).day
+    same_day_a_year_ago = months_back.replace(day=min(day.day, last_day))
+    return Period(start=same_day_a_year_ago + dt.timedelta(days=1), end=day)
 
 
 @dataclass(frozen=True)

@@ -136,3 +136,19 @@ def test_wrong_password_is_refused_with_a_dutch_message(page: Page, new_administ
     assert page.url.endswith("/inloggen/")
     expect(page.get_by_text("Het e-mailadres of het wachtwoord is onjuist.")).to_be_visible()
     expect(page.get_by_label("E-mailadres")).to_have_value(new_administrator.email)
+
+
+def test_the_demo_banner_and_every_landmark_pass_axe(page: Page, settings: object) -> None:
+    """In the demo (second factor relaxed) the banner sits in the page header's landmark; the
+    report's regions each have their own name."""
+    from casustafel.testing.browser import sign_in
+    from casustafel.testing.personas import build_personas
+
+    settings.MFA_REQUIRED = False  # type: ignore[attr-defined]
+    personas = build_personas()
+    sign_in(page, personas.board_member)
+    visit(page, "/")
+    expect(page.locator("header .ct-banner")).to_contain_text("Demo-omgeving")
+    visit(page, "/rapportage/")
+    expect(page.get_by_role("region", name="Grafiek: aanmeldingen per maand")).to_have_count(1)
+    expect(page.get_by_role("region", name="Aanmeldingen per maand", exact=True)).to_have_count(1)

@@ -238,10 +238,19 @@ def test_other_houses_are_not_counted(personas: Personas) -> None:
     assert total(report, "entry_route") == "0"
 
 
-def test_default_period_is_twelve_calendar_months_up_to_today() -> None:
-    period = default_period(dt.date(2026, 3, 18))
-    assert (period.start, period.end) == (dt.date(2025, 4, 1), dt.date(2026, 3, 18))
-    assert len(period.months()) == 12
+@pytest.mark.parametrize(
+    ("today", "start"),
+    [
+        (dt.date(2026, 3, 18), dt.date(2025, 3, 19)),
+        # In December the period is not "1 January to today" but really the last twelve months.
+        (dt.date(2026, 12, 3), dt.date(2025, 12, 4)),
+        (dt.date(2026, 12, 31), dt.date(2026, 1, 1)),
+        (dt.date(2028, 2, 29), dt.date(2027, 3, 1)),
+    ],
+)
+def test_default_period_is_the_last_twelve_months_up_to_today(today: dt.date, start: dt.date) -> None:
+    period = default_period(today)
+    assert (period.start, period.end) == (start, today)
 
 
 @pytest.mark.parametrize(

@@ -124,9 +124,9 @@ def test_page_shows_suppressed_tables_and_an_inline_chart(personas: Personas) ->
 def test_page_defaults_to_the_last_twelve_months(personas: Personas) -> None:
     response = personas.client("house_manager").get(reverse("reporting:report"))
     assert response.status_code == 200
-    assert response.context["report"].period.start.isoformat() == "2025-02-01"
+    assert response.context["report"].period.start.isoformat() == "2025-01-16"
     assert response.context["report"].period.end.isoformat() == "2026-01-15"
-    assert 'value="2025-02-01"' in response.content.decode()
+    assert 'value="2025-01-16"' in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -297,3 +297,11 @@ def test_report_page_queries_do_not_grow_with_the_data(personas: Personas, djang
     client = personas.client("board_member")
     with django_assert_max_num_queries(20):
         assert client.get(reverse("reporting:report"), PERIOD).status_code == 200
+
+
+def test_the_note_on_small_numbers_says_which_numbers_are_hidden(personas: Personas) -> None:
+    # With the threshold at 5, a 5 is shown: the hidden numbers are 1 up to and including 4.
+    page = personas.client("house_manager").get(reverse("reporting:report")).content.decode()
+    assert "een aantal van 1 tot en met 4 staat als" in page
+    csv = personas.client("house_manager").get(reverse("reporting:export_csv")).content.decode("utf-8-sig")
+    assert "aantallen van 1 tot en met 4 staan als '< 5'" in csv
