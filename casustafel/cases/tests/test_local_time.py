@@ -47,3 +47,17 @@ def test_the_message_after_submitting_shows_the_first_contact_deadline_in_local_
     # The page states the same moment the same way.
     assert due_local in page
     assert Referral.objects.get(pk=referral.pk).first_contact_due_at == submitted_utc + dt.timedelta(hours=48)
+
+
+def test_month_abbreviations_are_lower_case_in_dutch_and_capitalised_in_english(personas: Personas) -> None:
+    from django.utils import translation
+
+    referral = referral_of(personas, referral_setting(personas), submitted=True)
+    Referral.objects.filter(pk=referral.pk).update(submitted_at=dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC))
+    client = personas.client("professional_a")
+    page = client.get(reverse("cases:referral_list")).content.decode()
+    assert "3 dec 2026" in page and "3 Dec 2026" not in page
+    client.post(reverse("set_language"), {"language": "en"})
+    with translation.override("en"):
+        english = client.get(reverse("cases:referral_list")).content.decode()
+    assert "3 Dec 2026" in english
