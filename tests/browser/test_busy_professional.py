@@ -151,6 +151,8 @@ def test_a_referral_filled_in_any_order_survives_a_session_expiry_and_is_triaged
     assert asked == ["beforeunload"]
     assert page.url.endswith(f"/casussen/aanmeldingen/{referral.pk}/")
     expect(actions.get_by_label("Wat is er gedaan?")).to_have_value(HALF_TYPED_ACTION)
+    # From here on no page may ask: every remaining leave is a save.
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
 
     # Called away mid-sentence: the session expires; nothing typed is lost.
     actions.get_by_label("Door wie").fill("Sociaal wijkteam Teststad")
@@ -210,3 +212,4 @@ def test_a_referral_filled_in_any_order_survives_a_session_expiry_and_is_triaged
     expect(page.get_by_role("status").first).to_contain_text("Het besluit is vastgelegd")
     case = Case.objects.get(referral=referral)
     assert list(case.referral.triages.get().team_members.all()) == [officer]
+    assert asked == ["beforeunload"]  # only the one leave with unsaved input asked

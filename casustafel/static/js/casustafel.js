@@ -92,10 +92,12 @@
   document.addEventListener("input", function (event) { markDirty(event.target.form); });
   document.addEventListener("change", function (event) { markDirty(event.target.form); });
   document.addEventListener("submit", function (event) {
+    // htmx cancels the submits it sends itself (the page stays); any other submit leaves the
+    // page on purpose with what it posts, unless another form still holds unsaved input.
+    // Logging out or switching the language saves nothing, so those still ask.
+    if (event.defaultPrevented || event.target.closest("header")) { return; }
     var form = event.target;
-    if (event.defaultPrevented) { return; }
-    // A plain post leaves the page on purpose; an htmx post keeps it, and its swap decides.
-    if (!form.hasAttribute("hx-post")) { leaving = true; }
+    leaving = dirtyForms().every(function (dirty) { return dirty === form; });
   });
   document.addEventListener("htmx:afterSettle", function () {
     // A form the server sent back with errors or a question still holds unsaved input.
