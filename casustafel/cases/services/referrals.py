@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -306,7 +306,9 @@ def referral_draft_delete(*, actor: Actor, referral: Referral, expected_version:
         changes={"status": [locked.status, None], "parts": [None, {k: len(v) for k, v in parts.items()}]},
     )
     locked.delete()
-    for person in Person.objects.select_for_update().filter(pk__in=person_ids, merged_from__isnull=True):
+    # A registration other ones were merged into stays (they point at it).
+    merged_into_it = Person.objects.filter(merged_into=OuterRef("pk"))
+    for person in Person.objects.select_for_update().filter(pk__in=person_ids).exclude(Exists(merged_into_it)):
         if not person_still_referenced(person):
             audit_changes_redact(
                 events=AuditEvent.objects.filter(object_type=Person._meta.label_lower, object_id=str(person.pk))
