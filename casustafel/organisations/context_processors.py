@@ -17,7 +17,10 @@ def acting(request: HttpRequest) -> dict[str, Any]:
         "mfa_relaxed": not settings.MFA_REQUIRED,
         "demo_mode": settings.DEMO_MODE,
     }
-    if request.user.is_authenticated:
+    # Error pages raised before AuthenticationMiddleware ran (a host not in ALLOWED_HOSTS is
+    # refused by CommonMiddleware) have no `request.user`.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
         # Evaluated lazily by the template: only pages that render the switcher pay the query.
-        context["my_memberships"] = memberships_of(request.user)  # type: ignore[arg-type]
+        context["my_memberships"] = memberships_of(user)
     return context
