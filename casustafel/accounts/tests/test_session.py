@@ -125,7 +125,9 @@ def _session_row_writes(client: Client, path: str = "/") -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     return sum(
-        1 for query in queries if "django_session" in query["sql"] and query["sql"].lstrip().upper().startswith("UPDATE")
+        1
+        for query in queries
+        if "django_session" in query["sql"] and query["sql"].lstrip().upper().startswith("UPDATE")
     )
 
 
