@@ -64,7 +64,9 @@ def case_list_for(user: AnyUser, *, status: str = "") -> QuerySet[Case]:
 def my_cases_for(user: User, membership: Membership) -> QuerySet[Case]:
     """The start page's 'Mijn casussen': active cases the user may see; a process director
     sees the cases they direct. No names: the start page shows no personal data."""
-    cases = cases_for_user(user).filter(status=CaseStatus.ACTIVE)
+    # Only the meeting type is shown: not the referral, director and municipality that the
+    # case list joins.
+    cases = cases_for_user(user).select_related(None).select_related("meeting_type").filter(status=CaseStatus.ACTIVE)
     if membership.role == Role.PROCESS_DIRECTOR:
         cases = cases.filter(process_director=user)
     return cases.order_by("-opened_at", "-pk")
