@@ -23,9 +23,9 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from bench.national.sink import AuditTrail, Table
+from bench.national.sink import AuditTrail, Table, bulk_load
 from casustafel.audit.context import Actor
-from casustafel.audit.models import AuditAction
+from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import (
     Case,
     CaseInvolvement,
@@ -368,5 +368,7 @@ def generate(plan: Plan, report: Any) -> None:
     build_houses(ctx)
     ctx.audit = AuditTrail(random.Random(plan.seed + 1))
     report(f"  {len(ctx.houses)} houses, with their organisations, people and meeting types (through the services)")
-    with transaction.atomic():
+    loaded = [Person, Referral, CaseParty, Case, CaseInvolvement, AuditEvent]
+    with transaction.atomic(), bulk_load(loaded, rebuild_indexes=[AuditEvent]):
         build_stories(ctx, report)
+    report("  indexes rebuilt, foreign keys checked")

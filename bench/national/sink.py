@@ -10,10 +10,11 @@ and with the columns every page reads filled in consistently (checked by `--chec
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +64,62 @@ class Table:
             cursor.execute(
                 f'SELECT setval(pg_get_serial_sequence(\'"{table}"\', \'{pk}\'), (SELECT MAX("{pk}") FROM "{table}"))'  # noqa: S608
             )
+
+
+@contextlib.contextmanager
+def bulk_load(models: Sequence[type[Model]], *, rebuild_indexes: Sequence[type[Model]]) -> Iterator[None]:
+    """Load fast: no foreign-key triggers on `models` while loading, and the secondary indexes
+    and unique constraints of `rebuild_indexes` dropped and built again afterwards (one sort
+    instead of ten million random index inserts). Needs a superuser: the throwaway cluster.
+    The rows are consistent by construction; the foreign keys are checked again at the end."""
+    tables = [model._meta.db_table for model in models]
+    saved: list[str] = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for table in tables:
+            cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER ALL')
+        for model in rebuild_indexes:
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'u'",
+                [table],
+            )
+            for name, definition in cursor.fetchall():
+                saved.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+                cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+                "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+                [table, table],
+            )
+            for name, definition in cursor.fetchall():
+                saved.append(definition)
+                cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for statement in saved:
+            cursor.execute(statement)
+        for table in tables:
+            cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER ALL')
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    check_foreign_keys(models)
+
+
+def check_foreign_keys(models: Sequence[type[Model]]) -> None:
+    """Every foreign key of the loaded rows points at a row (what the disabled triggers checked)."""
+    with connection.cursor() as cursor:
+        for model in models:
+            for field in model._meta.concrete_fields:
+                if not field.is_relation or field.related_model is None:
+                    continue
+                target = field.related_model._meta
+                cursor.execute(
+                    f'SELECT COUNT(*) FROM "{model._meta.db_table}" t WHERE t."{field.column}" IS NOT NULL AND NOT '  # noqa: S608
+                    f'EXISTS (SELECT 1 FROM "{target.db_table}" r WHERE r."{target.pk.column}" = t."{field.column}")'  # type: ignore[union-attr]
+                )
+                broken = cursor.fetchone()[0]
+                if broken:
+                    raise RuntimeError(f"{broken} rows of {model._meta.label}.{field.name} point nowhere")
 
 
 @dataclass(slots=True)
