@@ -95,6 +95,10 @@ def main() -> int:
         django.setup()
         from django.core.management import call_command
         from django.db import connection
+        from django.urls import get_resolver
+
+        # Import every view now: a run takes long enough for the checkout to change under it.
+        get_resolver().url_patterns  # noqa: B018
 
         from bench.national.generate import Plan, generate
 
@@ -109,6 +113,14 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         _print_sizes()
+        # First the dump: what the checks below find wrong is easier to study from it.
+        if args.dump:
+            args.dump.parent.mkdir(parents=True, exist_ok=True)
+            pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+            db = os.environ
+            subprocess.run([str(pg_bin / "pg_dump"), "-Fc", "-Z1", "-h", db["DB_HOST"], "-p", db["DB_PORT"], "-U",
+                            db.get("DB_USER", "postgres"), "-f", str(args.dump), db["DB_NAME"]], check=True)  # fmt: skip
+            print(f"dump: {args.dump} ({args.dump.stat().st_size / 2**30:.1f} GB)")
         if args.check_pages:
             _check_pages()
         if args.verify:
@@ -119,13 +131,6 @@ def main() -> int:
             print(f"verify_audit: {len(problems)} problem(s) in {time.perf_counter() - started:.0f} s", flush=True)
             if problems:
                 return 1
-        if args.dump:
-            args.dump.parent.mkdir(parents=True, exist_ok=True)
-            pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-            db = os.environ
-            subprocess.run([str(pg_bin / "pg_dump"), "-Fc", "-Z1", "-h", db["DB_HOST"], "-p", db["DB_PORT"], "-U",
-                            db.get("DB_USER", "postgres"), "-f", str(args.dump), db["DB_NAME"]], check=True)  # fmt: skip
-            print(f"dump: {args.dump} ({args.dump.stat().st_size / 2**30:.1f} GB)")
     return 0
 
 
