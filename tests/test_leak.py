@@ -147,6 +147,7 @@ def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario
         professional_a={case},
         ambassador_a={case},
         substitute_current={case},
+        professional_e={case},
         outsider_process_director={other},
     )
     actual = {

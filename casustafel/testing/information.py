@@ -50,6 +50,15 @@ def docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def office_bytes(parts: dict[str, str | bytes], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A ZIP container with these parts (an office document, or something posing as one)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
 def zip_bytes() -> bytes:
     """A ZIP that is not a Word document."""
     buffer = io.BytesIO()

@@ -4,11 +4,14 @@ tests/test_leak.py until it is registered here."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 
 from casustafel.testing.leak import (
     CASE_ROLES,
     CASE_VIEWERS,
+    FORMER_MEMBERS,
     HOUSE_CASE_STAFF,
     HOUSE_MEMBERS,
     NOBODY,
@@ -20,7 +23,7 @@ from casustafel.testing.leak import (
     register,
 )
 
-ALL_USERS = HOUSE_MEMBERS | {"outsider_house", OUTSIDER_PROCESS_DIRECTOR}
+ALL_USERS = HOUSE_MEMBERS | FORMER_MEMBERS | {"outsider_house", OUTSIDER_PROCESS_DIRECTOR}
 ADMINISTRATORS = frozenset({"administrator"})
 ALL_ADMINISTRATORS = frozenset({"administrator", "outsider_house"})  # each sees their own house's
 PROCESS_DIRECTOR = frozenset({"process_director"})
@@ -114,6 +117,26 @@ register(
         label="valid",
     ),
     LeakCase(
+        "cases:case_involvement_named",
+        method="post",
+        kwargs=_current_involvement,
+        sees=HOUSE_CASE_STAFF,
+        forbidden=CASE_WORKERS_NOT_STAFF,
+        ok=302,
+        reads=0,
+        label="nobody but the contact",
+    ),
+    LeakCase(
+        "cases:case_involvement_named",
+        method="post",
+        kwargs=_current_involvement,
+        data=lambda s: {f"named-{_current_involvement(s)['involvement_pk']}-named_people": "0"},
+        sees=HOUSE_CASE_STAFF,
+        forbidden=CASE_WORKERS_NOT_STAFF,
+        reads=1,
+        label="invalid",
+    ),
+    LeakCase(
         "cases:case_involvement_end",
         method="post",
         kwargs=lambda s: {"pk": s.case.pk, "involvement_pk": s.ended_involvement.pk},
@@ -193,6 +216,8 @@ _DRAFT_WRITES = [
     ("cases:problem_remove", "problem_pk", 302),
     ("cases:prior_action_remove", "action_pk", 302),
 ]
+# Writes that carry the version the page showed (optimistic locking cannot be skipped).
+_DRAFT_DATA = {"cases:referral_submit": lambda s: {"submit-version": s.draft.version}}
 _ACCEPTED_OBJECTS = {"party_pk": "party", "problem_pk": "problem", "action_pk": "prior_action"}
 _DRAFT_OBJECTS = {"party_pk": "draft_party", "problem_pk": "draft_problem", "action_pk": "draft_prior_action"}
 
@@ -217,7 +242,14 @@ for _name, _kwarg, _ok in _DRAFT_WRITES:
             kwargs=_write_kwargs(_kwarg, draft=False),
             label="accepted referral",
         ),
-        LeakCase(_name, method="post", ok=_ok, sees=REFERRAL_WRITERS, kwargs=_write_kwargs(_kwarg, draft=True)),
+        LeakCase(
+            _name,
+            method="post",
+            ok=_ok,
+            sees=REFERRAL_WRITERS,
+            kwargs=_write_kwargs(_kwarg, draft=True),
+            data=_DRAFT_DATA.get(_name),
+        ),
     )
 
 # --- Persons (administrators of the house) -------------------------------------------------
@@ -227,7 +259,13 @@ register(
     LeakCase(
         "cases:person_duplicates",
         sees=ALL_ADMINISTRATORS,
-        query=lambda s: f"q={s.party.person.surname}",
+        query=lambda s: urlencode(
+            {
+                "given_names": s.party.person.given_names,
+                "surname": s.party.person.surname,
+                "date_of_birth": s.party.person.date_of_birth,
+            }
+        ),
         shows=lambda s: s.party.person.full_name,
         shown_to=ADMINISTRATORS,
         label="search",
@@ -325,7 +363,14 @@ register(
     LeakCase("cases:criteria_version_publish", method="post", ok=302, sees=ADMINISTRATORS, kwargs=_version),
     LeakCase("cases:criteria_version_discard", method="post", ok=302, sees=ADMINISTRATORS, kwargs=_version),
     LeakCase("cases:criterion_edit", sees=ADMINISTRATORS, kwargs=_criterion),
-    LeakCase("cases:criterion_remove", method="post", ok=302, sees=ADMINISTRATORS, kwargs=_criterion),
+    LeakCase(
+        "cases:criterion_remove",
+        method="post",
+        ok=302,
+        sees=ADMINISTRATORS,
+        kwargs=_criterion,
+        data=lambda s: {"version": s.triage.criteria_version.criteria.get(**_criterion(s)).revision},
+    ),
     LeakCase("cases:caseload_caps", sees=ALL_ADMINISTRATORS),
 )
 

@@ -27,6 +27,7 @@ from casustafel.testing.leak import (
     CASE_VIEWERS,
     FAST_PATCHES,
     HOUSE_CASE_STAFF,
+    PROFESSIONAL_E,
     SUBSTITUTE_CURRENT,
     LeakCase,
     LeakScenario,
@@ -38,9 +39,10 @@ KNOWN_ONLY_TEXT = "Lekproef: afgeschermde behandeling"
 ORG_A = frozenset({"professional_a", "ambassador_a"})
 # Who sees org_a's known-only content: org_a and whoever stands in for its people.
 ORG_A_VIEWERS = ORG_A | {SUBSTITUTE_CURRENT}
-CONTRIBUTORS = HOUSE_CASE_STAFF | ORG_A
-# They see the case (and house-wide items) but act for no organisation that may add or owns it.
-NOT_OWNERS = HOUSE_CASE_STAFF | {SUBSTITUTE_CURRENT}
+# professional_e acts for org_e, involved and a covenant participant: a contributor too.
+CONTRIBUTORS = HOUSE_CASE_STAFF | ORG_A | {PROFESSIONAL_E}
+# They see the case (and house-wide items) but do not act for the organisation that owns them.
+NOT_OWNERS = HOUSE_CASE_STAFF | {SUBSTITUTE_CURRENT, PROFESSIONAL_E}
 
 FAST_PATCHES["casustafel.cases.views.information.open_stored"] = lambda storage_name: io.BytesIO(PDF_BYTES)
 

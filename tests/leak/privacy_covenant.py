@@ -29,12 +29,12 @@ FAST_PATCHES["casustafel.privacy.covenant.pdf.covenant_pdf"] = lambda version: b
 
 @scenario_step
 def covenant(scenario: LeakScenario) -> None:
-    """A published covenant for the house (org_a and the office take part, the case's meeting
-    type has its rule) and a draft of the next version."""
+    """A published covenant for the house (org_a, org_e and the office take part, the case's
+    meeting type has its rule) and a draft of the next version."""
     house = scenario.personas.house
     scenario.extra["covenant_published"] = publish_covenant(
         house,
-        participants=[scenario.personas.org_a, scenario.personas.office],
+        participants=[scenario.personas.org_a, scenario.org_e, scenario.personas.office],
         meeting_types=[scenario.case.meeting_type],
     )
     draft = covenant_version_draft(actor=Actor.system(), house=house)
@@ -64,8 +64,22 @@ register(
     LeakCase("privacy:covenant_version", sees=ADMINISTRATORS, kwargs=_draft, label="draft"),
     LeakCase("privacy:covenant_version_pdf", sees=HOUSE_MEMBERS, kwargs=_published),
     LeakCase("privacy:covenant_version_pdf", sees=ADMINISTRATORS, kwargs=_draft, label="draft"),
-    LeakCase("privacy:covenant_version_update", method="post", ok=302, sees=ADMINISTRATORS, kwargs=_draft),
-    LeakCase("privacy:covenant_version_publish", method="post", ok=302, sees=ADMINISTRATORS, kwargs=_draft),
+    LeakCase(
+        "privacy:covenant_version_update",
+        method="post",
+        ok=302,
+        sees=ADMINISTRATORS,
+        kwargs=_draft,
+        data=lambda s: {"version": s.extra["covenant_draft"].version},
+    ),
+    LeakCase(
+        "privacy:covenant_version_publish",
+        method="post",
+        ok=302,
+        sees=ADMINISTRATORS,
+        kwargs=_draft,
+        data=lambda s: {"version": s.extra["covenant_draft"].version},
+    ),
     LeakCase("privacy:covenant_version_discard", method="post", ok=302, sees=ADMINISTRATORS, kwargs=_draft),
     LeakCase("privacy:covenant_rule_add", method="post", sees=ADMINISTRATORS, kwargs=_draft),
     LeakCase("privacy:covenant_rule_edit", sees=ADMINISTRATORS, kwargs=_rule),

@@ -29,6 +29,7 @@ from casustafel.privacy.retention.selectors import (
     referral_retention_term_for,
     retention_term_for,
 )
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
 CLOSE_FIELDS = ("status", "closed_at", "close_reason", "retention_until")
 RETENTION_FIELDS = ("case", "closed_on", "retention_years", "source", "covenant_version", "retention_until")
@@ -67,6 +68,7 @@ def case_close_errors(case: Case, *, reason: str, closed_on: dt.date | None) -> 
     return errors
 
 
+@restriction_exempt("ends the processing; only the keep-until date is set")
 @transaction.atomic
 def case_close(
     *,
@@ -143,6 +145,7 @@ def case_close(
     return locked
 
 
+@restriction_exempt("dates the end of keeping; nothing about a person")
 @transaction.atomic
 def referral_retention_set(*, actor: Actor, referral: Referral, decided_on: dt.date) -> ReferralRetention:
     """Give a referral decided without a case (stepped down, referred to the RIEC, rejected)

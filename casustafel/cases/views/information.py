@@ -39,6 +39,7 @@ from casustafel.cases.services.information import (
     case_fact_add,
     case_fact_withdraw,
 )
+from casustafel.lib.concurrency import posted_version
 from casustafel.lib.forms import add_service_errors
 from casustafel.privacy.provenance.access import CaseViewer, case_viewer
 from casustafel.privacy.provenance.checks import contributable_labels, uncovered_warning
@@ -190,10 +191,11 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int, attachment_p
 def case_fact_withdraw_view(request: AuthenticatedHttpRequest, pk: int, fact_pk: int) -> HttpResponse:
     case, viewer = _case_and_viewer(request, pk)
     fact = get_fact_for_viewer(viewer, fact_pk)
-    version = request.POST.get("version", "")
     try:
         case_fact_withdraw(
-            actor=Actor.from_request(request), fact=fact, expected_version=int(version) if version.isdigit() else None
+            actor=Actor.from_request(request),
+            fact=fact,
+            expected_version=posted_version(request.POST.get("version")),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -152,6 +152,10 @@ def many_cases_in_short_time(scope: PatternScope) -> list[Finding]:
     return findings
 
 
+# What the referral's own pages record as read (the referral, a party's person page).
+REFERRAL_PAGE_OBJECTS = ("cases.referral", "cases.person")
+
+
 def _reader_organisations() -> Q:
     """Involvements of an organisation the reader had access through: the organisation the
     event was done for, or, during a substitution, one of the absent colleague's."""
@@ -162,7 +166,8 @@ def read_after_involvement_ended(scope: PatternScope) -> list[Finding]:
     """Reads of a case at a moment when the reader's organisation was no longer involved in
     it: an organisation that has finished its part should not look any more (need-to-know is
     bounded in time). Reads by the process directors and secretaries of the case's house, who
-    see every case, are not flagged; nor are reads by organisations that were never involved.
+    see every case, are not flagged; nor are reads by organisations that were never involved,
+    nor the referring organisation reading its own referral.
     One finding per reader and case; one query for the events, one for the names."""
     ended = CaseInvolvement.objects.filter(
         _reader_organisations(), case_id=OuterRef("case_id"), ended_at__lte=OuterRef("occurred_at")
@@ -174,11 +179,17 @@ def read_after_involvement_ended(scope: PatternScope) -> list[Finding]:
         started_at__lte=OuterRef("occurred_at"),
     )
     house_staff = Case.objects.filter(pk=OuterRef("case_id"), house=OuterRef("actor_organisation__house"))
+    # The referring organisation keeps its own referral (and its parties) for the retention
+    # term: reading it is no read of the case (issue 7, point 3).
+    own_referral = Case.objects.filter(
+        pk=OuterRef("case_id"), referral__referring_organisation=OuterRef("actor_organisation")
+    )
     rows = (
         scope.events.filter(action=AuditAction.READ, case_id__isnull=False, actor__isnull=False)
         .filter(Exists(ended))
         .exclude(Exists(involved_then))
         .exclude(Q(actor_role__in=CASE_STAFF_ROLES) & Exists(house_staff))
+        .exclude(Q(object_type__in=REFERRAL_PAGE_OBJECTS) & Exists(own_referral))
         .annotate(ended_at=Subquery(ended.order_by("-ended_at").values("ended_at")[:1]))
         .order_by("actor_id", "case_id", "occurred_at", "sequence")
         .values_list("pk", "actor_id", "case_id", "occurred_at", "ended_at")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casustafel.accounts.models import User
 from casustafel.audit.models import AuditAction
-from casustafel.lib.forms import DateInput
+from casustafel.lib.forms import BoundedDateField, DateInput, IdField
 from casustafel.organisations.models import Organisation, SafetyHouse
 from casustafel.privacy.access_log.selectors import house_users
 
@@ -22,8 +22,8 @@ class HouseUserChoiceField(forms.ModelChoiceField):
 class AccessLogFilterForm(forms.Form):
     """The filters of the access log (a GET form: the URL can be shared with a colleague)."""
 
-    date_from = forms.DateField(label=_("Van"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
+    date_from = BoundedDateField(label=_("Van"), required=False, widget=DateInput())
+    date_to = BoundedDateField(label=_("Tot en met"), required=False, widget=DateInput())
     user = HouseUserChoiceField(
         label=_("Gebruiker"), queryset=User.objects.none(), required=False, empty_label=_("Alle gebruikers")
     )
@@ -34,8 +34,8 @@ class AccessLogFilterForm(forms.Form):
         empty_label=_("Alle organisaties"),
     )
     action = forms.ChoiceField(label=_("Handeling"), required=False)
-    case_id = forms.IntegerField(label=_("Casus-id"), required=False, min_value=1)
-    person_id = forms.IntegerField(label=_("Betrokkene-id"), required=False, min_value=1)
+    case_id = IdField(label=_("Casus-id"), required=False)
+    person_id = IdField(label=_("Betrokkene-id"), required=False)
 
     def __init__(self, *args: Any, house: SafetyHouse, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

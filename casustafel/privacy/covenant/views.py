@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
+from casustafel.lib.concurrency import posted_version
 from casustafel.lib.forms import add_service_errors
 from casustafel.organisations.models import Role
 from casustafel.privacy.covenant.forms import (
@@ -222,12 +223,11 @@ def covenant_rule_remove_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
 @login_required
 def covenant_version_publish_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = get_covenant_version_for_admin(request.acting, pk)
-    expected = request.POST.get("version")
     try:
         covenant_version_publish(
             actor=Actor.from_request(request),
             version=version,
-            expected_version=int(expected) if expected and expected.isdigit() else None,
+            expected_version=posted_version(request.POST.get("version")),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -150,10 +150,12 @@ def case_viewer(
     if not Case.objects.visible_to(user, at=moment).filter(pk=case.pk).exists():
         return None
     day = timezone.localdate(moment)
-    memberships = list(Membership.objects.active(day).filter(user=user).select_related("organisation").order_by("pk"))
-    involved = set(CaseInvolvement.objects.current(moment).filter(case=case).values_list("organisation_id", flat=True))
+    own = Membership.objects.active(day).filter(user=user)
+    memberships = list(own.select_related("organisation").order_by("pk"))
+    involvements = CaseInvolvement.objects.current(moment).filter(case=case)
+    admitted = set(involvements.admitting(own).values_list("organisation_id", flat=True))
     staff = [m for m in memberships if m.role in CASE_STAFF_ROLES and m.organisation.house_id == case.house_id]
-    own_involved = [m for m in memberships if m.role in CASE_WORKER_ROLES and m.organisation_id in involved]
+    own_involved = [m for m in memberships if m.role in CASE_WORKER_ROLES and m.organisation_id in admitted]
     rules = covenant_rules_for(case.house_id, case.meeting_type_id, on=day)
 
     def viewer(is_staff: bool, organisations: list[Organisation], contributes_as: Organisation | None) -> CaseViewer:
@@ -174,14 +176,10 @@ def case_viewer(
     for membership in own_involved:
         if membership.pk == acting_pk:
             return viewer(False, [membership.organisation], membership.organisation)
-    stand_in = list(
-        Organisation.objects.filter(
-            pk__in=Substitution.objects.current(moment)
-            .filter(substitute=user, absent_membership__role__in=CASE_WORKER_ROLES)
-            .filter(Q(absent_membership__end_date__isnull=True) | Q(absent_membership__end_date__gte=day))
-            .values("absent_membership__organisation"),
-        ).filter(pk__in=involved)
+    stood_in_for = Membership.objects.filter(
+        pk__in=Substitution.objects.granting(user, moment).values("absent_membership")
     )
+    stand_in = list(Organisation.objects.filter(pk__in=involvements.admitting(stood_in_for).values("organisation")))
     partner_orgs = [m.organisation for m in own_involved] + stand_in
     if partner_orgs:
         return viewer(False, partner_orgs, None)

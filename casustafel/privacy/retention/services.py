@@ -44,6 +44,7 @@ from casustafel.privacy.retention.selectors import (
     stale_months,
     with_last_activity,
 )
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +148,7 @@ def _extend(actor: Actor, target: Case | Referral, *, new_date: dt.date, reason:
     return extension
 
 
+@restriction_exempt("keeping or destroying is what a restriction of processing allows")
 @transaction.atomic
 def retention_extend(
     *,
@@ -191,6 +193,7 @@ def retention_extend(
     return _extend(actor, locked, new_date=new_date, reason=reason)
 
 
+@restriction_exempt("keeping or destroying is what a restriction of processing allows")
 @transaction.atomic
 def referral_retention_extend(
     *,
@@ -357,6 +360,7 @@ def _finish(
     return record
 
 
+@restriction_exempt("keeping or destroying is what a restriction of processing allows")
 @transaction.atomic
 def case_destroy(*, actor: Actor, case: Case) -> Destruction:
     """Destroy a closed case whose keep-until date has passed (the day after `retention_until`).
@@ -434,6 +438,7 @@ def case_destroy(*, actor: Actor, case: Case) -> Destruction:
     return record
 
 
+@restriction_exempt("keeping or destroying is what a restriction of processing allows")
 @transaction.atomic
 def referral_destroy(*, actor: Actor, referral: Referral) -> Destruction:
     """Destroy a referral that never became a case, past its keep-until date: decided without

@@ -42,6 +42,7 @@ from casustafel.privacy.subject_access.models import (
     SubjectAccessException,
     SubjectAccessRequest,
 )
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 from casustafel.privacy.subject_access.selectors import sar_person_candidates
 
 SAR_FIELDS = (
@@ -105,6 +106,7 @@ def _refuse_closed(request: SubjectAccessRequest) -> None:
 # --- Finding the person ------------------------------------------------------------------------
 
 
+@restriction_exempt("the privacy officer handling the person's own rights (AVG art. 15-18)")
 @transaction.atomic
 def sar_person_search(
     *,
@@ -178,6 +180,7 @@ def _validate_handler(house_id: int, handled_by: User | None) -> dict[str, list[
     return {}
 
 
+@restriction_exempt("the privacy officer handling the person's own rights (AVG art. 15-18)")
 @transaction.atomic
 def subject_access_request_create(
     *,
@@ -276,6 +279,7 @@ def _validate_decision(request: SubjectAccessRequest, status: str, decision_note
     return errors
 
 
+@restriction_exempt("the privacy officer handling the person's own rights (AVG art. 15-18)")
 @transaction.atomic
 def subject_access_request_update(
     *,
@@ -333,6 +337,7 @@ def subject_access_request_update(
     return locked
 
 
+@restriction_exempt("the privacy officer handling the person's own rights (AVG art. 15-18)")
 @transaction.atomic
 def subject_access_request_extend(
     *,
@@ -404,6 +409,7 @@ def subject_access_request_extend(
 # --- Legal exceptions ------------------------------------------------------------------------
 
 
+@restriction_exempt("the privacy officer handling the person's own rights (AVG art. 15-18)")
 @transaction.atomic
 def sar_exception_add(
     *,
@@ -470,6 +476,7 @@ def sar_exception_add(
     return exception
 
 
+@restriction_exempt("the privacy officer handling the person's own rights (AVG art. 15-18)")
 @transaction.atomic
 def sar_exception_lift(*, actor: Actor, exception: SubjectAccessException, lift_note: str) -> SubjectAccessException:
     """End an exception (the investigation closed, the danger passed); the withheld information
@@ -528,6 +535,7 @@ def _apply_corrections(actor: Actor, person: Person, corrections: Mapping[str, A
     return changes
 
 
+@restriction_exempt("the privacy officer handling the person's own rights (AVG art. 15-18)")
 @transaction.atomic
 def rectification_note_record(
     *,
@@ -600,6 +608,7 @@ def rectification_note_record(
 # --- Restriction (AVG art. 18) ---------------------------------------------------------------
 
 
+@restriction_exempt("the privacy officer handling the person's own rights (AVG art. 15-18)")
 @transaction.atomic
 def restriction_mark_add(
     *,
@@ -669,6 +678,7 @@ def restriction_mark_add(
     return mark
 
 
+@restriction_exempt("the privacy officer handling the person's own rights (AVG art. 15-18)")
 @transaction.atomic
 def restriction_mark_lift(
     *, actor: Actor, mark: RestrictionMark, reason: str, person_informed: bool

@@ -247,14 +247,20 @@ def test_publish_matrix(personas: Personas, published: CovenantVersion, meeting_
     def url() -> str:
         return reverse("privacy:covenant_version_publish", args=[draft_of(personas.house).pk])
 
-    assert_matrix(personas, "post", url, ADMIN_ONLY_POST, setup=setup)
+    def data() -> dict[str, int]:
+        draft = draft_of(personas.house)
+        return {"version": draft.version if draft else 0}
+
+    assert_matrix(personas, "post", url, ADMIN_ONLY_POST, setup=setup, data=data)
     assert CovenantVersion.objects.filter(covenant__house=personas.house, published_at__isnull=False).count() == 2
 
 
 def test_publishing_an_incomplete_draft_shows_what_is_missing(personas: Personas) -> None:
     draft = covenant_version_draft(actor=Actor.system(), house=personas.house)
     client = personas.client("administrator")
-    response = client.post(reverse("privacy:covenant_version_publish", args=[draft.pk]), follow=True)
+    response = client.post(
+        reverse("privacy:covenant_version_publish", args=[draft.pk]), {"version": draft.version}, follow=True
+    )
     assert "Kies de organisaties die deelnemen" in response.content.decode()
     assert CovenantVersion.objects.get(pk=draft.pk).is_draft
 

@@ -201,7 +201,7 @@ def test_an_empty_extension_post_shows_the_errors_and_a_bad_date_keeps_the_input
 ) -> None:
     referral = rejected(personas, meeting_type)
     client = personas.client("privacy_officer")
-    page = content(client.post(url(referral), {}))
+    page = content(client.post(url(referral), {"version": referral.version}))
     assert "Vul de reden van de verlenging in." in page
     assert "Vul de nieuwe bewaardatum in." in page
     assert referral.retention_until is not None
