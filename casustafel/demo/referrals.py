@@ -43,6 +43,7 @@ from casustafel.audit.context import Actor
 from casustafel.cases.defaults import DEFAULT_SET_NAME
 from casustafel.cases.models import (
     Case,
+    CaseFact,
     CaseInvolvement,
     CaseParty,
     CriteriaSetVersion,
@@ -600,6 +601,9 @@ class _Builder:
             self._dates(case, at, case_id=case.pk, **dates)
             for involvement in CaseInvolvement.objects.filter(case=case):
                 self._dates(involvement, at, case_id=case.pk, started_at=at)
+            # The referral's content, recorded on the case when it opened (case_open).
+            for fact in CaseFact.objects.filter(case=case):
+                self._dates(fact, at, case_id=case.pk, person_id=fact.person_id)
             self._second_partner(case, story, first_meeting)
             self.result.cases.append(case)
         return triage
@@ -715,7 +719,8 @@ class _Builder:
         | InformationRequest
         | Triage
         | Case
-        | CaseInvolvement,
+        | CaseInvolvement
+        | CaseFact,
         created: dt.datetime,
         *,
         case_id: int | None = None,
