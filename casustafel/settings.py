@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "casustafel.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "casustafel.lib.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "casustafel.lib.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "casustafel.accounts.middleware.IdleTimeoutMiddleware",
     "casustafel.accounts.middleware.SecondFactorMiddleware",
+    "casustafel.accounts.middleware.PasswordChangeRequiredMiddleware",
     "casustafel.organisations.middleware.ActingMembershipMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -204,7 +206,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Casustafel")
 
 # Access log: highlight a user who opened more than ACCESS_LOG_ALERT_CASES distinct cases within
-# ACCESS_LOG_ALERT_MINUTES minutes (casustafel/privacy/detectors.py).
+# ACCESS_LOG_ALERT_MINUTES minutes (casustafel/privacy/access_log/detectors.py).
 ACCESS_LOG_ALERT_CASES = envint("ACCESS_LOG_ALERT_CASES", 10, minimum=1)
 ACCESS_LOG_ALERT_MINUTES = envint("ACCESS_LOG_ALERT_MINUTES", 60, minimum=1)
 
@@ -213,7 +215,7 @@ ACCESS_LOG_ALERT_MINUTES = envint("ACCESS_LOG_ALERT_MINUTES", 60, minimum=1)
 # "< 2" would reveal the value 1.
 REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=3)
 
-# Retention of referrals that never become a case (casustafel/privacy/retention_selectors.py): a
+# Retention of referrals that never become a case (casustafel/privacy/retention/selectors.py): a
 # draft, or a referral waiting for the answer to an information request, with no activity for
 # this many months is destroyed by `destroy_expired_cases`.
 REFERRAL_STALE_MONTHS = envint("REFERRAL_STALE_MONTHS", 12, minimum=1)

@@ -1,4 +1,5 @@
-"""Session rules: an idle timeout, and no page without the second factor."""
+"""Session rules: an idle timeout, no page without the second factor, and no page with a
+temporary password."""
 
 from __future__ import annotations
 
@@ -84,4 +85,25 @@ class SecondFactorMiddleware:
                 if request.method == "GET" and request.path != "/":
                     url += "?" + urlencode({"next": request.get_full_path()})
                 return _redirect(request, url)
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Sends a user whose password an administrator set (`User.must_change_password`) to the
+    password change page until they chose their own: nobody works under a password someone
+    else knows. Runs after the second factor, so enrolment comes first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and getattr(user, "must_change_password", False):
+            allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
+            if request.path not in allowed and not request.path.startswith(_OPEN_PREFIXES):
+                if request.method == "GET" and not request.headers.get("HX-Request"):
+                    messages.info(
+                        request, _("U bent ingelogd met een tijdelijk wachtwoord. Kies eerst een eigen wachtwoord.")
+                    )
+                return _redirect(request, reverse("accounts:password_change"))
         return self.get_response(request)

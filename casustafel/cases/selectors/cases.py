@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -123,22 +123,18 @@ def substituted_user_for(user: AnyUser, case: Case, at: dt.datetime | None = Non
         staff = own.filter(role__in=CASE_STAFF_ROLES, organisation__house=case.house_id).exists()
     if staff:
         return None
-    involved = CaseInvolvement.objects.current(moment).filter(case=case).values("organisation")
-    if own.filter(role__in=CASE_WORKER_ROLES, organisation__in=involved).exists():
+    involvements = CaseInvolvement.objects.current(moment).filter(case=case)
+    if involvements.admitting(own).exists():
         return None
-    substitution = (
-        Substitution.objects.current(moment)
-        .filter(
-            substitute=user,
-            absent_membership__role__in=CASE_WORKER_ROLES,
-            absent_membership__organisation__in=involved,
-        )
-        .filter(Q(absent_membership__end_date__isnull=True) | Q(absent_membership__end_date__gte=day))
+    substitutions = (
+        Substitution.objects.granting(user, moment)
         .select_related("absent_membership__user")
         .order_by("starts_at", "pk")
-        .first()
     )
-    return substitution.absent_membership.user if substitution else None
+    for substitution in substitutions:
+        if involvements.admitting(Membership.objects.filter(pk=substitution.absent_membership_id)).exists():
+            return substitution.absent_membership.user
+    return None
 
 
 def involvement_organisations(case: Case) -> QuerySet[Organisation]:

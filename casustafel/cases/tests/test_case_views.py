@@ -283,7 +283,7 @@ def test_ending_with_an_end_before_the_start_shows_the_error_at_the_date(persona
         {f"end-{involvement.pk}-ended_at": earlier, f"end-{involvement.pk}-end_reason": "Overgedragen"},
     )
     assert response.status_code == 200
-    form = response.context["involvement_rows"][0][1]
+    form = response.context["involvement_rows"][0].end_form
     assert form.errors["ended_at"][0].startswith("Het einde ligt vóór het begin")
     assert "<details open>" in page(response)
     assert 'value="Overgedragen"' in page(response)
