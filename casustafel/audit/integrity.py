@@ -40,6 +40,7 @@ class EventFields(Protocol):
     changes_digest: str
     request_id: str
     ip_address: str | None
+    nonce: str
 
 
 def _key() -> bytes:
@@ -78,6 +79,7 @@ def event_hash(event: EventFields, subjects: Iterable[tuple[str, int]] = ()) -> 
         event.request_id,
         str(event.ip_address or ""),
         subjects_text(subjects),
+        event.nonce,
     ]
     return hmac.new(_key(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
 

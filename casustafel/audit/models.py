@@ -147,6 +147,9 @@ class AuditEvent(AppendOnlyModel):
     changes_digest = models.CharField(max_length=64)
     request_id = models.CharField(_("verzoek-id"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    # Random per event, covered by the hash: two otherwise identical events (same user, object
+    # and microsecond) still get distinct hashes, so the unique index refuses a copied event.
+    nonce = models.CharField(max_length=16)
     hash = models.CharField(max_length=64, unique=True)
 
     objects = AppendOnlyQuerySet.as_manager()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -114,6 +115,7 @@ def audit_record(
         changes_digest=changes_digest(normalised),
         request_id=current_request_id(),
         ip_address=actor.ip_address,
+        nonce=secrets.token_hex(8),
     )
     event.hash = event_hash(event, subjects)
     # One transaction with the caller's write, but no savepoint: it would cost two round trips

@@ -26,12 +26,12 @@ def _old_hash(event):
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _new_hash(event, house_id):
+def _new_hash(event, house_id, nonce):
     parts = [
         str(house_id or ""), event.occurred_at.astimezone(dt.UTC).isoformat(), str(event.actor_id or ""),
         str(event.actor_organisation_id or ""), event.actor_role, str(event.on_behalf_of_id or ""), event.action,
         event.object_type, event.object_id, str(event.case_id or ""), str(event.person_id or ""),
-        event.changes_digest, event.request_id, str(event.ip_address or ""), "",
+        event.changes_digest, event.request_id, str(event.ip_address or ""), "", nonce,
     ]
     return hmac.new(str(settings.AUDIT_KEY).encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
 
@@ -52,12 +52,14 @@ def rekey_events(apps, schema_editor):
             )
         prev = event.hash
         house_id = houses.get(event.actor_organisation_id)
-        updates.append((event.pk, house_id, _new_hash(event, house_id)))
+        # The old sequence number as nonce: unique, so no two migrated events share a hash.
+        nonce = str(event.sequence)
+        updates.append((event.pk, house_id, nonce, _new_hash(event, house_id, nonce)))
     table = AuditEvent._meta.db_table
     with schema_editor.connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET house_id = %s, hash = %s WHERE id = %s",
-            [(house_id, new_hash, pk) for pk, house_id, new_hash in updates],
+            f"UPDATE {table} SET house_id = %s, nonce = %s, hash = %s WHERE id = %s",
+            [(house_id, nonce, new_hash, pk) for pk, house_id, nonce, new_hash in updates],
         )
 
 
@@ -74,6 +76,12 @@ class Migration(migrations.Migration):
             model_name='auditevent',
             name='house',
             field=models.ForeignKey(blank=True, db_index=False, help_text='Het huis waarvoor gehandeld werd; leeg voor gebeurtenissen van de installatie (inloggen).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.safetyhouse', verbose_name='huis'),
+        ),
+        migrations.AddField(
+            model_name='auditevent',
+            name='nonce',
+            field=models.CharField(default='', max_length=16),
+            preserve_default=False,
         ),
         migrations.RunPython(rekey_events, migrations.RunPython.noop),
     ]

@@ -166,7 +166,7 @@ def test_verify_detects_an_event_inserted_into_a_sealed_stretch() -> None:
     # event of house A there: it carries a valid-looking row, but no seal holds it.
     columns = (
         "house_id, occurred_at, actor_id, actor_organisation_id, actor_role, on_behalf_of_id, action, "
-        "object_type, object_id, case_id, person_id, changes, changes_digest, request_id, ip_address"
+        "object_type, object_id, case_id, person_id, changes, changes_digest, request_id, ip_address, nonce"
     )
     _sql(f"DELETE FROM {EVENTS} WHERE sequence = %s", [other.sequence])  # noqa: S608
     _sql(
