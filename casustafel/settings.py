@@ -228,7 +228,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Casustafel")
 
 # Access log: highlight a user who opened more than ACCESS_LOG_ALERT_CASES distinct cases within
-# ACCESS_LOG_ALERT_MINUTES minutes (casustafel/privacy/detectors.py).
+# ACCESS_LOG_ALERT_MINUTES minutes (casustafel/privacy/access_log/detectors.py).
 ACCESS_LOG_ALERT_CASES = envint("ACCESS_LOG_ALERT_CASES", 10, minimum=1)
 ACCESS_LOG_ALERT_MINUTES = envint("ACCESS_LOG_ALERT_MINUTES", 60, minimum=1)
 # ...and a user refused (404/403 on a case, person or referral URL) more than
@@ -245,7 +245,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # "< 2" would reveal the value 1.
 REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=3)
 
-# Retention of referrals that never become a case (casustafel/privacy/retention_selectors.py): a
+# Retention of referrals that never become a case (casustafel/privacy/retention/selectors.py): a
 # draft, or a referral waiting for the answer to an information request, with no activity for
 # this many months is destroyed by `destroy_expired_cases`.
 REFERRAL_STALE_MONTHS = envint("REFERRAL_STALE_MONTHS", 12, minimum=1)

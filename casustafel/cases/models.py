@@ -732,7 +732,7 @@ class CaseFact(Provenance, VersionedModel):
     """A statement about a person or the household in the picture of a case (informatie): a
     fact, or a concern, with where it comes from and who may see it (`Provenance`).
 
-    Who sees it is decided in `casustafel.privacy.access`; it is written only by
+    Who sees it is decided in `casustafel.privacy.provenance.access`; it is written only by
     `casustafel.cases.services.information`.
     """
 

@@ -25,8 +25,8 @@ from casustafel.cases.selectors.referrals import (
 )
 from casustafel.cases.selectors.triage import awaiting_triage_for, near_deadline_for
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Role, Substitution, administered_houses
-from casustafel.privacy.retention_selectors import destructions_due, referral_destructions_due
-from casustafel.privacy.selectors_sar import open_requests
+from casustafel.privacy.retention.selectors import destructions_due, referral_destructions_due
+from casustafel.privacy.subject_access.selectors import open_requests
 from casustafel.reporting.selectors import headline_figures
 
 SECTION_LIMIT = 20

@@ -22,7 +22,7 @@ from casustafel.cases.models import Case, CaseFact, CaseInvolvement, CaseStatus,
 from casustafel.cases.services.information import case_fact_add
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
 from casustafel.privacy.models import Consent, ConsentException, InformationCategory, Restriction
-from casustafel.privacy.provenance import ProvenanceData, contribution_check, rules_for_case
+from casustafel.privacy.provenance.checks import ProvenanceData, contribution_check, rules_for_case
 
 if TYPE_CHECKING:
     from casustafel.demo.builder import DemoRegion, Writer

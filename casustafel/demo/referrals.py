@@ -81,8 +81,12 @@ from casustafel.demo.services import demo_dates_set
 from casustafel.meetings.models import MeetingType
 from casustafel.meetings.services import meeting_types_install_default
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse
+from casustafel.privacy.covenant.services import (
+    covenant_version_draft,
+    covenant_version_publish,
+    covenant_version_update,
+)
 from casustafel.privacy.models import CovenantVersion
-from casustafel.privacy.services import covenant_version_draft, covenant_version_publish, covenant_version_update
 
 if TYPE_CHECKING:  # builder.py calls this module: import it for the types only
     from casustafel.demo.builder import DemoRegion, Writer

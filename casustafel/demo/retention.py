@@ -23,7 +23,7 @@ from casustafel.cases.models import Case, CaseStatus
 from casustafel.cases.services.closing import case_close
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.organisations.models import Role
-from casustafel.privacy.retention_services import retention_extend
+from casustafel.privacy.retention.services import retention_extend
 
 if TYPE_CHECKING:
     from casustafel.demo.builder import DemoRegion, Writer

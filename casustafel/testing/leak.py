@@ -7,8 +7,8 @@ How it fits together:
   involved (it referred the case), org_b never involved, org_c involved and then ended, a
   substitute of professional_a whose window is current and one whose window has ended, a board
   member, another house with its own case and process director, and anonymous visitors.
-- Every app declares its URLs in a module `casustafel/<app>/leak_cases.py` (or any
-  `casustafel/<app>/<topic>_leak_cases.py`; all are collected) that calls
+- Every app declares its URLs in a module of the test package `tests/leak/` (`tests/leak/<app>.py`,
+  or `tests/leak/<app>_<topic>.py`; every module there is collected) that calls
   `register(LeakCase(...), ...)`: the URL name, how to build its arguments from the scenario,
   the method, and the exact set of personas that get in (`sees`); optionally who gets 403
   (`forbidden`: they may see the object but not do this), a marker that must appear only for
@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.http import HttpResponseBase
 from django.test import Client
@@ -312,15 +311,17 @@ def register(*cases: LeakCase) -> None:
     LEAK_CASES.extend(cases)
 
 
+# The leak tables are test code: they live in the tests, so product code never imports
+# `casustafel.testing`.
+LEAK_TABLE_PACKAGE = "tests.leak"
+
+
 def collect_leak_cases() -> list[LeakCase]:
-    """Import every `leak_cases` and `*_leak_cases` module of the project's apps (they
-    register on import) and return what they registered."""
-    for config in apps.get_app_configs():
-        if not config.name.startswith("casustafel."):
-            continue
-        for module in pkgutil.iter_modules([config.path]):
-            if module.name == "leak_cases" or module.name.endswith("_leak_cases"):
-                importlib.import_module(f"{config.name}.{module.name}")
+    """Import every module of the `tests/leak/` package (they register on import) and return
+    what they registered."""
+    package = importlib.import_module(LEAK_TABLE_PACKAGE)
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{LEAK_TABLE_PACKAGE}.{module.name}")
     return list(LEAK_CASES)
 
 

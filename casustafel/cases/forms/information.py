@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from casustafel.cases.models import FactKind, Person
 from casustafel.organisations.models import Sector
 from casustafel.privacy.models import Consent, ConsentException, InformationCategory, LegalBasis, Restriction
-from casustafel.privacy.provenance import ProvenanceData
+from casustafel.privacy.provenance.checks import ProvenanceData
 
 
 class ProvenanceForm(forms.Form):

@@ -3,7 +3,7 @@ gets its destruction date from the retention term of its meeting type (WGS: the 
 the term; issue 4, point 6). A referral decided without a case gets its destruction date the
 same way at its decision (`referral_retention_set`, called by `triage_decide`).
 
-Extensions and destruction are in `casustafel.privacy.retention_services`.
+Extensions and destruction are in `casustafel.privacy.retention.services`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.dates import add_years
 from casustafel.lib.errors import ServiceError
 from casustafel.privacy.models import CaseRetention, ReferralRetention
-from casustafel.privacy.retention_selectors import (
+from casustafel.privacy.retention.selectors import (
     DECIDED_WITHOUT_CASE,
     referral_retention_term_for,
     retention_term_for,

@@ -4,7 +4,7 @@ either (by the contributing organisation).
 Every item records its provenance (`casustafel.privacy.models.Provenance`): the organisation is
 the one the actor acts for, and must be involved in the case (or be the house office, for
 process directors and secretaries). The covenant in force decides whether that organisation's
-sector may bring in the category (`casustafel.privacy.provenance.contribution_check`); without a
+sector may bring in the category (`casustafel.privacy.provenance.checks.contribution_check`); without a
 covenant covering the case's meeting type the item is allowed and the page warns.
 
 Audit events carry ids, the category, legal basis, consent and restriction; the text, the file
@@ -25,10 +25,10 @@ from casustafel.cases.attachment_storage import Upload, clean_filename, remove_s
 from casustafel.cases.models import Attachment, Case, CaseFact, CaseParty, CaseStatus, FactKind, Person
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
-from casustafel.privacy.access import CaseViewer, case_viewer
 from casustafel.privacy.models import PROVENANCE_FIELDS, Provenance
-from casustafel.privacy.provenance import ProvenanceData, contribution_check, provenance_errors
-from casustafel.privacy.restrictions import restriction_refuse_new_information
+from casustafel.privacy.provenance.access import CaseViewer, case_viewer
+from casustafel.privacy.provenance.checks import ProvenanceData, contribution_check, provenance_errors
+from casustafel.privacy.subject_access.restrictions import restriction_refuse_new_information
 
 FACT_FIELDS = ("case", "person", "kind", "text", *PROVENANCE_FIELDS)
 ATTACHMENT_FIELDS = (

@@ -25,7 +25,7 @@ from casustafel.lib.bsn import bsn_digest, encrypt_bsn, validate_bsn
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.organisations.models import Membership, Role, SafetyHouse
-from casustafel.privacy.restrictions import restriction_refuse_new_information
+from casustafel.privacy.subject_access.restrictions import restriction_refuse_new_information
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 PERSON_FIELDS = (

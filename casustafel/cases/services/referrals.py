@@ -37,7 +37,7 @@ from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.meetings.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
-from casustafel.privacy.restrictions import restricted_person_ids, restriction_refuse_new_information
+from casustafel.privacy.subject_access.restrictions import restricted_person_ids, restriction_refuse_new_information
 
 CONSENT_NOT_ASKED = "not_asked"
 DEFAULT_FIRST_CONTACT_HOURS = 48

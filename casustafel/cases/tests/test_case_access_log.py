@@ -14,8 +14,8 @@ import time_machine
 from casustafel.audit.models import AuditAction
 from casustafel.cases.services.cases import case_involvement_add
 from casustafel.organisations.models import Role
-from casustafel.privacy.detectors import DETECTORS, PatternScope, read_after_involvement_ended
-from casustafel.privacy.selectors import house_audit_events
+from casustafel.privacy.access_log.detectors import DETECTORS, PatternScope, read_after_involvement_ended
+from casustafel.privacy.access_log.selectors import house_audit_events
 from casustafel.testing.factories import OrganisationFactory
 from casustafel.testing.involvements import CaseSetting, end_involvement, open_case
 from casustafel.testing.privacy import log_event

@@ -26,7 +26,7 @@ from casustafel.lib.errors import ServiceError
 from casustafel.meetings.models import MeetingType
 from casustafel.organisations.models import Sector
 from casustafel.privacy.models import Consent, ConsentException, InformationCategory, LegalBasis, Restriction
-from casustafel.privacy.provenance import ProvenanceData, contribution_check
+from casustafel.privacy.provenance.checks import ProvenanceData, contribution_check
 from casustafel.testing.cases import CasePartyFactory, MeetingTypeFactory, PersonFactory
 from casustafel.testing.information import (
     EXE_BYTES,

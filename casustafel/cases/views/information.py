@@ -2,7 +2,7 @@
 and withdrawing items, and the permission-checked attachment download.
 
 Every view starts from `get_case_for_user` (404 outside scope) and the viewer of
-`casustafel.privacy.access`, which decides per item whether its content or only a notice is
+`casustafel.privacy.provenance.access`, which decides per item whether its content or only a notice is
 shown. Attachments are only ever served here, as a download, and each download is audited; no
 code path e-mails them.
 """
@@ -40,8 +40,8 @@ from casustafel.cases.services.information import (
     case_fact_withdraw,
 )
 from casustafel.lib.forms import add_service_errors
-from casustafel.privacy.access import CaseViewer, case_viewer
-from casustafel.privacy.provenance import contributable_labels, uncovered_warning
+from casustafel.privacy.provenance.access import CaseViewer, case_viewer
+from casustafel.privacy.provenance.checks import contributable_labels, uncovered_warning
 
 
 def _case_and_viewer(request: AuthenticatedHttpRequest, pk: int) -> tuple[Case, CaseViewer]:

@@ -16,8 +16,13 @@ from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.audit.services import audit_record
 from casustafel.organisations.models import Role
-from casustafel.privacy.detectors import PatternScope, detect_patterns, many_cases_in_short_time, pattern_period
-from casustafel.privacy.selectors import AccessLogFilter, house_audit_events
+from casustafel.privacy.access_log.detectors import (
+    PatternScope,
+    detect_patterns,
+    many_cases_in_short_time,
+    pattern_period,
+)
+from casustafel.privacy.access_log.selectors import AccessLogFilter, house_audit_events
 from casustafel.testing.factories import MembershipFactory
 from casustafel.testing.matrix import assert_matrix
 from casustafel.testing.personas import Personas

@@ -10,10 +10,10 @@ from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.meetings.models import MeetingType
 from casustafel.organisations.models import Sector
-from casustafel.privacy.forms import CovenantRuleForm
+from casustafel.privacy.covenant.forms import CovenantRuleForm
+from casustafel.privacy.covenant.selectors import draft_of
+from casustafel.privacy.covenant.services import covenant_rule_add, covenant_rule_remove, covenant_version_draft
 from casustafel.privacy.models import CovenantMeetingRule, CovenantVersion, LegalBasis, Visibility
-from casustafel.privacy.selectors import draft_of
-from casustafel.privacy.services import covenant_rule_add, covenant_rule_remove, covenant_version_draft
 from casustafel.testing.matrix import assert_matrix
 from casustafel.testing.personas import Personas
 from casustafel.testing.privacy import APPROVAL_NOTE, ensure_draft, publish_covenant

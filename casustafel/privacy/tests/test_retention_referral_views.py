@@ -17,7 +17,7 @@ from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import Referral, ReferralStatus
 from casustafel.meetings.models import MeetingType
 from casustafel.privacy.models import RetentionExtension
-from casustafel.privacy.retention_services import referral_destroy, referral_retention_extend
+from casustafel.privacy.retention.services import referral_destroy, referral_retention_extend
 from casustafel.testing.cases import MeetingTypeFactory
 from casustafel.testing.matrix import assert_matrix
 from casustafel.testing.personas import Personas

@@ -16,7 +16,7 @@ from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import Case, CaseStatus, Referral
 from casustafel.meetings.models import MeetingType
 from casustafel.privacy.models import RetentionExtension
-from casustafel.privacy.retention_services import case_destroy, referral_destroy, retention_extend
+from casustafel.privacy.retention.services import case_destroy, referral_destroy, retention_extend
 from casustafel.testing.cases import MeetingTypeFactory
 from casustafel.testing.factories import SafetyHouseFactory
 from casustafel.testing.matrix import assert_matrix

@@ -27,7 +27,7 @@ from django.utils import timezone
 from casustafel.audit.context import Actor, new_request_id, set_request_id
 from casustafel.cases.services.closing import referral_retention_set
 from casustafel.lib.dates import add_years
-from casustafel.privacy.retention_selectors import (
+from casustafel.privacy.retention.selectors import (
     cases_past_retention,
     decided_on,
     referral_is_past_retention,
@@ -35,7 +35,7 @@ from casustafel.privacy.retention_selectors import (
     referrals_past_retention,
     referrals_without_retention,
 )
-from casustafel.privacy.retention_services import case_destroy, referral_destroy
+from casustafel.privacy.retention.services import case_destroy, referral_destroy
 
 FAILURES = (ValidationError, ProtectedError, RestrictedError, DatabaseError)
 

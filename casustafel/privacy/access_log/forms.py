@@ -1,0 +1,51 @@
+"""The access-log filter (a GET form: the URL can be shared with a colleague)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casustafel.accounts.models import User
+from casustafel.audit.models import AuditAction
+from casustafel.lib.forms import DateInput
+from casustafel.organisations.models import Organisation, SafetyHouse
+from casustafel.privacy.access_log.selectors import house_users
+
+
+class HouseUserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        return obj.full_name or obj.email
+
+
+class AccessLogFilterForm(forms.Form):
+    """The filters of the access log (a GET form: the URL can be shared with a colleague)."""
+
+    date_from = forms.DateField(label=_("Van"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
+    user = HouseUserChoiceField(
+        label=_("Gebruiker"), queryset=User.objects.none(), required=False, empty_label=_("Alle gebruikers")
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Namens organisatie"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Alle organisaties"),
+    )
+    action = forms.ChoiceField(label=_("Handeling"), required=False)
+    case_id = forms.IntegerField(label=_("Casus-id"), required=False, min_value=1)
+    person_id = forms.IntegerField(label=_("Betrokkene-id"), required=False, min_value=1)
+
+    def __init__(self, *args: Any, house: SafetyHouse, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = house_users(house).order_by("full_name")  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = Organisation.objects.filter(house=house).order_by("name")  # type: ignore[attr-defined]
+        self.fields["action"].choices = [("", _("Alle handelingen")), *AuditAction.choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("Kies een einddatum op of na de begindatum."))
+        return data
