@@ -12,7 +12,7 @@ from casustafel.audit.verification import ChainProblem, audit_verify_new
 
 # Work that examines newly sealed events, run after sealing: dotted paths to callables that
 # return how many findings they added or extended. The privacy app's detectors register here.
-EXAMINERS: tuple[str, ...] = ()
+EXAMINERS: tuple[str, ...] = ("casustafel.privacy.access_log.detectors.detect_new_patterns",)
 
 
 @dataclass

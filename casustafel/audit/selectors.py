@@ -8,10 +8,18 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from casustafel.audit.models import AuditAction, AuditChain, AuditEvent, AuditSubject, AuditVerification, SubjectKind
+from casustafel.audit.models import (
+    AuditAction,
+    AuditChain,
+    AuditEvent,
+    AuditPending,
+    AuditSubject,
+    AuditVerification,
+    SubjectKind,
+)
 from casustafel.audit.verification import ChainProblem, audit_chain_verify
 
-__all__ = ["ChainProblem", "audit_chain_verify", "chain_of", "events_about", "latest_verifications"]
+__all__ = ["ChainProblem", "audit_chain_verify", "chain_of", "events_about", "latest_verifications", "pending_count"]
 
 
 def events_about(
@@ -55,7 +63,8 @@ def events_about(
         )
     if not parts:
         return AuditEvent.objects.none()
-    first, *rest = parts
+    # No ORDER BY inside a compound statement (the model's default ordering would add one).
+    first, *rest = (part.order_by() for part in parts)
     events = AuditEvent.objects.filter(sequence__in=first.union(*rest))  # type: ignore[arg-type]
     return events if attempts else events.exclude(action=AuditAction.ACCESS_DENIED)
 
@@ -65,6 +74,11 @@ def chain_of(house_id: int | None) -> AuditChain | None:
     if house_id is None:
         return AuditChain.objects.filter(house__isnull=True).order_by("pk").first()
     return AuditChain.objects.filter(house_id=house_id).first()
+
+
+def pending_count(house_id: int | None) -> int:
+    """The house's events written since the sealer last ran."""
+    return AuditPending.objects.filter(house_id=house_id).count()
 
 
 def latest_verifications(chain: AuditChain, *, limit: int = 5) -> list[AuditVerification]:

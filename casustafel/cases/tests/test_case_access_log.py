@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from casustafel.audit.models import AuditAction
+from casustafel.audit.periodic import audit_tick
 from casustafel.cases.services.cases import case_involvement_add
 from casustafel.organisations.models import Role
 from casustafel.privacy.access_log.detectors import DETECTORS, PatternScope, read_after_involvement_ended
@@ -109,6 +110,7 @@ def test_the_referrer_reopening_the_referral_after_leaving_the_case_is_highlight
         referral_url = reverse("cases:referral_detail", args=[setting.referral.pk])
         assert personas.client("professional_a").get(referral_url).status_code == 200
     with at(26):
+        audit_tick()  # the periodic work stores what the detectors find
         response = personas.client("privacy_officer").get(reverse("privacy:access_log"))
     html = response.content.decode()
     assert "Na einde betrokkenheid" in html
