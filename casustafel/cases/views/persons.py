@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
-from casustafel.audit.services import audit_read, audit_record
+from casustafel.audit.services import audit_list, audit_read
 from casustafel.cases.forms.referrals import PersonMergeForm
 from casustafel.cases.selectors.persons import get_person_for_administrator, person_bsn_masked, possible_duplicates
 from casustafel.cases.services.persons import person_merge
@@ -28,13 +28,8 @@ def person_duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_administrator(request.user)
     query = request.GET.get("q", "").strip()[:120]
     persons = possible_duplicates(request.user, query=query)
-    if persons:
-        # One event for the list, naming every person shown: who saw whom stays traceable.
-        audit_record(
-            actor=Actor.from_request(request),
-            action=AuditAction.SEARCH,
-            changes={"person_ids": [None, [person.pk for person in persons]]},
-        )
+    # One event for the search, linking every person shown: who saw whom stays traceable.
+    audit_list(actor=Actor.from_request(request), action=AuditAction.SEARCH, person_ids=[p.pk for p in persons])
     form = PersonMergeForm()
     return render(request, "cases/person_duplicates.html", {"persons": persons, "query": query, "form": form})
 
