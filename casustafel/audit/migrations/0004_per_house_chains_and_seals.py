@@ -14,11 +14,17 @@ def mark_pending(apps, schema_editor):
     AuditEvent = apps.get_model("audit", "AuditEvent")
     AuditPending = apps.get_model("audit", "AuditPending")
     AuditChain.objects.create(house=None, sealed_digest=OLD_GENESIS)
+    table = AuditEvent._meta.db_table
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {AuditPending._meta.db_table} (event_id, house_id) "
-            f"SELECT sequence, house_id FROM {AuditEvent._meta.db_table}"
+            f"INSERT INTO {AuditPending._meta.db_table} (event_id, house_id) SELECT sequence, house_id FROM {table}"
         )
+        if schema_editor.connection.vendor == "postgresql":
+            # `sequence` became the identity column: new events continue after the existing ones.
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'sequence'), COALESCE(MAX(sequence), 1), "
+                f"MAX(sequence) IS NOT NULL) FROM {table}"
+            )
 
 
 class Migration(migrations.Migration):
