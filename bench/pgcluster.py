@@ -21,13 +21,14 @@ from pathlib import Path
 
 
 def _bindir() -> Path:
-    found = shutil.which("pg_ctl")
-    if found:
-        return Path(found).parent
+    # Debian's versioned folder first: the wrappers on PATH pick a version by themselves.
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not candidates:
+    if candidates:
+        return Path(candidates[-1]).parent
+    found = shutil.which("initdb")
+    if not found:
         raise SystemExit("initdb not found (Debian: apt-get install postgresql)")
-    return Path(candidates[-1]).parent
+    return Path(found).parent
 
 
 @contextlib.contextmanager

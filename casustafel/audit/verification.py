@@ -8,6 +8,7 @@ signature, and that every event of a chain is either sealed or still pending.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -109,44 +110,55 @@ class Progress:
     problems: list[ChainProblem] = field(default_factory=list)
 
 
-def _check_events(
-    sequences: list[int], house_id: int | None, seal_number: int | None
+# The columns the keyed hash covers, read as plain tuples: building model instances and long
+# IN lists would cost more than the hashing itself.
+EventRow = namedtuple(  # noqa: PYI024 - a plain tuple with attribute access for event_hash
+    "EventRow",
+    "sequence house_id occurred_at actor_id actor_organisation_id actor_role on_behalf_of_id action object_type "
+    "object_id case_id person_id changes changes_digest request_id ip_address nonce hash",
+)
+
+
+def _check_rows(
+    rows: Iterable[EventRow], subjects: dict[int, list[tuple[str, int]]], seal_number: int | None
 ) -> tuple[dict[int, str], list[ChainProblem]]:
     """Recompute the keyed hash of each event; returns the stored hashes and the problems."""
     stored: dict[int, str] = {}
     problems: list[ChainProblem] = []
-    for start in range(0, len(sequences), CHUNK):
-        chunk = sequences[start : start + CHUNK]
-        subjects: dict[int, list[tuple[str, int]]] = {}
-        for event_id, kind, subject_id in AuditSubject.objects.filter(event_id__in=chunk).values_list(
-            "event_id", "kind", "subject_id"
-        ):
-            subjects.setdefault(event_id, []).append((kind, subject_id))
-        for event in AuditEvent.objects.filter(sequence__in=chunk).order_by():
-            stored[event.sequence] = event.hash
-            if event.house_id != house_id:
-                problems.append(ChainProblem.of("event_foreign", event.sequence, seal=seal_number))
-            if event.changes != REDACTED_CHANGES and changes_digest(event.changes) != event.changes_digest:
-                problems.append(ChainProblem.of("changes_altered", event.sequence, seal=seal_number))
-            if not same(event_hash(event, subjects.get(event.sequence, ())), event.hash):
-                problems.append(ChainProblem.of("event_altered", event.sequence, seal=seal_number))
+    for row in rows:
+        stored[row.sequence] = row.hash
+        if row.changes != REDACTED_CHANGES and changes_digest(row.changes) != row.changes_digest:
+            problems.append(ChainProblem.of("changes_altered", row.sequence, seal=seal_number))
+        if not same(event_hash(row, subjects.get(row.sequence, ())), row.hash):  # type: ignore[arg-type]
+            problems.append(ChainProblem.of("event_altered", row.sequence, seal=seal_number))
     return stored, problems
 
 
-def _strays(chain: AuditChain, seal: AuditSeal, members: list[int]) -> list[ChainProblem]:
-    """Events of the chain within the seal's range that no seal holds and none waits for."""
-    in_range = set(
-        AuditEvent.objects.filter(
-            house_id=chain.house_id, sequence__gte=seal.first_sequence, sequence__lte=seal.last_sequence
-        ).values_list("sequence", flat=True)
-    )
-    candidates = in_range.difference(members)
+def _range(house_id: int | None, first: int, last: int) -> tuple[list[EventRow], dict[int, list[tuple[str, int]]]]:
+    """The chain's events with a sequence in [first, last], and their linked subjects."""
+    rows = [
+        EventRow(*values)
+        for values in AuditEvent.objects.filter(house_id=house_id, sequence__gte=first, sequence__lte=last)
+        .order_by()
+        .values_list(*EventRow._fields)
+    ]
+    subjects: dict[int, list[tuple[str, int]]] = {}
+    for event_id, kind, subject_id in AuditSubject.objects.filter(event_id__gte=first, event_id__lte=last).values_list(
+        "event_id", "kind", "subject_id"
+    ):
+        subjects.setdefault(event_id, []).append((kind, subject_id))
+    return rows, subjects
+
+
+def _strays(chain: AuditChain, seal: AuditSeal, candidates: set[int]) -> list[ChainProblem]:
+    """Of the chain's events within the seal's range that the seal does not hold, those that no
+    other seal holds and none waits to be sealed."""
     if not candidates:
         return []
     # Events that committed late wait for, or went into, a later seal whose range reaches back.
     # Pending first: an event sealed between the two reads is then found in its seal.
-    candidates.difference_update(
-        AuditPending.objects.filter(event_id__in=candidates).values_list("event_id", flat=True)
+    candidates = candidates.difference(
+        AuditPending.objects.filter(event_id__in=sorted(candidates)).values_list("event_id", flat=True)
     )
     for other in AuditSeal.objects.filter(
         chain=chain, first_sequence__lte=seal.last_sequence, last_sequence__gte=seal.first_sequence
@@ -156,7 +168,8 @@ def _strays(chain: AuditChain, seal: AuditSeal, members: list[int]) -> list[Chai
 
 
 def verify_seal(chain: AuditChain, seal: AuditSeal, prev_digest: str) -> tuple[list[ChainProblem], int]:
-    """Check one seal against its events and its predecessor's digest.
+    """Check one seal against its events and its predecessor's digest: one range read of the
+    chain's events (with their links) between its first and last member.
 
     Returns:
         The problems, and the number of events checked.
@@ -179,14 +192,21 @@ def verify_seal(chain: AuditChain, seal: AuditSeal, prev_digest: str) -> tuple[l
         problems.append(ChainProblem.of("seal_altered", seal.last_sequence, seal=seal.number))
     if seal.prev_digest != prev_digest:
         problems.append(ChainProblem.of("seal_link", seal.last_sequence, seal=seal.number))
-    stored, event_problems = _check_events(members, chain.house_id, seal.number)
+    member_set = set(members)
+    rows, subjects = _range(chain.house_id, seal.first_sequence, seal.last_sequence)
+    stored, event_problems = _check_rows((row for row in rows if row.sequence in member_set), subjects, seal.number)
     problems.extend(event_problems)
     missing = [sequence for sequence in members if sequence not in stored]
-    problems.extend(ChainProblem.of("event_missing", sequence, seal=seal.number) for sequence in missing)
+    if missing:
+        moved = set(AuditEvent.objects.filter(sequence__in=missing).values_list("sequence", flat=True))
+        problems.extend(
+            ChainProblem.of("event_foreign" if sequence in moved else "event_missing", sequence, seal=seal.number)
+            for sequence in missing
+        )
     digest = seal_digest(seal.prev_digest, seal.number, (stored.get(sequence, "") for sequence in members))
     if digest != seal.digest:
         problems.append(ChainProblem.of("seal_digest", seal.last_sequence, seal=seal.number))
-    problems.extend(_strays(chain, seal, members))
+    problems.extend(_strays(chain, seal, {row.sequence for row in rows} - member_set))
     return problems, len(stored)
 
 
@@ -216,11 +236,13 @@ def _walk(
 
 
 def _pending_problems(chain: AuditChain) -> tuple[list[ChainProblem], int]:
-    sequences = list(
-        AuditPending.objects.filter(house_id=chain.house_id).order_by("event_id").values_list("event_id", flat=True)
-    )
-    _stored, problems = _check_events(sequences, chain.house_id, None)
-    return problems, len(sequences)
+    """The keyed hashes of the chain's events that wait to be sealed."""
+    pending = set(AuditPending.objects.filter(house_id=chain.house_id).values_list("event_id", flat=True))
+    if not pending:
+        return [], 0
+    rows, subjects = _range(chain.house_id, min(pending), max(pending))
+    _stored, problems = _check_rows((row for row in rows if row.sequence in pending), subjects, None)
+    return problems, len(pending)
 
 
 def _counts(chain: AuditChain) -> tuple[int, int, int]:
