@@ -163,16 +163,18 @@ def _add_events(house_id: int, count: int) -> float:
     if "id" in columns and "sequence" in columns:  # the single-chain design: sequence was a plain column
         values["sequence"] = "1000000000 + i"
     names = ", ".join(values)
+    # A literal % in SQL with parameters must be doubled.
+    expressions = ", ".join(values.values()).replace("%", "%%")
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {', '.join(values.values())} FROM generate_series(1, %s) AS i",  # noqa: S608
+            f"INSERT INTO {table} ({names}) SELECT {expressions} FROM generate_series(1, %s) AS i",  # noqa: S608
             [count],
         )
         if "audit_auditsubject" in connection.introspection.table_names():
             links = (  # noqa: S608 - the table name comes from the model
                 "INSERT INTO audit_auditsubject (event_id, kind, subject_id) "
-                f"SELECT e.sequence, 'person', 1000 + ((e.sequence * 31 + k) % 200000) FROM {table} e, "
+                f"SELECT e.sequence, 'person', 1000 + ((e.sequence * 31 + k) %% 200000) FROM {table} e, "
                 "generate_series(1, 10) AS k WHERE e.request_id ~ '^[0-9a-f]{32}$' AND e.sequence % 50 = 0 "
                 "AND e.house_id = %s"
             )
