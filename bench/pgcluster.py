@@ -14,7 +14,9 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +38,8 @@ def throwaway_cluster(*, port: int, settings: dict[str, str] | None = None) -> I
     """Start a cluster in a temp folder (unix socket only), yield the DB_* environment for
     Casustafel's settings, and remove it afterwards."""
     bindir = _bindir()
+    # A plain `kill` must still stop and remove the cluster: turn SIGTERM into SystemExit.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     folder = Path(tempfile.mkdtemp(prefix="casustafel-bench-pg-"))
     runas: list[str] = []
     if os.geteuid() == 0:

@@ -1,4 +1,5 @@
-"""The audit events of the access-log viewer itself: searches on a case or person, and exports."""
+"""Writes of the access log: the audit events of the viewer itself (searches on a case or person,
+exports) and the findings the periodic work stores for it."""
 
 from __future__ import annotations
 
