@@ -4,7 +4,8 @@ audit events in the house.
     .venv/bin/python bench/audit_scale.py --postgres [--extra 2000000] [--scale 1] [--port 55442]
 
 Builds the demo region, seals and examines its trail (`casustafel tick` where the code has one),
-then times, as the demo house's privacy officer, each page's median of `--repeat` GETs:
+then times, as the demo house's privacy officer, the fastest of `--repeat` GETs of each page (the
+page's own cost; the median is printed too, to show the noise of a shared machine):
 
 - the access log (newest page), its next (older) page, and the log filtered on one person;
 - the subject-access overview of the demo's request;
@@ -39,7 +40,7 @@ def _parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--extra", type=int, default=2_000_000, help="extra audit events. Default 2,000,000.")
     parser.add_argument("--scale", type=int, default=1, help="demo_region --scale. Default 1.")
-    parser.add_argument("--repeat", type=int, default=15, help="GETs per page (the median counts). Default 15.")
+    parser.add_argument("--repeat", type=int, default=20, help="GETs per page (the fastest counts). Default 20.")
     parser.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL cluster (fsync on)")
     parser.add_argument("--port", type=int, default=55442, help="port of the throwaway cluster. Default 55442.")
     parser.add_argument(
@@ -113,7 +114,7 @@ def _settle() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def _time(officer: Any, pages: dict[str, str], repeat: int) -> dict[str, float]:
+def _time(officer: Any, pages: dict[str, str], repeat: int) -> dict[str, tuple[float, float]]:
     from django.test import Client
 
     from casustafel.testing.personas import login_verified
@@ -122,7 +123,7 @@ def _time(officer: Any, pages: dict[str, str], repeat: int) -> dict[str, float]:
 
     client = Client()
     login_verified(client, officer)
-    timings: dict[str, float] = {}
+    timings: dict[str, tuple[float, float]] = {}
     for name, url in pages.items():
         for _ in range(2):
             response = client.get(url)
@@ -133,7 +134,8 @@ def _time(officer: Any, pages: dict[str, str], repeat: int) -> dict[str, float]:
             started = time.perf_counter()
             client.get(url)
             samples.append(time.perf_counter() - started)
-        timings[name] = statistics.median(samples)
+        # The fastest run is the page's own cost; the median shows the noise of a shared machine.
+        timings[name] = (min(samples), statistics.median(samples))
     return timings
 
 
@@ -179,10 +181,22 @@ def _add_events(house_id: int, count: int) -> float:
     expressions = ", ".join(values.values()).replace("%", "%%")
     started = time.perf_counter()
     with connection.cursor() as cursor:
+        # Building the plain indexes afterwards by sorting is much faster than two million random
+        # inserts into each; the database ends up in the same state.
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, table],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute(
             f"INSERT INTO {table} ({names}) SELECT {expressions} FROM generate_series(1::bigint, %s) AS i",  # noqa: S608
             [count],
         )
+        for _name, definition in indexes:
+            cursor.execute(definition)
         if "audit_auditsubject" in connection.introspection.table_names():
             links = (
                 "INSERT INTO audit_auditsubject (event_id, kind, subject_id) "  # noqa: S608 - table from the model
@@ -233,10 +247,16 @@ def _bench(args: argparse.Namespace, env: dict[str, str]) -> int:
     print(f"added {args.extra:,} audit events to the house in {took:.0f} s ({AuditEvent.objects.count():,} in all)")
     pages = _pages(officer, sar_pk, person_id)
     after = _time(officer, pages, args.repeat)
-    print(f"{'page':28} {'without':>9} {'with':>9}  ratio (target <= 1.5)")
+    print(
+        f"{'page (fastest of ' + str(args.repeat) + ' GETs)':34} {'without':>9} {'with':>9}  ratio (target <= 1.5)   medians"
+    )
     for name in pages:
-        ratio = after[name] / before[name] if name in before else float("nan")
-        print(f"{name:28} {before.get(name, 0) * 1000:7.0f}ms {after[name] * 1000:7.0f}ms  {ratio:5.2f}")
+        (fast_before, median_before), (fast_after, median_after) = before.get(name, (0.0, 0.0)), after[name]
+        ratio = fast_after / fast_before if fast_before else float("nan")
+        print(
+            f"{name:34} {fast_before * 1000:7.0f}ms {fast_after * 1000:7.0f}ms  {ratio:5.2f}"
+            f"                  {median_before * 1000:.0f} / {median_after * 1000:.0f} ms"
+        )
     return 0
 
 
