@@ -95,5 +95,7 @@ register(
     ),
     LeakCase("privacy:access_log_export", sees=PRIVACY_OFFICERS),
     LeakCase("privacy:audit_integrity", sees=PRIVACY_OFFICERS),
-    LeakCase("privacy:audit_integrity", method="post", sees=PRIVACY_OFFICERS, label="check"),
+    LeakCase("privacy:audit_integrity", method="post", ok=302, sees=PRIVACY_OFFICERS, label="check"),
+    LeakCase("privacy:access_log_person_search", sees=PRIVACY_OFFICERS),
+    LeakCase("privacy:access_log_person_search", method="post", sees=PRIVACY_OFFICERS, label="search"),
 )

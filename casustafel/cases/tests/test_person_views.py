@@ -84,7 +84,7 @@ def test_duplicates_page_lists_same_surname_and_birth_date_and_logs_the_search(
     response = personas.client("administrator").get(DUPLICATES_URL)
     assert {p.pk for p in response.context["persons"]} == {pair[0].pk, pair[1].pk}
     event = AuditEvent.objects.get(action=AuditAction.SEARCH)
-    assert sorted(event.changes["person_ids"][1]) == sorted(p.pk for p in pair)
+    assert sorted(event.subjects.values_list("subject_id", flat=True)) == sorted(p.pk for p in pair)
 
 
 def test_there_is_no_free_search_on_part_of_a_name(personas: Personas) -> None:

@@ -27,8 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
-from casustafel.audit.models import AuditAction
-from casustafel.audit.services import audit_read, audit_record
+from casustafel.audit.services import audit_list, audit_read
 from casustafel.cases.forms.cases import (
     CaseListFilterForm,
     InvolvementAddForm,
@@ -131,14 +130,11 @@ def render_case_page(request: AuthenticatedHttpRequest, case: Case, actor: Actor
 
 
 def _audit_list(request: AuthenticatedHttpRequest, cases: list[Case]) -> None:
-    """The list shows the subjects' names: one READ event naming every case and person shown."""
-    if not cases:
-        return
-    person_ids = [party.person_id for case in cases for party in case.referral.subject_parties]  # type: ignore[attr-defined]
-    audit_record(
+    """The list shows the subjects' names: one READ event linking every case and person shown."""
+    audit_list(
         actor=Actor.from_request(request),
-        action=AuditAction.READ,
-        changes={"case_ids": [None, [case.pk for case in cases]], "person_ids": [None, person_ids]},
+        case_ids=[case.pk for case in cases],
+        person_ids=[party.person_id for case in cases for party in case.referral.subject_parties],  # type: ignore[attr-defined]
     )
 
 

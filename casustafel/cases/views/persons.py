@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
-from casustafel.audit.services import audit_read, audit_record
+from casustafel.audit.services import audit_list, audit_read
 from casustafel.cases.forms.referrals import PersonLookupForm, PersonMergeForm
 from casustafel.cases.selectors.persons import (
     get_person_for_administrator,
@@ -40,13 +40,9 @@ def person_duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
         persons = persons_for_merging(request.user, **lookup.cleaned_data)
     else:
         persons = []
-    if persons:
-        # One event for the list, naming every person shown: who saw whom stays traceable.
-        audit_record(
-            actor=Actor.from_request(request),
-            action=AuditAction.SEARCH,
-            changes={"person_ids": [None, [person.pk for person in persons]]},
-        )
+    # One event for the list or search, linking every person shown: who saw whom stays traceable.
+    action = AuditAction.SEARCH if lookup.is_bound else AuditAction.READ
+    audit_list(actor=Actor.from_request(request), action=action, person_ids=[p.pk for p in persons])
     context = {"persons": persons, "lookup": lookup, "form": PersonMergeForm()}
     return render(request, "cases/person_duplicates.html", context)
 

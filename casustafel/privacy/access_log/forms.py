@@ -12,6 +12,7 @@ from casustafel.audit.models import AuditAction
 from casustafel.lib.forms import BoundedDateField, DateInput, IdField
 from casustafel.organisations.models import Organisation, SafetyHouse
 from casustafel.privacy.access_log.selectors import house_users
+from casustafel.privacy.subject_access.forms import INVALID_DATE
 
 
 class HouseUserChoiceField(forms.ModelChoiceField):
@@ -49,3 +50,24 @@ class AccessLogFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("Kies een einddatum op of na de begindatum."))
         return data
+
+
+class AccessLogPersonSearchForm(forms.Form):
+    """Find a person for the access log: by BSN, or by surname and date of birth (the subject
+    access search's rule, `sar_person_candidates`)."""
+
+    bsn = forms.CharField(
+        label=_("BSN"),
+        max_length=11,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Zoek op BSN, of op achternaam en geboortedatum."),
+    )
+    surname_prefix = forms.CharField(label=_("Tussenvoegsel"), max_length=20, required=False)
+    surname = forms.CharField(label=_("Achternaam"), max_length=120, required=False)
+    given_names = forms.CharField(
+        label=_("Voornamen"), max_length=120, required=False, help_text=_("Helpt bij het ordenen van de resultaten.")
+    )
+    date_of_birth = forms.DateField(
+        label=_("Geboortedatum"), required=False, widget=DateInput(), error_messages={"invalid": INVALID_DATE}
+    )

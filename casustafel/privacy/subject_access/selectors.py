@@ -27,7 +27,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from casustafel.audit.models import AuditAction, AuditEvent
+from casustafel.audit.models import AuditAction
+from casustafel.audit.selectors import events_about
 from casustafel.cases.models import (
     Attachment,
     Case,
@@ -347,13 +348,10 @@ def _retention_text(case: Case | None, meeting_type: MeetingType | None, years: 
 def _access_rows(
     person_ids: list[int], case_ids: list[int], referral_ids: list[int], withheld: dict[int, Withholding]
 ) -> list[AccessRow]:
-    condition = Q(person_id__in=person_ids)
-    if case_ids:
-        condition |= Q(case_id__in=case_ids)
-    if referral_ids:
-        condition |= Q(object_type="cases.referral", object_id__in=[str(pk) for pk in referral_ids])
+    # Lists and searches that showed the person or a case count too (their linked subjects);
+    # refused attempts do not: a refusal is no access to anyone's data.
     grouped = (
-        AuditEvent.objects.filter(condition)
+        events_about(person_ids=person_ids, case_ids=case_ids, referral_ids=referral_ids)
         .annotate(day=TruncDate("occurred_at"))
         .values("day", "actor_organisation", "actor_role", "action")
         .annotate(count=Count("pk"))

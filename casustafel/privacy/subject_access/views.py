@@ -22,8 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
-from casustafel.audit.models import AuditAction
-from casustafel.audit.services import audit_read, audit_record
+from casustafel.audit.services import audit_list, audit_read
 from casustafel.cases.selectors.persons import person_bsn_masked
 from casustafel.privacy.subject_access.forms import (
     RectificationForm,
@@ -84,14 +83,8 @@ def _saved(request: AuthenticatedHttpRequest, sar: SubjectAccessRequest, message
 def sar_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     house = sar_house(request.acting)
     requests = list(sar_requests(house))
-    if requests:
-        # One event for the list, naming every person shown.
-        audit_record(
-            actor=Actor.from_request(request),
-            action=AuditAction.READ,
-            obj=house,
-            changes={"person_ids": [None, sorted({sar.person_id for sar in requests})]},
-        )
+    # One event for the list, linking every person shown.
+    audit_list(actor=Actor.from_request(request), obj=house, person_ids=[sar.person_id for sar in requests])
     return render(request, "privacy/sar_list.html", {"house": house, "requests": requests})
 
 
