@@ -11,8 +11,7 @@ from django.templatetags.static import static
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
-from casustafel.audit.models import AuditAction
-from casustafel.audit.services import audit_record
+from casustafel.audit.services import audit_list
 from casustafel.cases.models import Case
 from casustafel.dashboards.selectors import AttentionSection, attention_for
 
@@ -43,12 +42,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     sections = attention_for(request.user, request.acting)
     case_ids, person_ids = _shown_subjects(sections)
-    if person_ids:
-        # The page names the main person of each referral and case listed: one READ event
-        # naming them, as the case list writes.
-        audit_record(
-            actor=Actor.from_request(request),
-            action=AuditAction.READ,
-            changes={"case_ids": [None, case_ids], "person_ids": [None, person_ids]},
-        )
+    # The page names the main person of each referral and case listed: one READ event linked to
+    # every one of them, as every list writes (none when it names nobody).
+    audit_list(actor=Actor.from_request(request), case_ids=case_ids, person_ids=person_ids)
     return render(request, "dashboards/start.html", {"sections": sections})

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 # The renderers the views call; `tagged_pdf_parts` tests the real ones, once each.
-RENDERERS = ("casustafel.privacy.pdf.covenant_pdf", "casustafel.privacy.pdf_sar.sar_pdf")
+RENDERERS = ("casustafel.privacy.covenant.pdf.covenant_pdf", "casustafel.privacy.subject_access.pdf.sar_pdf")
 STUB = b"%PDF-1.7 stub: the permission matrix does not need the rendering\n"
 
 

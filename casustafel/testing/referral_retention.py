@@ -23,8 +23,8 @@ from casustafel.cases.models import (
 from casustafel.cases.services.closing import referral_retention_set
 from casustafel.meetings.models import MeetingType
 from casustafel.organisations.models import Organisation
+from casustafel.privacy.covenant.services import covenant_rule_update, covenant_version_publish
 from casustafel.privacy.models import CovenantVersion
-from casustafel.privacy.services import covenant_rule_update, covenant_version_publish
 from casustafel.testing.cases import (
     CasePartyFactory,
     InformationRequestFactory,

@@ -35,8 +35,10 @@ from casustafel.cases.models import (
     Triage,
 )
 from casustafel.cases.selectors.referrals import get_referral_for_user, subject_parties
+from casustafel.lib.forms import parse_id
 from casustafel.meetings.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector, administered_houses
+from casustafel.organisations.selectors import has_active_role
 
 TRIAGE_ROLES = (Role.PROCESS_DIRECTOR, Role.SECRETARY)
 NEAR_DEADLINE = dt.timedelta(hours=24)
@@ -53,6 +55,9 @@ def triage_houses(user: AnyUser) -> QuerySet[Membership, Any]:
 
 
 def is_triage_staff(user: AnyUser, house_id: int) -> bool:
+    known = has_active_role(user, TRIAGE_ROLES, house_id=house_id) if user.is_authenticated else False
+    if known is not None:
+        return known
     return triage_houses(user).filter(organisation__house=house_id).exists()
 
 
@@ -60,6 +65,9 @@ def is_process_director_of(user: AnyUser | None, house_id: int) -> bool:
     """Whether the user is an active process director of the house."""
     if user is None or not user.is_authenticated:
         return False
+    known = has_active_role(user, [Role.PROCESS_DIRECTOR], house_id=house_id)
+    if known is not None:
+        return known
     return (
         Membership.objects.active().filter(user=user, role=Role.PROCESS_DIRECTOR, organisation__house=house_id).exists()
     )
@@ -214,7 +222,7 @@ def _house_memberships(house_id: int) -> QuerySet[Membership]:
 
 def team_named(house_id: int, user_ids: Iterable[int | str]) -> list[TeamCandidate]:
     """The chosen members of a triage team, with their organisations (one query)."""
-    ids = {int(pk) for pk in user_ids if str(pk).isdigit()}
+    ids = {pk for pk in (parse_id(str(raw)) for raw in user_ids) if pk is not None}
     if not ids:
         return []
     chosen = _candidates(_house_memberships(house_id).filter(user__in=ids))
@@ -227,7 +235,8 @@ def team_search(house_id: int, query: str, *, exclude: Iterable[int | str] = ())
     words = query.split()
     if not words:
         return []
-    memberships = _house_memberships(house_id).exclude(user__in=[int(pk) for pk in exclude if str(pk).isdigit()])
+    chosen = [pk for pk in (parse_id(str(raw)) for raw in exclude) if pk is not None]
+    memberships = _house_memberships(house_id).exclude(user__in=chosen)
     for word in words[:5]:
         memberships = memberships.filter(Q(user__full_name__icontains=word) | Q(organisation__name__icontains=word))
     groups: dict[str, list[TeamCandidate]] = {}

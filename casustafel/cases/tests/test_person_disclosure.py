@@ -20,7 +20,7 @@ from django.urls import reverse
 import pytest
 
 from casustafel.cases.models import CaseParty, Person, Referral
-from casustafel.privacy.models_sar import RestrictionMark
+from casustafel.privacy.subject_access.models import RestrictionMark
 from casustafel.testing.cases import CaseFactory, CasePartyFactory
 from casustafel.testing.personas import Personas
 from casustafel.testing.referrals import ReferralSetting, referral_of, referral_setting

@@ -17,7 +17,7 @@ from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import CaseParty, LifeDomainProblem, PartyRole, Person, Referral
 from casustafel.cases.services.persons import case_party_add_person
 from casustafel.lib.bsn import bsn_digest
-from casustafel.privacy.models_sar import RestrictionMark
+from casustafel.privacy.subject_access.models import RestrictionMark
 from casustafel.testing.cases import CasePartyFactory, LifeDomainProblemFactory
 from casustafel.testing.matrix import assert_matrix
 from casustafel.testing.personas import ANONYMOUS, Personas

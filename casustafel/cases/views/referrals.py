@@ -85,7 +85,7 @@ from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
 from casustafel.meetings.models import RequirementStage
 from casustafel.organisations.models import Role
-from casustafel.privacy.restrictions import restricted_person_ids
+from casustafel.privacy.subject_access.restrictions import restricted_person_ids
 
 LIST_PAGE_SIZE = 25
 

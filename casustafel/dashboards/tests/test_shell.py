@@ -90,3 +90,15 @@ def test_every_page_has_the_favicon(personas: Personas) -> None:
     assert finders.find("favicon.svg")
     response = Client().get("/favicon.ico")
     assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
+
+
+def test_unknown_host_gets_the_dutch_400_page_not_the_fallback(caplog: pytest.LogCaptureFixture) -> None:
+    # CommonMiddleware refuses the host before AuthenticationMiddleware sets request.user; the
+    # 400 page's context processors must cope with that instead of falling back to bare HTML.
+    with caplog.at_level(logging.ERROR, logger="casustafel.dashboards.errors"):
+        response = Client(HTTP_HOST="niet-toegestaan.example").get("/")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ongeldig verzoek" in page
+    assert "Er ging iets mis." not in page
+    assert not [record for record in caplog.records if "failed to render" in record.getMessage()]
