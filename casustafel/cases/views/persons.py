@@ -39,11 +39,11 @@ def person_duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
     elif lookup.is_valid():
         persons = persons_for_merging(request.user, **lookup.cleaned_data)
     else:
-        persons = []
-    # One event for the list or search, linking every person shown: who saw whom stays traceable.
-    action = AuditAction.SEARCH if lookup.is_bound else AuditAction.READ
-    audit_list(actor=Actor.from_request(request), action=action, person_ids=[p.pk for p in persons])
-    context = {"persons": persons, "lookup": lookup, "form": PersonMergeForm()}
+        persons = None  # a refused search is not carried out, so there is nothing to account for
+    if persons is not None:
+        # One event for the search, linking every person shown: who saw whom stays traceable.
+        audit_list(actor=Actor.from_request(request), action=AuditAction.SEARCH, person_ids=[p.pk for p in persons])
+    context = {"persons": persons or [], "lookup": lookup, "form": PersonMergeForm()}
     return render(request, "cases/person_duplicates.html", context)
 
 
