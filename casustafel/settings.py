@@ -73,10 +73,12 @@ INSTALLED_APPS = [
     "casustafel.organisations",
     "casustafel.audit",
     "casustafel.dashboards",
+    "casustafel.meeting_types",
     "casustafel.meetings",
     "casustafel.cases",
     "casustafel.privacy",
     "casustafel.reporting",
+    "casustafel.demo",
 ]
 
 MIDDLEWARE = [
