@@ -78,7 +78,7 @@ from casustafel.demo.referral_stories import LEAF_CODES, SCENARIOS, PartySpec, P
 from casustafel.demo.region import MUNICIPALITIES, OFFICE_KEY
 from casustafel.demo.services import demo_dates_set
 from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType
-from casustafel.meetings.services import meeting_types_install_default
+from casustafel.meetings.services.meeting_types import meeting_types_install_default
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse
 from casustafel.privacy.models import CovenantVersion
 from casustafel.privacy.services import covenant_version_draft, covenant_version_publish, covenant_version_update
