@@ -239,6 +239,50 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting, expected_version: int | No
     return locked
 
 
+# How early a meeting may be opened (the chair sets up the room and the screen).
+START_MARGIN = dt.timedelta(minutes=30)
+
+
+def _status_move(actor: Actor, meeting: Meeting, expected_version: int | None, source: str, target: str) -> Meeting:
+    require_house_staff(actor, meeting.house_id)
+    locked = lock_for_update(meeting, expected_version=expected_version)
+    if locked.status != source:
+        raise ServiceError(
+            _("Dit overleg is %(status)s; dat kan nu niet.") % {"status": locked.get_status_display().lower()}
+        )
+    locked.status = target
+    bump_version(locked)
+    locked.save(update_fields=["status", "version", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes={"status": [source, target]})
+    return locked
+
+
+@transaction.atomic
+def meeting_start(*, actor: Actor, meeting: Meeting, expected_version: int | None = None) -> Meeting:
+    """Open a planned meeting (from half an hour before its start): the agenda and the
+    invitations are fixed from now on.
+
+    Raises:
+        PermissionDenied: the actor is no process director or secretary of the house.
+        ConflictError: someone else saved the meeting in the meantime.
+        ServiceError: the meeting is not planned, or starts more than half an hour from now.
+    """
+    if meeting.starts_at - START_MARGIN > timezone.now():
+        raise ServiceError(_("Een overleg gaat pas open vanaf een half uur voor het begin."))
+    return _status_move(actor, meeting, expected_version, MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)
+
+
+@transaction.atomic
+def meeting_finish(*, actor: Actor, meeting: Meeting, expected_version: int | None = None) -> Meeting:
+    """Close a meeting in progress: it has been held.
+
+    Raises:
+        PermissionDenied, ConflictError: as `meeting_start`.
+        ServiceError: the meeting is not in progress.
+    """
+    return _status_move(actor, meeting, expected_version, MeetingStatus.IN_PROGRESS, MeetingStatus.HELD)
+
+
 def _notify_invitees(actor: Actor, meeting: Meeting, kind: NotificationKind) -> None:
     from casustafel.meetings.services.invitations import invitation_recipients, notify
 

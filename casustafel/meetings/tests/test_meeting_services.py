@@ -218,3 +218,24 @@ def test_cancelling_notifies_who_was_invited_and_frees_the_case(personas: Person
     assert on_agenda(personas, same_time, case).meeting == same_time
     with pytest.raises(ServiceError):
         agenda_item_add(actor=actor_for(personas, "secretary"), meeting=meeting, case=house_case(personas))
+
+
+def test_a_meeting_opens_from_half_an_hour_before_and_closes_as_held(personas: Personas) -> None:
+    import time_machine
+
+    from casustafel.meetings.services.meetings import meeting_finish, meeting_start
+
+    meeting = plan_meeting(personas)
+    staff = actor_for(personas, "secretary")
+    with pytest.raises(ServiceError, match="vanaf een half uur voor het begin"):
+        meeting_start(actor=staff, meeting=meeting)
+    with pytest.raises(ServiceError):
+        meeting_finish(actor=staff, meeting=meeting)
+    with time_machine.travel(meeting.starts_at - dt.timedelta(minutes=20)):
+        meeting = meeting_start(actor=staff, meeting=meeting)
+    assert meeting.status == MeetingStatus.IN_PROGRESS
+    with pytest.raises(ServiceError):  # the agenda is fixed now
+        agenda_item_add(actor=staff, meeting=meeting, case=house_case(personas))
+    assert meeting_finish(actor=staff, meeting=meeting).status == MeetingStatus.HELD
+    with pytest.raises(PermissionDenied):
+        meeting_finish(actor=actor_for(personas, "professional_a"), meeting=meeting)
