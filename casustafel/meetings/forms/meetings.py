@@ -116,7 +116,9 @@ class MeetingForm(VersionedForm):
         label=_("Link voor online deelname"), max_length=500, required=False, assume_scheme="https"
     )
     chair = forms.ModelChoiceField(label=_("Voorzitter"), queryset=User.objects.none())
-    minute_taker = forms.ModelChoiceField(label=_("Notulist"), queryset=User.objects.none(), required=False)
+    minute_taker = forms.ModelChoiceField(
+        label=_("Notulist"), queryset=User.objects.none(), required=False, empty_label=_("Nog niet bekend")
+    )
 
     def __init__(self, *args: Any, meeting_types: QuerySet[MeetingType], staff: QuerySet[Membership], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -402,22 +404,27 @@ class CaseSeparationForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One choice per invited organisation per part."""
+    """One choice per invited organisation per part, grouped by item and part for the page."""
 
     def __init__(self, *args: Any, rows: list[tuple[AgendaItemPart, Invitation, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows = rows
         for part, invitation, initial in rows:
             self.fields[self.key(part, invitation)] = forms.ChoiceField(
-                label=_("%(organisation)s in %(part)s")
-                % {"organisation": invitation.organisation.name, "part": part.title},
-                choices=AttendanceStatus.choices,
-                initial=initial,
+                label=invitation.organisation.name, choices=AttendanceStatus.choices, initial=initial
             )
 
     @staticmethod
     def key(part: AgendaItemPart, invitation: Invitation) -> str:
         return f"attendance_{part.pk}_{invitation.pk}"
+
+    def grouped(self) -> list[tuple[Any, list[tuple[AgendaItemPart, list[tuple[Invitation, Any]]]]]]:
+        """[(item, [(part, [(invitation, bound field)])])] in agenda order."""
+        items: dict[int, tuple[Any, dict[int, tuple[AgendaItemPart, list[tuple[Invitation, Any]]]]]] = {}
+        for part, invitation, _initial in self.rows:
+            _item, parts = items.setdefault(part.item_id, (part.item, {}))
+            parts.setdefault(part.pk, (part, []))[1].append((invitation, self[self.key(part, invitation)]))
+        return [(item, list(parts.values())) for item, parts in items.values()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

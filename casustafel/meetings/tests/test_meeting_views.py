@@ -194,3 +194,34 @@ def test_the_administrator_sets_how_a_meeting_type_runs(personas: Personas) -> N
             expected_version=None,
             crucial_organisations=[personas.office],
         )
+
+
+def test_a_clients_letter_names_nothing_recorded_for_another_client(personas: Personas) -> None:
+    from django.template.loader import render_to_string
+
+    from casustafel.meetings.letter import _letters
+    from casustafel.meetings.services.parts import client_participation_update
+
+    _meeting, items = _meeting_with_items(personas, 1)
+    item = AgendaItem.objects.get(pk=items[0].pk)
+    client_participation_update(
+        actor=actor_for(personas, "secretary"),
+        participation=item.client_participation,
+        expected_version=None,
+        invited_parties=list(item.client_participation.invited_parties.all()),
+        clients_invited=True,
+        trusted_person="Zus van het slachtoffer",
+        client_input="Moeder wil niet met vader in één ruimte zitten.",
+    )
+    item = AgendaItem.objects.get(pk=item.pk)
+    html = render_to_string(
+        "meetings/client_letter_pdf.html",
+        {
+            "item": item,
+            "house": item.meeting.house,
+            "meeting": item.meeting,
+            "letters": _letters(item),
+            "participation": item.client_participation,
+        },
+    )
+    assert "Zus van het slachtoffer" not in html and "Moeder wil niet" not in html

@@ -268,6 +268,7 @@ def _attendance_rows(meeting: Meeting) -> list[tuple[Any, Any, str]]:
     for item in meeting.items.order_by("position", "pk").prefetch_related(
         "parts__invitations__organisation", "parts__attendances"
     ):
+        item.meeting = meeting  # the page shows each item's number and case, not the meeting again
         for part in item.parts.all():
             recorded = {attendance.invitation_id: attendance.status for attendance in part.attendances.all()}
             for invitation in part.invitations.all():
