@@ -2,8 +2,7 @@
 (docs/architecture.md, "Layers"). The test reads every module's imports with `ast`, so an
 import inside a function or under `TYPE_CHECKING` counts too; nothing is imported or run.
 
-Left out: test code (`tests/` folders, the `leak_cases` registries, which are test tables that
-w7 moves into `tests/`) and migrations (they name models by string).
+Left out: test code (`tests/` folders) and migrations (they name models by string).
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ LAYER_OF = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
 
 def _is_test_code(path: Path) -> bool:
     parts = path.relative_to(PACKAGE).parts
-    return "tests" in parts or "migrations" in parts or path.stem.endswith("leak_cases")
+    return "tests" in parts or "migrations" in parts
 
 
 def _modules() -> Iterator[Path]:

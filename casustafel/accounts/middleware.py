@@ -1,4 +1,5 @@
-"""Session rules: an idle timeout, and no page without the second factor."""
+"""Session rules: an idle timeout, no page without the second factor, and no page with a
+temporary password."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record
 
 LAST_ACTIVITY_KEY = "last_activity"
+# The moment of last activity is written back to the session at most this often: writing it on
+# every request turned every page view, reads included, into an UPDATE of the session row. The
+# cost is precision: a session expires between SESSION_IDLE_TIMEOUT_MINUTES minus this many
+# seconds and SESSION_IDLE_TIMEOUT_MINUTES after the last request.
+ACTIVITY_WRITE_INTERVAL_SECONDS = 60
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -31,7 +37,8 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 
 class IdleTimeoutMiddleware:
     """Logs a user out after SESSION_IDLE_TIMEOUT_MINUTES without a request, with a message
-    saying why, so that an unattended screen does not stay open on case data."""
+    saying why, so that an unattended screen does not stay open on case data. The session is
+    written only when its recorded activity is older than ACTIVITY_WRITE_INTERVAL_SECONDS."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -51,7 +58,8 @@ class IdleTimeoutMiddleware:
                 )
                 query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
                 return _redirect(request, reverse("accounts:login") + (f"?{query}" if query else ""))
-            request.session[LAST_ACTIVITY_KEY] = now
+            if last is None or now - float(last) >= ACTIVITY_WRITE_INTERVAL_SECONDS:
+                request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 
 
@@ -77,4 +85,25 @@ class SecondFactorMiddleware:
                 if request.method == "GET" and request.path != "/":
                     url += "?" + urlencode({"next": request.get_full_path()})
                 return _redirect(request, url)
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Sends a user whose password an administrator set (`User.must_change_password`) to the
+    password change page until they chose their own: nobody works under a password someone
+    else knows. Runs after the second factor, so enrolment comes first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and getattr(user, "must_change_password", False):
+            allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
+            if request.path not in allowed and not request.path.startswith(_OPEN_PREFIXES):
+                if request.method == "GET" and not request.headers.get("HX-Request"):
+                    messages.info(
+                        request, _("U bent ingelogd met een tijdelijk wachtwoord. Kies eerst een eigen wachtwoord.")
+                    )
+                return _redirect(request, reverse("accounts:password_change"))
         return self.get_response(request)

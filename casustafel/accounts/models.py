@@ -47,6 +47,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("taal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    must_change_password = models.BooleanField(
+        _("moet wachtwoord wijzigen"),
+        default=False,
+        help_text=_("Het wachtwoord is door een beheerder gezet: de gebruiker kiest bij het inloggen een eigen."),
+    )
 
     objects = UserManager()
 

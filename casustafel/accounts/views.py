@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -19,7 +20,7 @@ from django_otp import match_token
 
 from casustafel.accounts.forms import DutchPasswordChangeForm, EmailAuthenticationForm, TokenForm
 from casustafel.accounts.selectors import has_confirmed_device
-from casustafel.accounts.services import mfa_device_confirm, mfa_device_prepare
+from casustafel.accounts.services import mfa_device_confirm, mfa_device_prepare, password_change_own
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
@@ -98,12 +99,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("dashboards:start")
 
     def form_valid(self, form: DutchPasswordChangeForm) -> HttpResponse:
-        # Django keeps this session (update_session_auth_hash) and the new password hash
-        # invalidates every other session of the user: logout everywhere else.
-        response = super().form_valid(form)
-        audit_record(actor=Actor.from_request(self.request), action=AuditAction.PASSWORD_CHANGED, obj=form.user)
+        # This session is kept (update_session_auth_hash); the new password hash invalidates
+        # every other session of the user: logout everywhere else.
+        password_change_own(
+            actor=Actor.from_request(self.request), user=form.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @require_POST

@@ -13,4 +13,9 @@ urlpatterns = [
         cases.involvement_end,
         name="case_involvement_end",
     ),
+    path(
+        "<int:pk>/betrokken-organisaties/<int:involvement_pk>/medewerkers/",
+        cases.involvement_name_people,
+        name="case_involvement_named",
+    ),
 ]

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casustafel.lib.forms import BoundedDateField
 from casustafel.reporting.selectors import MAX_MONTHS, Period, add_months, default_period
 
 
@@ -19,12 +20,12 @@ class DateInput(forms.DateInput):
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("Van"),
         widget=DateInput(),
         error_messages={"required": _("Kies de eerste dag van de periode."), "invalid": _("Vul een geldige datum in.")},
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("Tot en met"),
         widget=DateInput(),
         error_messages={

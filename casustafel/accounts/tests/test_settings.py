@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "CASUSTAFEL_ENV": "production",
     "SECRET_KEY": "x" * 60,
     "FIELD_ENCRYPTION_KEY": "ZGV2LW9ubHktZmllbGQta2V5LWNhc3VzdGFmZWwtMDE=",
+    "AUDIT_KEY": "a" * 40,
     "ALLOWED_HOSTS": "casustafel.example",
 }
 

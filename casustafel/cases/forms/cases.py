@@ -17,6 +17,10 @@ from casustafel.cases.models import CaseStatus
 from casustafel.organisations.models import Membership, Organisation
 
 CASE_LIST_STATUSES = [("", _("Alle statussen")), *CaseStatus.choices]
+NAMED_HELP = _(
+    "Bij een organisatie die haar casussen afschermt zien alleen deze medewerkers (met de contactpersoon), de "
+    "ambassadeur en hun vervangers de casus. Houd Ctrl of Cmd ingedrukt om er meer te kiezen."
+)
 
 
 def moment_of(day: dt.date | None) -> dt.datetime | None:
@@ -54,6 +58,13 @@ class InvolvementAddForm(forms.Form):
         empty_value=None,
         help_text=_("De vaste professional van deze organisatie in de casus."),
     )
+    named_people = forms.TypedMultipleChoiceField(
+        label=_("Genoemde medewerkers"),
+        required=False,
+        coerce=int,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=NAMED_HELP,
+    )
     started_at = forms.DateField(
         label=_("Betrokken vanaf"),
         required=False,
@@ -79,6 +90,7 @@ class InvolvementAddForm(forms.Form):
             )
             self._contacts[membership.user_id] = membership.user
         self.fields["contact"].choices = [("", _("Geen contactpersoon")), *groups.items()]  # type: ignore[attr-defined]
+        self.fields["named_people"].choices = list(groups.items())  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.setdefault("started_at", timezone.localdate())
 
@@ -86,8 +98,35 @@ class InvolvementAddForm(forms.Form):
         pk = self.cleaned_data.get("contact")
         return self._contacts.get(pk) if pk is not None else None
 
+    def named_users(self) -> list[User]:
+        return [self._contacts[pk] for pk in self.cleaned_data.get("named_people") or []]
+
     def started_moment(self) -> dt.datetime | None:
         return moment_of(self.cleaned_data.get("started_at"))
+
+
+class InvolvementNamedForm(forms.Form):
+    """Who of the involved organisation is named on the case (its active case workers)."""
+
+    named_people = forms.TypedMultipleChoiceField(
+        label=_("Genoemde medewerkers"),
+        required=False,
+        coerce=int,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=NAMED_HELP,
+    )
+
+    def __init__(self, *args: Any, involvement_pk: int, members: QuerySet[Membership], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"named-{involvement_pk}")
+        super().__init__(*args, **kwargs)
+        self.involvement_pk = involvement_pk
+        self._users = {membership.user_id: membership.user for membership in members}
+        self.fields["named_people"].choices = [  # type: ignore[attr-defined]
+            (pk, user.full_name or user.email) for pk, user in self._users.items()
+        ]
+
+    def named_users(self) -> list[User]:
+        return [self._users[pk] for pk in self.cleaned_data.get("named_people") or []]
 
 
 class InvolvementEndForm(forms.Form):

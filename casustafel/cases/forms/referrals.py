@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from casustafel.cases.models import EntryRoute, LifeDomain, PartyRole, Person, Referral, ResponseTerm
 from casustafel.cases.selectors.referrals import meeting_types_for_referral, municipalities_of
-from casustafel.lib.forms import VersionedForm
+from casustafel.lib.bsn import validate_bsn
+from casustafel.lib.forms import BoundedDateField, IdField, VersionedForm
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Organisation, SafetyHouse
 
@@ -220,11 +221,41 @@ class InformationAnswerForm(forms.Form):
     answer = forms.CharField(label=_("Uw antwoord"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class PersonLookupForm(forms.Form):
+    """The administrator's search for a duplicate: a BSN, or given names, surname and date of
+    birth together; never part of a name (see `persons_for_merging`)."""
+
+    bsn = forms.CharField(
+        label=_("BSN"),
+        max_length=11,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    given_names = forms.CharField(label=_("Voornamen"), max_length=120, required=False)
+    surname_prefix = forms.CharField(label=_("Tussenvoegsel"), max_length=20, required=False)
+    surname = forms.CharField(label=_("Achternaam"), max_length=120, required=False)
+    date_of_birth = BoundedDateField(label=_("Geboortedatum"), required=False, widget=DateInput)
+
+    def clean_bsn(self) -> str:
+        raw = self.cleaned_data.get("bsn", "").strip()
+        return validate_bsn(raw) if raw else ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("bsn") or self.has_error("bsn"):
+            return cleaned
+        message = _("Zoek op BSN, of op voornamen, achternaam én geboortedatum.")
+        for name in ("given_names", "surname", "date_of_birth"):
+            if not cleaned.get(name) and not self.has_error(name):
+                self.add_error(name, message)
+        return cleaned
+
+
 class PersonMergeForm(forms.Form):
     """The administrator's choice of which registration stays and which is merged into it."""
 
-    keep = forms.IntegerField(label=_("Registratienummer dat blijft"), min_value=1)
-    duplicate = forms.IntegerField(label=_("Registratienummer van de dubbele registratie"), min_value=1)
+    keep = IdField(label=_("Registratienummer dat blijft"))
+    duplicate = IdField(label=_("Registratienummer van de dubbele registratie"))
     keep_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     duplicate_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -233,3 +264,7 @@ class PersonMergeForm(forms.Form):
         if cleaned.get("keep") and cleaned.get("keep") == cleaned.get("duplicate"):
             self.add_error("duplicate", _("Kies twee verschillende registraties."))
         return cleaned
+
+    def versions_missing(self) -> bool:
+        """Merging without the versions the comparison showed would skip the conflict check."""
+        return self.cleaned_data.get("keep_version") is None or self.cleaned_data.get("duplicate_version") is None

@@ -25,6 +25,7 @@ from casustafel.cases import criteria_logic
 from casustafel.cases.forms.referrals import DateInput
 from casustafel.cases.models import CriterionVerdict, Routing, Verdict
 from casustafel.cases.services.triage import VerdictInput
+from casustafel.lib.forms import missing_version_message
 from casustafel.meeting_types.models import MeetingType
 
 RESULT_BADGE = {
@@ -153,6 +154,13 @@ class TriageForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=_("In een paar woorden, ook bij 'onbekend'."),
             )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("triage") is not None and cleaned.get("triage_version") is None:
+            # A saved triage without its version would skip the conflict check.
+            self.add_error(None, missing_version_message())
+        return cleaned
 
     def verdicts(self) -> dict[int, VerdictInput]:
         """The verdicts entered, per leaf criterion pk (from cleaned data)."""

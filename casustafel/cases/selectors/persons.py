@@ -196,44 +196,71 @@ def persons_administered_by(user: AnyUser) -> QuerySet[Person]:
 
 def get_person_for_administrator(user: AnyUser, pk: int) -> Person:
     return get_object_or_404(
-        persons_administered_by(user)
-        .select_related("created_by_organisation")
-        .annotate(referral_count=Count("parties", distinct=True)),
+        persons_administered_by(user).annotate(referral_count=Count("parties", distinct=True)),
         pk=pk,
     )
 
 
-def possible_duplicates(user: AnyUser, *, query: str = "", limit: int = 50) -> list[Person]:
+def possible_duplicates(user: AnyUser, *, limit: int = 50) -> list[Person]:
     """Persons an administrator may merge: those sharing surname and date of birth with
-    another registration of the house, or, when `query` is given, those whose surname
-    contains it.
+    another registration of the house.
 
     Args:
         user: the administrator.
-        query: a surname (part) to search for instead of the automatic duplicate detection.
         limit: the most persons returned (the page stays bounded).
     """
     persons = persons_administered_by(user).annotate(surname_lower=Lower("surname"))
-    if query.strip():
-        selected = persons.filter(surname__icontains=query.strip())
-    else:
-        groups = list(
-            persons.exclude(date_of_birth__isnull=True)
-            .values("house", "surname_lower", "date_of_birth")
-            .annotate(count=Count("pk"))
-            .filter(count__gt=1)
-            .order_by("surname_lower", "date_of_birth")[:limit]
-        )
-        if not groups:
-            return []
-        condition = Q()
-        for group in groups:
-            condition |= Q(
-                house=group["house"], surname_lower=group["surname_lower"], date_of_birth=group["date_of_birth"]
-            )
-        selected = persons.filter(condition)
+    groups = list(
+        persons.exclude(date_of_birth__isnull=True)
+        .values("house", "surname_lower", "date_of_birth")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=1)
+        .order_by("surname_lower", "date_of_birth")[:limit]
+    )
+    if not groups:
+        return []
+    condition = Q()
+    for group in groups:
+        condition |= Q(house=group["house"], surname_lower=group["surname_lower"], date_of_birth=group["date_of_birth"])
     return list(
-        selected.select_related("created_by_organisation")
+        persons.filter(condition)
         .annotate(referral_count=Count("parties", distinct=True))
         .order_by("surname_lower", "date_of_birth", "given_names", "pk")[:limit]
     )
+
+
+def persons_for_merging(
+    user: AnyUser,
+    *,
+    bsn: str = "",
+    given_names: str = "",
+    surname_prefix: str = "",
+    surname: str = "",
+    date_of_birth: dt.date | None = None,
+) -> list[Person]:
+    """The administrator's search for a duplicate the automatic list misses (issue 7, point 2).
+
+    Only what merging needs: the registrations with exactly this BSN, or with exactly these
+    given names, surname and date of birth (after normalising case, accents and spacing).
+    Never a part of a name: an administrator has no need-to-know for the people in the cases,
+    only for the registrations of someone whose details they already have.
+    """
+    persons: QuerySet[Person] = persons_administered_by(user).annotate(referral_count=Count("parties", distinct=True))
+    if bsn:
+        return list(persons.filter(bsn_digest=bsn_digest(normalise_bsn(bsn))).order_by("pk")[:MATCH_LIMIT])
+    wanted = (normalise_name(given_names), surname_key(surname_prefix, surname))
+    candidates = persons.filter(date_of_birth=date_of_birth).order_by("pk")[:MATCH_SCAN_LIMIT]
+    return [
+        person
+        for person in candidates
+        if (normalise_name(person.given_names), surname_key(person.surname_prefix, person.surname)) == wanted
+    ][:MATCH_LIMIT]
+
+
+def may_merge(keep: Person, duplicate: Person) -> bool:
+    """Whether two registrations can be the same person as far as merging goes: the same BSN,
+    or the same surname (normalised). Keeps the comparison page from opening any two
+    registrations by number."""
+    if keep.bsn_digest and keep.bsn_digest == duplicate.bsn_digest:
+        return True
+    return surname_key(keep.surname_prefix, keep.surname) == surname_key(duplicate.surname_prefix, duplicate.surname)

@@ -19,13 +19,13 @@ from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, snapshot
 from casustafel.cases.models import CaseParty, LifeDomainProblem, PartyRole, Person, Referral
-from casustafel.cases.selectors.persons import KnownCheckResult, PersonMatch, known_elsewhere, person_match
+from casustafel.cases.selectors.persons import KnownCheckResult, PersonMatch, known_elsewhere, may_merge, person_match
 from casustafel.cases.services.referrals import lock_draft, removed
 from casustafel.lib.bsn import bsn_digest, encrypt_bsn, validate_bsn
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.organisations.models import Membership, Role, SafetyHouse
-from casustafel.privacy.restrictions import restriction_refuse_new_information
+from casustafel.privacy.subject_access.restrictions import refuses_restricted, restriction_exempt
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 PERSON_FIELDS = (
@@ -98,6 +98,7 @@ def _refuse_duplicate_bsn(house: SafetyHouse, digest: str, *, exclude_pk: int | 
         )
 
 
+@restriction_exempt("registers someone new: no mark can exist for them yet")
 @transaction.atomic
 def person_register(
     *,
@@ -150,6 +151,7 @@ def person_register(
     return person
 
 
+@restriction_exempt("stores only whether the person is known elsewhere and whom to call")
 @transaction.atomic
 def case_party_check_known(*, actor: Actor, party: CaseParty) -> KnownCheckResult:
     """Check op bekendheid: is this person in another active case or open referral of the
@@ -181,6 +183,7 @@ def _refuse_twice(party: CaseParty) -> None:
     )
 
 
+@refuses_restricted(lambda party, arguments: [(party.person_id, None)])
 @transaction.atomic
 def case_party_add(
     *, actor: Actor, referral: Referral, person: Person, role: PartyRole | str, note: str = ""
@@ -195,7 +198,6 @@ def case_party_add(
     locked = lock_draft(referral)
     if person.house_id != locked.house_id or person.merged_into_id is not None:
         raise ValidationError(_("Deze persoon kan niet aan deze aanmelding worden toegevoegd."))
-    restriction_refuse_new_information(person.pk)  # AVG art. 18
     existing = _already_in_referral(locked, person)
     if existing is not None:
         _refuse_twice(existing)
@@ -213,6 +215,7 @@ def case_party_add(
     return party
 
 
+@restriction_exempt("takes a person out of a draft")
 @transaction.atomic
 def case_party_remove(*, actor: Actor, party: CaseParty) -> None:
     """Remove a person from a draft referral (the person's registration stays).
@@ -249,7 +252,6 @@ class PartyAddOutcome:
 
 def _complete_person(actor: Actor, person: Person, *, date_of_birth: dt.date | None, bsn: str) -> None:
     """Fill in what the chosen existing registration lacks; refuse a contradicting BSN."""
-    restriction_refuse_new_information(person.pk)  # AVG art. 18
     updates: dict[str, object] = {}
     if bsn:
         digest = bsn_digest(bsn)
@@ -285,6 +287,7 @@ def _complete_person(actor: Actor, person: Person, *, date_of_birth: dt.date | N
     )
 
 
+@refuses_restricted(lambda outcome, arguments: [(outcome.party.person_id if outcome.party else None, None)])
 @transaction.atomic
 def case_party_add_person(
     *,
@@ -352,6 +355,13 @@ def case_party_add_person(
     return PartyAddOutcome(party=case_party_add(actor=actor, referral=referral, person=person, role=role, note=note))
 
 
+def not_the_same_person_message() -> str:
+    return _(
+        "Alleen registraties met dezelfde achternaam of hetzelfde BSN kunnen worden samengevoegd. Zoek de "
+        "dubbele registratie op BSN, of op voornamen, achternaam en geboortedatum."
+    )
+
+
 def _is_administrator_of(actor: Actor, house_id: int) -> bool:
     if actor.user is None:
         return False
@@ -362,6 +372,7 @@ def _is_administrator_of(actor: Actor, house_id: int) -> bool:
     )
 
 
+@refuses_restricted(lambda keep, arguments: [(keep.pk, None), (arguments["duplicate"].pk, None)])
 @transaction.atomic
 def person_merge(
     *,
@@ -392,8 +403,6 @@ def person_merge(
         )
     if not _is_administrator_of(actor, keep.house_id):
         raise PermissionDenied
-    restriction_refuse_new_information(keep.pk)  # AVG art. 18
-    restriction_refuse_new_information(duplicate.pk)
     keep = lock_for_update(keep, expected_version=keep_version)
     duplicate = lock_for_update(duplicate, expected_version=duplicate_version)
     if keep.merged_into_id is not None or duplicate.merged_into_id is not None:
@@ -402,6 +411,8 @@ def person_merge(
         raise ValidationError(
             _("Deze registraties hebben een verschillend BSN: het zijn twee verschillende mensen. Niet samengevoegd.")
         )
+    if not may_merge(keep, duplicate):
+        raise ValidationError(not_the_same_person_message())
     keep_referrals = set(CaseParty.objects.filter(person=keep).values_list("referral_id", flat=True))
     moved, dropped = 0, 0
     for party in CaseParty.objects.filter(person=duplicate).select_related("referral"):

@@ -37,7 +37,7 @@ from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
-from casustafel.privacy.restrictions import restricted_person_ids, restriction_refuse_new_information
+from casustafel.privacy.subject_access.restrictions import refuses_restricted, restricted_person_ids, restriction_exempt
 
 CONSENT_NOT_ASKED = "not_asked"
 DEFAULT_FIRST_CONTACT_HOURS = 48
@@ -108,6 +108,7 @@ def _validate_consent(referral: Referral) -> dict[str, str]:
     return {}
 
 
+@restriction_exempt("a new draft, about nobody yet")
 @transaction.atomic
 def referral_start(
     *,
@@ -150,6 +151,7 @@ def referral_start(
     return referral
 
 
+@restriction_exempt("the draft's own text; it cannot be submitted while a party is restricted")
 @transaction.atomic
 def referral_update(*, actor: Actor, referral: Referral, expected_version: int | None, **values: Any) -> Referral:
     """Save one section of a draft referral (only the fields given change).
@@ -226,6 +228,9 @@ def _restriction_blockers(referral: Referral) -> list[str]:
     ]
 
 
+@refuses_restricted(
+    lambda referral, arguments: [(pk, None) for pk in referral.parties.values_list("person_id", flat=True)]
+)
 @transaction.atomic
 def referral_submit(*, actor: Actor, referral: Referral, expected_version: int | None) -> Referral:
     """Submit a draft to the house: it becomes visible to the process directors and
@@ -263,6 +268,7 @@ def _party_person(referral: Referral, person: Person | None) -> Person | None:
     return person
 
 
+@refuses_restricted(lambda problem, arguments: [(problem.person_id, None)])
 @transaction.atomic
 def life_domain_problem_add(
     *,
@@ -279,7 +285,6 @@ def life_domain_problem_add(
         person: the party the problem concerns, if it concerns one person.
     """
     locked = lock_draft(referral)
-    restriction_refuse_new_information(person.pk if person else None)  # AVG art. 18
     problem = LifeDomainProblem(
         referral=locked,
         domain=domain,
@@ -299,6 +304,7 @@ def life_domain_problem_add(
     return problem
 
 
+@restriction_exempt("takes information away")
 @transaction.atomic
 def life_domain_problem_remove(*, actor: Actor, problem: LifeDomainProblem) -> None:
     """Remove a problem from a draft referral."""
@@ -313,6 +319,7 @@ def life_domain_problem_remove(*, actor: Actor, problem: LifeDomainProblem) -> N
     problem.delete()
 
 
+@restriction_exempt("what was done, about the household; the draft cannot be submitted while a party is restricted")
 @transaction.atomic
 def prior_action_add(
     *,
@@ -342,6 +349,7 @@ def prior_action_add(
     return action
 
 
+@restriction_exempt("takes information away")
 @transaction.atomic
 def prior_action_remove(*, actor: Actor, action: PriorAction) -> None:
     """Remove a prior action from a draft referral."""
@@ -376,6 +384,7 @@ def _set_status(actor: Actor, referral: Referral, status: ReferralStatus) -> Non
     )
 
 
+@restriction_exempt("a question of the house, nothing about a person")
 @transaction.atomic
 def information_request_create(*, actor: Actor, referral: Referral, question: str) -> InformationRequest:
     """The process director asks the referrer for more information; the referral waits
@@ -412,6 +421,7 @@ def information_request_create(*, actor: Actor, referral: Referral, question: st
     return request
 
 
+@restriction_exempt("an answer about the referral as submitted, not about one person")
 @transaction.atomic
 def information_request_answer(*, actor: Actor, request: InformationRequest, answer: str) -> InformationRequest:
     """The referrer (or their ambassador) answers a question. When no question is left open,

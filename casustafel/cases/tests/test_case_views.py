@@ -283,7 +283,7 @@ def test_ending_with_an_end_before_the_start_shows_the_error_at_the_date(persona
         {f"end-{involvement.pk}-ended_at": earlier, f"end-{involvement.pk}-end_reason": "Overgedragen"},
     )
     assert response.status_code == 200
-    form = response.context["involvement_rows"][0][1]
+    form = response.context["involvement_rows"][0].end_form
     assert form.errors["ended_at"][0].startswith("Het einde ligt vóór het begin")
     assert "<details open>" in page(response)
     assert 'value="Overgedragen"' in page(response)
@@ -329,7 +329,10 @@ def test_list_shows_the_subject_and_logs_who_was_shown(personas, setting):
     assert subject.person.full_name in html
     assert personas.process_director.full_name in html and setting.case.meeting_type.name in html
     event = AuditEvent.objects.filter(action=AuditAction.READ, actor=personas.ambassador_a).get()
-    assert event.changes == {"case_ids": [None, [setting.case.pk]], "person_ids": [None, [subject.person_id]]}
+    assert set(event.subjects.values_list("kind", "subject_id")) == {
+        ("case", setting.case.pk),
+        ("person", subject.person_id),
+    }
 
 
 def test_an_empty_list_logs_nothing(personas, setting):

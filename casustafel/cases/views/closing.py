@@ -22,7 +22,7 @@ from casustafel.cases.selectors.triage import is_process_director_of
 from casustafel.cases.services.closing import case_close
 from casustafel.lib.dates import add_years
 from casustafel.lib.forms import add_service_errors
-from casustafel.privacy.retention_selectors import retention_term_for
+from casustafel.privacy.retention.selectors import retention_term_for
 
 
 @require_http_methods(["GET", "POST"])

@@ -49,7 +49,7 @@ from casustafel.cases.selectors.triage import (
 )
 from casustafel.cases.services.triage import referral_record_first_contact, triage_decide, triage_save
 from casustafel.lib.errors import ConflictError
-from casustafel.lib.forms import add_service_errors
+from casustafel.lib.forms import add_service_errors, parse_id
 from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType, RequirementStage
 
 LIST_PAGE_SIZE = 25
@@ -61,10 +61,8 @@ def _triage_url(referral_pk: int) -> str:
 
 def _chosen_meeting_type(request: AuthenticatedHttpRequest, referral: Referral) -> MeetingType | None:
     """The meeting type whose criteria a new triage uses: ?overlegtype= or the requested one."""
-    raw = request.GET.get("overlegtype", "")
-    if raw.isdigit():
-        return meeting_types_of(referral.house_id).filter(pk=int(raw)).first()
-    return None
+    pk = parse_id(request.GET.get("overlegtype"))
+    return meeting_types_of(referral.house_id).filter(pk=pk).first() if pk is not None else None
 
 
 def _build_form(

@@ -15,8 +15,8 @@ from casustafel.cases.models import CaseFact
 from casustafel.demo.builder import DemoRegion, build_demo_region
 from casustafel.demo.information import build_demo_information
 from casustafel.organisations.models import Membership, Role
-from casustafel.privacy.access import Access, item_access
 from casustafel.privacy.models import Restriction
+from casustafel.privacy.provenance.access import Access, item_access
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,8 @@ from casustafel.cases.models import Case, CaseParty
 from casustafel.demo.builder import DemoRegion, build_demo_region
 from casustafel.demo.privacy import build_demo_privacy
 from casustafel.organisations.models import Role
-from casustafel.privacy.models_sar import (
+from casustafel.privacy.retention.selectors import referral_destructions_due
+from casustafel.privacy.subject_access.models import (
     ExceptionGround,
     RectificationDecision,
     RectificationNote,
@@ -27,8 +28,7 @@ from casustafel.privacy.models_sar import (
     SarStatus,
     SubjectAccessRequest,
 )
-from casustafel.privacy.restrictions import is_restricted
-from casustafel.privacy.retention_selectors import referral_destructions_due
+from casustafel.privacy.subject_access.restrictions import is_restricted
 from casustafel.testing.personas import login_verified
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Sector
-from casustafel.privacy.forms import CovenantRuleForm
+from casustafel.privacy.covenant.forms import CovenantRuleForm
+from casustafel.privacy.covenant.selectors import draft_of
+from casustafel.privacy.covenant.services import covenant_rule_add, covenant_rule_remove, covenant_version_draft
 from casustafel.privacy.models import CovenantMeetingRule, CovenantVersion, LegalBasis, Visibility
-from casustafel.privacy.selectors import draft_of
-from casustafel.privacy.services import covenant_rule_add, covenant_rule_remove, covenant_version_draft
 from casustafel.testing.matrix import assert_matrix
 from casustafel.testing.personas import Personas
 from casustafel.testing.privacy import APPROVAL_NOTE, ensure_draft, publish_covenant
@@ -247,14 +247,20 @@ def test_publish_matrix(personas: Personas, published: CovenantVersion, meeting_
     def url() -> str:
         return reverse("privacy:covenant_version_publish", args=[draft_of(personas.house).pk])
 
-    assert_matrix(personas, "post", url, ADMIN_ONLY_POST, setup=setup)
+    def data() -> dict[str, int]:
+        draft = draft_of(personas.house)
+        return {"version": draft.version if draft else 0}
+
+    assert_matrix(personas, "post", url, ADMIN_ONLY_POST, setup=setup, data=data)
     assert CovenantVersion.objects.filter(covenant__house=personas.house, published_at__isnull=False).count() == 2
 
 
 def test_publishing_an_incomplete_draft_shows_what_is_missing(personas: Personas) -> None:
     draft = covenant_version_draft(actor=Actor.system(), house=personas.house)
     client = personas.client("administrator")
-    response = client.post(reverse("privacy:covenant_version_publish", args=[draft.pk]), follow=True)
+    response = client.post(
+        reverse("privacy:covenant_version_publish", args=[draft.pk]), {"version": draft.version}, follow=True
+    )
     assert "Kies de organisaties die deelnemen" in response.content.decode()
     assert CovenantVersion.objects.get(pk=draft.pk).is_draft
 
