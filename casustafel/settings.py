@@ -95,11 +95,14 @@ INSTALLED_APPS = [
     "casustafel.accounts",
     "casustafel.organisations",
     "casustafel.audit",
+    "casustafel.notifications",
     "casustafel.dashboards",
+    "casustafel.meeting_types",
     "casustafel.meetings",
     "casustafel.cases",
     "casustafel.privacy",
     "casustafel.reporting",
+    "casustafel.demo",
 ]
 
 MIDDLEWARE = [

@@ -36,7 +36,7 @@ from casustafel.cases.models import (
 from casustafel.cases.selectors.referrals import can_refer, is_referral_writer
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
 from casustafel.privacy.retention.destruction import person_still_referenced
 from casustafel.privacy.subject_access.restrictions import refuses_restricted, restricted_person_ids, restriction_exempt
