@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "casustafel.dashboards",
     "casustafel.meetings",
     "casustafel.cases",
+    "casustafel.plans",
     "casustafel.privacy",
     "casustafel.reporting",
 ]
