@@ -73,11 +73,13 @@ INSTALLED_APPS = [
     "casustafel.organisations",
     "casustafel.audit",
     "casustafel.dashboards",
+    "casustafel.meeting_types",
     "casustafel.meetings",
     "casustafel.cases",
     "casustafel.plans",
     "casustafel.privacy",
     "casustafel.reporting",
+    "casustafel.demo",
 ]
 
 MIDDLEWARE = [

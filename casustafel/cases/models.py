@@ -88,11 +88,6 @@ class Verdict(models.TextChoices):
     UNKNOWN = "unknown", _("Onbekend")
 
 
-class Combinator(models.TextChoices):
-    ALL = "all", _("alle onderdelen (EN)")
-    ANY = "any", _("minstens één onderdeel (OF)")
-
-
 class Person(VersionedModel):
     """A natural person known to the house; registered once, party to any number of referrals.
 
@@ -141,109 +136,6 @@ class Person(VersionedModel):
         return " ".join(part for part in (self.given_names, self.surname_prefix, self.surname) if part)
 
 
-class CriteriaSet(TimestampedModel):
-    """A named set of admission criteria of a house; its content lives in versions."""
-
-    house = models.ForeignKey(
-        "organisations.SafetyHouse",
-        on_delete=models.PROTECT,
-        related_name="criteria_sets",
-        verbose_name=_("Zorg- en Veiligheidshuis"),
-    )
-    name = models.CharField(_("naam"), max_length=120)
-
-    class Meta:
-        verbose_name = _("criteriaset")
-        verbose_name_plural = _("criteriasets")
-        ordering = ["house", "name"]
-        constraints = [models.UniqueConstraint(fields=["house", "name"], name="criteria_set_unique_name")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CriteriaSetVersion(VersionedModel):
-    """One immutable version of a criteria set. Editing creates a new version; every triage
-    keeps the version it was judged on. The newest published version is the current one.
-    `version` (from VersionedModel) detects concurrent edits of a draft's settings."""
-
-    criteria_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.PROTECT, related_name="versions", verbose_name=_("criteriaset")
-    )
-    number = models.PositiveIntegerField(_("versienummer"))
-    combinator = models.CharField(
-        _("toelating"),
-        max_length=5,
-        choices=Combinator.choices,
-        default=Combinator.ALL,
-        help_text=_("Moeten alle criteria gelden, of is één genoeg?"),
-    )
-    change_note = models.TextField(_("toelichting op de wijziging"), blank=True)
-    source = models.CharField(_("bron"), max_length=200, blank=True, help_text=_("Bijv. Werkinstructie maart 2014."))
-    published_at = models.DateTimeField(_("in gebruik sinds"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("vastgesteld door"),
-    )
-
-    class Meta:
-        verbose_name = _("versie van criteriaset")
-        verbose_name_plural = _("versies van criteriasets")
-        ordering = ["criteria_set", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["criteria_set", "number"], name="criteria_version_unique_number")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.criteria_set} v{self.number}"
-
-
-class Criterion(models.Model):
-    """A criterion or a part of one. Parts form a tree: a node with a combinator is met when
-    all (EN) or any (OF) of its children are met; verdicts are given on leaves only. This
-    encodes the national multiproblem definition (three parts joined by EN, the whole joined
-    by OF to the area-bound safety alternative)."""
-
-    version = models.ForeignKey(
-        CriteriaSetVersion, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("versie")
-    )
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("onderdeel van"),
-    )
-    code = models.CharField(_("code"), max_length=12, help_text=_("Bijv. a, b, a1."))
-    label = models.CharField(_("korte omschrijving"), max_length=300)
-    text = models.TextField(_("volledige tekst"))
-    combinator = models.CharField(
-        _("samenstelling"),
-        max_length=5,
-        choices=Combinator.choices,
-        blank=True,
-        help_text=_("Leeg voor een criterium zonder onderdelen."),
-    )
-    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
-    # `version` is the criteria set version this belongs to, so the optimistic-locking counter
-    # of a criterion is called `revision`; edit forms carry it to detect concurrent edits.
-    revision = models.PositiveIntegerField(_("revisie"), default=1, editable=False)
-
-    class Meta:
-        verbose_name = _("criterium")
-        verbose_name_plural = _("criteria")
-        ordering = ["version", "position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="criterion_unique_code")]
-
-    def __str__(self) -> str:
-        return f"{self.code}. {self.label}"
-
-
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: AnyUser) -> ReferralQuerySet:
         """Referrals the user may see: their own, their organisation's as its ambassador, and
@@ -288,7 +180,7 @@ class Referral(VersionedModel):
         verbose_name=_("aanmeldende organisatie"),
     )
     meeting_type = models.ForeignKey(
-        "meetings.MeetingType",
+        "meeting_types.MeetingType",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -485,7 +377,10 @@ class Triage(VersionedModel):
         Referral, on_delete=models.PROTECT, related_name="triages", verbose_name=_("aanmelding")
     )
     criteria_version = models.ForeignKey(
-        CriteriaSetVersion, on_delete=models.PROTECT, related_name="triages", verbose_name=_("criteriaversie")
+        "meeting_types.CriteriaSetVersion",
+        on_delete=models.PROTECT,
+        related_name="triages",
+        verbose_name=_("criteriaversie"),
     )
     team_members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("triageteam")
@@ -523,7 +418,9 @@ class CriterionVerdict(models.Model):
     """The verdict on one criterion (leaf) in a triage, with a short reason."""
 
     triage = models.ForeignKey(Triage, on_delete=models.CASCADE, related_name="verdicts", verbose_name=_("triage"))
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterium"))
+    criterion = models.ForeignKey(
+        "meeting_types.Criterion", on_delete=models.PROTECT, related_name="+", verbose_name=_("criterium")
+    )
     verdict = models.CharField(_("oordeel"), max_length=15, choices=Verdict.choices)
     reason = models.CharField(_("onderbouwing"), max_length=500)
 
@@ -591,7 +488,7 @@ class Case(VersionedModel):
         Referral, on_delete=models.PROTECT, related_name="case", verbose_name=_("aanmelding")
     )
     meeting_type = models.ForeignKey(
-        "meetings.MeetingType", on_delete=models.PROTECT, related_name="cases", verbose_name=_("overlegtype")
+        "meeting_types.MeetingType", on_delete=models.PROTECT, related_name="cases", verbose_name=_("overlegtype")
     )
     process_director = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -45,7 +45,6 @@ from casustafel.cases.models import (
     Case,
     CaseInvolvement,
     CaseParty,
-    CriteriaSetVersion,
     EntryRoute,
     InformationRequest,
     LifeDomainProblem,
@@ -78,7 +77,7 @@ from casustafel.demo.logins import demo_logins
 from casustafel.demo.referral_stories import LEAF_CODES, SCENARIOS, PartySpec, People, Story
 from casustafel.demo.region import MUNICIPALITIES, OFFICE_KEY
 from casustafel.demo.services import demo_dates_set
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType
 from casustafel.meetings.services import meeting_types_install_default
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse
 from casustafel.privacy.models import CovenantVersion

@@ -8,9 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casustafel.cases.models import CriteriaSet
 from casustafel.lib.forms import VersionedForm
-from casustafel.meetings.models import InputRequirementCheck, MeetingType, RequirementStage
+from casustafel.meeting_types.models import CriteriaSet, InputRequirementCheck, MeetingType, RequirementStage
 from casustafel.meetings.selectors import criteria_sets_of
 from casustafel.organisations.models import SafetyHouse
 

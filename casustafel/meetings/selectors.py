@@ -4,21 +4,11 @@ meeting types here; anyone else gets a 404."""
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from casustafel.accounts.types import AnyUser
-from casustafel.cases.models import CriteriaSet
-from casustafel.meetings.models import InputRequirement, MeetingType
-from casustafel.organisations.models import Membership, Role, SafetyHouse, administered_houses
-
-
-def admin_house(membership: Membership | None) -> SafetyHouse:
-    """The house an administrator works on: the one of the membership they act for. 404 when
-    they do not act as an administrator (the pages do not exist for them)."""
-    if membership is None or membership.role != Role.ADMINISTRATOR:
-        raise Http404
-    return membership.organisation.house
+from casustafel.meeting_types.models import CriteriaSet, InputRequirement, MeetingType
+from casustafel.organisations.models import SafetyHouse, administered_houses
 
 
 def meeting_types_for_admin(user: AnyUser) -> QuerySet[MeetingType]:

@@ -15,10 +15,15 @@ from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, snapshot
 from casustafel.cases.defaults import DEFAULT_MEETING_TYPES
-from casustafel.cases.models import CriteriaSet
 from casustafel.cases.services.criteria import criteria_set_install_default
 from casustafel.lib.concurrency import bump_version, lock_for_update
-from casustafel.meetings.models import InputRequirement, InputRequirementCheck, MeetingType, RequirementStage
+from casustafel.meeting_types.models import (
+    CriteriaSet,
+    InputRequirement,
+    InputRequirementCheck,
+    MeetingType,
+    RequirementStage,
+)
 from casustafel.organisations.models import SafetyHouse, administered_houses
 
 MEETING_TYPE_FIELDS = (

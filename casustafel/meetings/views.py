@@ -17,10 +17,10 @@ from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
 from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
+from casustafel.meeting_types.models import InputRequirementCheck, RequirementStage
+from casustafel.meeting_types.selectors import admin_house
 from casustafel.meetings.forms import InputRequirementForm, MeetingTypeForm
-from casustafel.meetings.models import InputRequirementCheck, RequirementStage
 from casustafel.meetings.selectors import (
-    admin_house,
     get_input_requirement_for_admin,
     get_meeting_type_for_admin,
     meeting_types_for_admin,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from casustafel.accounts.models import User
 from casustafel.audit.models import AuditAction
 from casustafel.lib.forms import VersionedForm
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Organisation, SafetyHouse, Sector
 from casustafel.privacy.models import (
     CovenantMeetingRule,

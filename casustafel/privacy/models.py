@@ -179,7 +179,10 @@ class CovenantMeetingRule(VersionedModel):
         CovenantVersion, on_delete=models.CASCADE, related_name="meeting_rules", verbose_name=_("versie")
     )
     meeting_type = models.ForeignKey(
-        "meetings.MeetingType", on_delete=models.PROTECT, related_name="covenant_rules", verbose_name=_("overlegtype")
+        "meeting_types.MeetingType",
+        on_delete=models.PROTECT,
+        related_name="covenant_rules",
+        verbose_name=_("overlegtype"),
     )
     legal_basis = models.CharField(_("grondslag"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.WGS)
     legal_basis_detail = models.CharField(
@@ -550,7 +553,7 @@ class Destruction(models.Model):
         verbose_name=_("Zorg- en Veiligheidshuis"),
     )
     meeting_type = models.ForeignKey(
-        "meetings.MeetingType",
+        "meeting_types.MeetingType",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

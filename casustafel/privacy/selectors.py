@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from casustafel.accounts.models import User
 from casustafel.audit.models import AuditEvent
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import (
     HOUSE_STAFF_ROLES,
     Membership,

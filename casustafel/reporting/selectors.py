@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from casustafel.cases.models import Case, EntryRoute, Referral, ReferralStatus
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector
 from casustafel.reporting.suppression import Cell, CellState, suppress_group
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from casustafel.cases.models import EntryRoute, LifeDomain, PartyRole, Person, Referral, ResponseTerm
 from casustafel.cases.selectors.referrals import meeting_types_for_referral, municipalities_of
 from casustafel.lib.forms import VersionedForm
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Organisation, SafetyHouse
 
 

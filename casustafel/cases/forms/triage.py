@@ -25,7 +25,7 @@ from casustafel.cases import criteria_logic
 from casustafel.cases.forms.referrals import DateInput
 from casustafel.cases.models import CriterionVerdict, Routing, Verdict
 from casustafel.cases.services.triage import VerdictInput
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 
 RESULT_BADGE = {
     criteria_logic.MEETS: "ct-badge--ok",

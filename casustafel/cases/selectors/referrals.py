@@ -11,17 +11,8 @@ from django.utils import timezone
 
 from casustafel.accounts.models import User
 from casustafel.accounts.types import AnyUser
-from casustafel.cases.models import (
-    CaseParty,
-    CriteriaSetVersion,
-    Criterion,
-    InformationRequest,
-    LifeDomainProblem,
-    Referral,
-    ReferralStatus,
-    Triage,
-)
-from casustafel.meetings.models import MeetingType
+from casustafel.cases.models import CaseParty, InformationRequest, LifeDomainProblem, Referral, ReferralStatus, Triage
+from casustafel.meeting_types.models import CriteriaSetVersion, Criterion, MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector
 
 # Who may refer: every professional of a partner organisation, and the house's own staff.

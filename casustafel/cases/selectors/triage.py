@@ -25,16 +25,13 @@ from casustafel.cases.models import (
     Case,
     CaseloadCap,
     CaseStatus,
-    CriteriaSet,
-    CriteriaSetVersion,
-    Criterion,
     CriterionVerdict,
     Referral,
     ReferralStatus,
     Triage,
 )
 from casustafel.cases.selectors.referrals import get_referral_for_user
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import CriteriaSet, CriteriaSetVersion, Criterion, MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector, administered_houses
 
 TRIAGE_ROLES = (Role.PROCESS_DIRECTOR, Role.SECRETARY)

@@ -35,7 +35,7 @@ from casustafel.cases.models import (
 from casustafel.cases.selectors.referrals import can_refer, is_referral_writer
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
 from casustafel.privacy.restrictions import restricted_person_ids, restriction_refuse_new_information
 

@@ -32,7 +32,6 @@ from casustafel.cases.models import (
     Case,
     CaseInvolvement,
     CaseloadCap,
-    CriteriaSetVersion,
     CriterionVerdict,
     Referral,
     ReferralStatus,
@@ -45,7 +44,7 @@ from casustafel.cases.services.closing import referral_retention_set
 from casustafel.cases.services.referrals import information_request_create
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ConflictError, ServiceError
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType
 from casustafel.organisations.models import Membership, Organisation, Sector, administered_houses
 
 TRIAGE_FIELDS = (

@@ -27,7 +27,7 @@ from casustafel.audit.services import audit_read
 from casustafel.cases import criteria_logic
 from casustafel.cases.defaults import LOCAL_HANDLING_CRITERIA, RIEC_CRITERIA
 from casustafel.cases.forms.triage import FirstContactForm, TriageForm, criterion_rows, summarise
-from casustafel.cases.models import OPEN_REFERRAL_STATUSES, CriteriaSetVersion, Referral, Routing, Triage
+from casustafel.cases.models import OPEN_REFERRAL_STATUSES, Referral, Routing, Triage
 from casustafel.cases.requirements import referral_checklist
 from casustafel.cases.selectors.triage import (
     TRIAGE_LIST_STATES,
@@ -50,7 +50,7 @@ from casustafel.cases.selectors.triage import (
 from casustafel.cases.services.triage import referral_record_first_contact, triage_decide, triage_save
 from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
-from casustafel.meetings.models import MeetingType, RequirementStage
+from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType, RequirementStage
 
 LIST_PAGE_SIZE = 25
 

@@ -46,7 +46,7 @@ from casustafel.demo.referrals import (
 )
 from casustafel.demo.region import HOUSE_NAME
 from casustafel.demo.services import demo_dates_set
-from casustafel.meetings.models import MeetingType, RequirementStage
+from casustafel.meeting_types.models import MeetingType, RequirementStage
 from casustafel.organisations.models import Role, SafetyHouse
 from casustafel.privacy.models import CovenantVersion
 from casustafel.testing.factories import SafetyHouseFactory

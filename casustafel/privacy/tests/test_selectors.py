@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from casustafel.audit.context import Actor
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Sector
 from casustafel.privacy.models import InformationCategory as Cat
 from casustafel.privacy.models import LegalBasis, Visibility
