@@ -26,6 +26,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # Case data and its protection. They still import each other (provenance and restrictions
     # are checked in case services; retention and subject access read cases): one layer.
     ("cases", "privacy"),
+    # What a case keeps after the meeting that made it: phase moves, bodemeisen, agreements.
+    ("plans",),
     # Meetings put cases on agendas.
     ("meetings",),
     ("reporting",),

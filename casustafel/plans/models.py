@@ -14,18 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casustafel.lib.models import TimestampedModel, VersionedModel
-
-
-class SafetyPhase(models.TextChoices):
-    """The phases of gefaseerde ketenzorg (seed 002, the leidraad), in their order: a case
-    usually starts in direct safety; moving on or back is a `PhaseMove`."""
-
-    DIRECT_SAFETY = "direct_safety", _("Directe veiligheid")
-    RISK_REDUCTION = "risk_reduction", _("Risicogestuurde zorg")
-    RECOVERY = "recovery", _("Herstelgerichte zorg")
-
-
-PHASE_ORDER = {phase: index for index, phase in enumerate(SafetyPhase.values)}
+from casustafel.meeting_types.models import SafetyPhase
 
 
 class PhaseDirection(models.TextChoices):

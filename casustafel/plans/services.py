@@ -28,15 +28,8 @@ from casustafel.cases.selectors.cases import can_manage_involvements
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
-from casustafel.plans.models import (
-    PHASE_ORDER,
-    Agreement,
-    AgreementKind,
-    MinimumRequirement,
-    PhaseDirection,
-    PhaseMove,
-    SafetyPhase,
-)
+from casustafel.meeting_types.models import PHASE_ORDER, SafetyPhase
+from casustafel.plans.models import Agreement, AgreementKind, MinimumRequirement, PhaseDirection, PhaseMove
 from casustafel.plans.selectors import current_phase
 
 PHASE_MOVE_FIELDS = ("case", "from_phase", "to_phase", "direction", "reason", "moved_at", "moved_by")
