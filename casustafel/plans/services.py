@@ -27,8 +27,8 @@ from casustafel.cases.models import Case, CaseInvolvement, CaseStatus
 from casustafel.cases.selectors.cases import can_manage_involvements
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
-from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
 from casustafel.meeting_types.models import PHASE_ORDER, SafetyPhase
+from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
 from casustafel.plans.models import Agreement, AgreementKind, MinimumRequirement, PhaseDirection, PhaseMove
 from casustafel.plans.selectors import current_phase
 
@@ -352,6 +352,7 @@ def agreement_create(
         kind=str(kind),
         justification=justification,
     )
+    assert due_date is not None  # _agreement_errors refused it otherwise
     agreement = Agreement(
         case=case,
         organisation=organisation,
