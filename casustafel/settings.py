@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "casustafel.accounts",
     "casustafel.organisations",
     "casustafel.audit",
+    "casustafel.notifications",
     "casustafel.dashboards",
     "casustafel.meeting_types",
     "casustafel.meetings",

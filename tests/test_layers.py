@@ -21,6 +21,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lib",),
     # Who acts, for which organisation, and the trail of what they did: each needs the others.
     ("accounts", "audit", "organisations"),
+    # In-app notices: any app above may send one (they carry a neutral text and a link only).
+    ("notifications",),
     # The house's configuration: meeting types, input requirements, criteria sets, guides.
     ("meeting_types",),
     # Case data and its protection. They still import each other (provenance and restrictions

@@ -518,6 +518,16 @@ class Case(VersionedModel):
         help_text=_("Vernietigingsdatum: afsluitdatum plus de bewaartermijn van het overlegtype."),
     )
     destroyed_at = models.DateTimeField(_("vernietigd op"), null=True, blank=True)
+    # What puts the case on a meeting's agenda (the meetings issue; the plans issue manages them).
+    review_date = models.DateField(
+        _("rappeldatum"), null=True, blank=True, help_text=_("Wanneer de casus weer op de agenda komt.")
+    )
+    closure_proposed_on = models.DateField(_("voorgesteld om af te sluiten op"), null=True, blank=True)
+    separate_perpetrator_and_victim = models.BooleanField(
+        _("stalking of intieme terreur"),
+        default=False,
+        help_text=_("Pleger en slachtoffer zitten nooit samen in een overleg(deel)."),
+    )
 
     objects = CaseQuerySet.as_manager()
 

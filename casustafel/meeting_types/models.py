@@ -173,6 +173,46 @@ class MeetingType(VersionedModel):
         help_text=_("Wordt aan het begin van het overleg voorgelezen of getoond: wat mag hier gedeeld worden."),
     )
     is_active = models.BooleanField(_("actief"), default=True)
+    # How meetings of this type are run (the meetings issue).
+    default_organisations = models.ManyToManyField(
+        "organisations.Organisation",
+        blank=True,
+        related_name="+",
+        verbose_name=_("standaard uitgenodigde partners"),
+        help_text=_("Worden bij elk agendapunt voorgesteld, naast de organisaties die al bij de casus betrokken zijn."),
+    )
+    crucial_organisations = models.ManyToManyField(
+        "organisations.Organisation",
+        blank=True,
+        related_name="+",
+        verbose_name=_("cruciale partners"),
+        help_text=_(
+            "Zonder hen heeft bespreken weinig zin. Worden altijd uitgenodigd; als zij niet hebben bevestigd, "
+            "ziet het secretariaat dat op de startpagina."
+        ),
+    )
+    minutes_per_case = models.PositiveSmallIntegerField(
+        _("standaard minuten per casus"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+    )
+    default_duration_minutes = models.PositiveSmallIntegerField(
+        _("standaard duur van een overleg (minuten)"),
+        default=120,
+        validators=[MinValueValidator(15), MaxValueValidator(8 * 60)],
+    )
+    clients_invited_by_default = models.BooleanField(
+        _("cliënten uitnodigen: ja, tenzij"),
+        default=True,
+        help_text=_(
+            "Cliënten worden uitgenodigd, tenzij er per agendapunt een reden is vastgelegd om het niet te doen."
+        ),
+    )
+    separate_perpetrator_and_victim = models.BooleanField(
+        _("pleger en slachtoffer nooit samen"),
+        default=False,
+        help_text=_("Bij stalking of intieme terreur: een pleger en een slachtoffer zitten nooit in hetzelfde deel."),
+    )
 
     objects = MeetingTypeQuerySet.as_manager()
 
