@@ -69,7 +69,12 @@ def is_house_case_staff(user: AnyUser, house_id: int) -> bool:
 
 def _items() -> QuerySet[AgendaItem]:
     return AgendaItem.objects.select_related(
-        "meeting__meeting_type", "meeting__chair", "meeting__minute_taker", "meeting__minutes", "case", "discussion"
+        "meeting__meeting_type",
+        "meeting__chair",
+        "meeting__minute_taker",
+        "meeting__minutes",
+        "case",
+        "discussion__current_part",
     )
 
 
@@ -222,7 +227,9 @@ def live_item(user: User, item: AgendaItem, discussion: Discussion, *, wanted_ph
     parts = list(item.parts.order_by("position", "pk"))
     part = discussion.current_part if discussion.current_part in parts else parts[0]
     phase = current_phase(item.case)
-    version = DiscussionGuideVersion.objects.prefetch_related("phases").filter(pk=discussion.guide_version_id or 0).first()
+    version = (
+        DiscussionGuideVersion.objects.prefetch_related("phases").filter(pk=discussion.guide_version_id or 0).first()
+    )
     guide_phase = _guide_phase(version, phase, wanted_phase)
     guide_parts = _part_views(discussion, guide_phase, part)
     viewer = case_viewer(user, item.case)

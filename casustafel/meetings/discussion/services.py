@@ -108,7 +108,8 @@ def _require_recorder(actor: Actor, discussion: Discussion) -> AgendaItem:
     meeting = item.meeting
     if actor.user is not None and not is_recorder(actor.user, meeting):
         raise PermissionDenied
-    if minutes_approved(meeting):
+    # Asked of the database, not of a relation cached on `meeting`: the approval may be newer.
+    if Minutes.objects.filter(meeting=meeting, approved_at__isnull=False).exists():
         raise ServiceError(_("Het verslag van dit overleg is goedgekeurd; de bespreking verandert niet meer."))
     if item.case.status != CaseStatus.ACTIVE:
         raise ServiceError(_("Deze casus is niet meer actief; er kan niets meer bij."))
