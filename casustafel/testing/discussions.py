@@ -63,7 +63,7 @@ def _item(meeting: Meeting, case: Case, position: int, minutes: int = 20) -> Age
     )
 
 
-def meeting_setting(personas: Personas, *, split: bool = False, extra_items: int = 0) -> MeetingSetting:
+def meeting_setting(personas: Personas, *, split: bool = False) -> MeetingSetting:
     case_a = open_case(personas).case
     discussion_guide_install(actor=Actor.system(), meeting_type=case_a.meeting_type, spec=LEIDRAAD)
     case_b = CaseFactory(
@@ -105,9 +105,4 @@ def meeting_setting(personas: Personas, *, split: bool = False, extra_items: int
     AgendaItemPart.objects.create(item=item_2, position=0, title="Bespreking", planned_minutes=20).invitations.add(
         _invite(item_2, personas.org_b, personas.professional_b)
     )
-    for number in range(extra_items):
-        extra = CaseFactory(referral__referring_organisation=personas.org_a, meeting_type=case_a.meeting_type)
-        AgendaItemPart.objects.create(
-            item=_item(meeting, extra, 2 + number, 5), position=0, title="Bespreking", planned_minutes=5
-        )
     return MeetingSetting(meeting=meeting, case_a=case_a, case_b=case_b, item_1=item_1, item_2=item_2)
