@@ -27,7 +27,7 @@ from casustafel.meetings.models import EntryKind
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
 from casustafel.privacy.access import case_viewer
 
-ENTRY_CAPTURES = {
+ENTRY_CAPTURES: dict[str, str] = {
     Capture.CONCERNS: EntryKind.CONCERN,
     Capture.STRENGTHS: EntryKind.STRENGTH,
     Capture.NEEDS: EntryKind.NEED,
@@ -56,7 +56,7 @@ class Block:
 
     @property
     def entry_kind(self) -> str:
-        return ENTRY_CAPTURES.get(self.capture, "")  # type: ignore[call-overload]
+        return ENTRY_CAPTURES.get(self.capture, "")
 
 
 @dataclass
@@ -93,7 +93,7 @@ def build_form(
 ) -> forms.Form:
     prefix = f"q{question.pk}{capture}"
     if capture in ENTRY_CAPTURES:
-        return EntryForm(data, prefix=prefix, kind=ENTRY_CAPTURES[capture], organisations=table.organisations)  # type: ignore[call-overload]
+        return EntryForm(data, prefix=prefix, kind=ENTRY_CAPTURES[capture], organisations=table.organisations)
     if capture == Capture.SCORES:
         return ScoreForm(data, prefix=prefix, organisations=table.organisations)
     if capture == Capture.FACTS:
@@ -117,14 +117,15 @@ def build_form(
 
 def block_items(capture: str, view: QuestionView, live: LiveItem) -> list[Any]:
     if capture in ENTRY_CAPTURES:
-        return [e for e in view.entries if e.kind == ENTRY_CAPTURES[capture]]  # type: ignore[call-overload]
-    return {
+        return [e for e in view.entries if e.kind == ENTRY_CAPTURES[capture]]
+    by_capture: dict[str, list[Any]] = {
         Capture.SCORES: live.scores,
         Capture.FACTS: live.facts,
         Capture.PHASE: live.phase_moves,
         Capture.REQUIREMENTS: live.requirements,
         Capture.AGREEMENTS: live.agreements,
-    }.get(capture, [])  # type: ignore[call-overload]
+    }
+    return by_capture.get(capture, [])
 
 
 @dataclass

@@ -17,7 +17,7 @@ from casustafel.organisations.models import Organisation
 from casustafel.plans.models import AgreementKind
 
 
-def _choices(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _choices(label: Any, choices: Any) -> list[tuple[str, Any]]:
     return [("", label), *choices]
 
 
@@ -51,7 +51,7 @@ class EntryForm(forms.Form):
         EntryKind.PRIORITY: ("text", "reason", "term", "rank"),
         EntryKind.INTERVENTION: ("text", "organisation", "term"),
     }
-    TEXT_LABELS = {
+    TEXT_LABELS: dict[str, Any] = {
         EntryKind.CONCERN: _("Zorg"),
         EntryKind.STRENGTH: _("Kracht"),
         EntryKind.NEED: _("Wat is nodig"),
@@ -94,7 +94,7 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args: Any, kind: str, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind = kind
+        self.entry_kind = kind
         wanted = {"kind", *self.FIELDS_BY_KIND[kind]}
         for name in list(self.fields):
             if name not in wanted:

@@ -259,9 +259,9 @@ def _save_capture(
     actor: Actor, discussion: Discussion, part: AgendaItemPart, question: GuideQuestion, capture: str, form: Any
 ) -> None:
     data = form.cleaned_data
-    common = {"actor": actor, "discussion": discussion, "part": part}
+    common: dict[str, Any] = {"actor": actor, "discussion": discussion, "part": part}
     if isinstance(form, EntryForm):
-        services.entry_add(**common, question=question, kind=form.kind, **form.values())
+        services.entry_add(**common, question=question, kind=form.entry_kind, **form.values())
     elif isinstance(form, ScoreForm):
         existing = SafetyScore.objects.filter(
             discussion=discussion, part=part, participant__iexact=(data["participant"] or "").strip()
