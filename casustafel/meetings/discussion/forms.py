@@ -62,6 +62,26 @@ class EntryForm(forms.Form):
         EntryKind.INTERVENTION: _("Interventie"),
     }
 
+    REQUIRED_BY_KIND: dict[str, tuple[str, ...]] = {
+        EntryKind.CONCERN: ("text", "source"),
+        EntryKind.STRENGTH: ("text",),
+        EntryKind.NEED: ("text",),
+        EntryKind.INCIDENT: ("incident_moment", "text"),
+        EntryKind.RISK: ("text", "risk_stability", "risk_scope"),
+        EntryKind.IDEA: ("text",),
+        EntryKind.PRIORITY: ("text", "reason", "term"),
+        EntryKind.INTERVENTION: ("text", "term"),
+    }
+    REQUIRED_MESSAGES: dict[str, Any] = {
+        "text": _("Vul de omschrijving in."),
+        "source": _("Waar rust de zorg op? Vul de bron in (waarneming, melding, vermoeden)."),
+        "incident_moment": _("Kies het eerste, ergste of laatste incident."),
+        "risk_stability": _("Kies statisch of dynamisch."),
+        "risk_scope": _("Kies individueel of systemisch."),
+        "reason": _("Schrijf op waarom dit voorrang heeft."),
+        "term": _("Kies korte of lange termijn."),
+    }
+
     kind = forms.ChoiceField(choices=EntryKind.choices, widget=forms.HiddenInput)
     text = forms.CharField(label=_("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     source = forms.CharField(
@@ -100,6 +120,9 @@ class EntryForm(forms.Form):
             if name not in wanted:
                 del self.fields[name]
         self.fields["text"].label = self.TEXT_LABELS[kind]
+        for name in self.REQUIRED_BY_KIND.get(kind, ()):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = self.REQUIRED_MESSAGES[name]
         if "organisation" in self.fields:
             field = self.fields["organisation"]
             field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])  # type: ignore[attr-defined]
@@ -118,7 +141,10 @@ class EntryForm(forms.Form):
 
 class ScoreForm(forms.Form):
     participant = forms.CharField(
-        label=_("Deelnemer"), max_length=200, required=False, help_text=_("Naam, of de rol van een gezinslid.")
+        label=_("Deelnemer"),
+        max_length=200,
+        help_text=_("Naam, of de rol van een gezinslid."),
+        error_messages={"required": _("Vul in van wie dit cijfer is.")},
     )
     organisation = OrganisationChoiceField(
         label=_("Organisatie"),
@@ -128,11 +154,17 @@ class ScoreForm(forms.Form):
     )
     score = forms.IntegerField(
         label=_("Cijfer (%(min)s-%(max)s)") % {"min": SCORE_MIN, "max": SCORE_MAX},
-        required=False,
         widget=forms.NumberInput(attrs={"min": SCORE_MIN, "max": SCORE_MAX, "inputmode": "numeric"}),
-        error_messages={"invalid": _("Geef een cijfer van 0 tot en met 10.")},
+        error_messages={
+            "invalid": _("Geef een cijfer van 0 tot en met 10."),
+            "required": _("Geef een cijfer van 0 tot en met 10."),
+        },
     )
-    justification = forms.CharField(label=_("Onderbouwing"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    justification = forms.CharField(
+        label=_("Onderbouwing"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Wat is de onderbouwing voor het cijfer?")},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
@@ -157,9 +189,9 @@ class FactForm(ProvenanceForm):
     )
     source = forms.CharField(
         label=_("Bron"),
-        required=False,
         max_length=300,
         help_text=_("Bijv. politiemutatie 3 maart, huisbezoek, verklaring moeder."),
+        error_messages={"required": _("Vul de bron in: waar komt deze informatie vandaan?")},
     )
 
     field_order = ["organisation", "text", "source", "person"]
@@ -184,22 +216,30 @@ class PhaseMoveForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reden"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Schrijf op waarom de fase verandert.")},
         help_text=_("Waarom vooruit of terug? Bijv. 'geen zorgen meer om de directe veiligheid'."),
     )
 
 
 class RequirementForm(forms.Form):
-    what = forms.CharField(label=_("Bodemeis"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    what = forms.CharField(
+        label=_("Bodemeis"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Wat moet er minimaal gerealiseerd worden?"),
+        error_messages={"required": _("Beschrijf wat er minimaal gerealiseerd moet worden.")},
+    )
     monitor = OrganisationChoiceField(
         label=_("Bewaakt door"),
-        required=False,
         queryset=Organisation.objects.none(),
         empty_label=_("Kies de organisatie"),
+        error_messages={"required": _("Kies de organisatie die de bodemeis bewaakt.")},
     )
     if_not_met = forms.CharField(
-        label=_("Als de bodemeis niet wordt nagekomen"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Als niet nagekomen"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Wat doen we als de bodemeis niet wordt nagekomen?"),
+        error_messages={"required": _("Schrijf op wat er gebeurt als de bodemeis niet wordt nagekomen.")},
     )
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
@@ -210,19 +250,28 @@ class RequirementForm(forms.Form):
 class AgreementForm(forms.Form):
     organisation = OrganisationChoiceField(
         label=_("Organisatie"),
-        required=False,
         queryset=Organisation.objects.none(),
         empty_label=_("Kies de organisatie"),
+        error_messages={"required": _("Kies de organisatie die de afspraak uitvoert.")},
     )
     owner = PersonChoiceField(
-        label=_("Wie voert het uit"), required=False, queryset=User.objects.none(), empty_label=_("Kies de persoon")
+        label=_("Wie voert het uit"),
+        queryset=User.objects.none(),
+        empty_label=_("Kies de persoon"),
+        error_messages={"required": _("Kies wie de afspraak uitvoert.")},
     )
-    what = forms.CharField(label=_("Wat"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    what = forms.CharField(
+        label=_("Wat"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Beschrijf wat er wordt gedaan.")},
+    )
     due_date = forms.DateField(
         label=_("Uiterlijk op"),
-        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("Vul een geldige datum in.")},
+        error_messages={
+            "invalid": _("Vul een geldige datum in."),
+            "required": _("Vul in wanneer de afspraak uiterlijk klaar is."),
+        },
     )
     due_time = forms.TimeField(
         label=_("Uiterlijk om"),
@@ -232,13 +281,15 @@ class AgreementForm(forms.Form):
         error_messages={"invalid": _("Vul een geldige tijd in.")},
     )
     kind = forms.ChoiceField(
-        label=_("Soort afspraak"), required=False, choices=_choices(_("Kies"), AgreementKind.choices)
+        label=_("Soort afspraak"),
+        choices=_choices(_("Kies"), AgreementKind.choices),
+        error_messages={"required": _("Kies de soort afspraak.")},
     )
     justification = forms.CharField(
         label=_("Onderbouwing"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Waarom is deze afspraak nodig?"),
+        error_messages={"required": _("Schrijf op waarom deze afspraak nodig is.")},
     )
 
     def __init__(self, *args: Any, organisations: list[Organisation], owners: list[User], **kwargs: Any) -> None:

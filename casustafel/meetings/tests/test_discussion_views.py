@@ -313,7 +313,7 @@ def test_the_minutes_pdf_is_tagged_has_its_language_and_holds_the_text(personas,
     assert root["/Lang"] == "nl"
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
-    text = " ".join(page.extract_text() for page in reader.pages)
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Zorgen over de veiligheid van de kinderen" in text
     assert "Geheim van casus B" not in text
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="meetings.meeting").count() == 1
