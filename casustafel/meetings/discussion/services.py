@@ -278,7 +278,11 @@ def answer_save(
     _require_question(discussion, question)
     if len(text) > TEXT_MAX_LENGTH:
         raise ValidationError({"text": _("Houd het korter: hoogstens %(max)s tekens.") % {"max": TEXT_MAX_LENGTH}})
-    answer = DiscussionAnswer.objects.filter(discussion=discussion, part=part, question=question).first()
+    # Read and lock in one query: the version check below must see the row nobody else can
+    # change before this transaction ends.
+    answer = (
+        DiscussionAnswer.objects.select_for_update().filter(discussion=discussion, part=part, question=question).first()
+    )
     if answer is None:
         if expected_version is not None:
             raise ConflictError(_("Dit antwoord is intussen gewist of verplaatst. Uw tekst staat nog hieronder."))
@@ -294,18 +298,17 @@ def answer_save(
             {"question": [None, question.pk], "text": [None, "[afgeschermd]"]},
         )
         return answer
-    if expected_version is None:
+    if expected_version != answer.version:
         raise ConflictError(_conflict_message())
-    locked = lock_for_update(answer, expected_version=expected_version)
-    if locked.text == text:
-        return locked
-    before = raw_values(locked, ("text",))
-    locked.text = text
-    locked.updated_by = actor.user or item.meeting.chair
-    bump_version(locked)
-    locked.save()
-    _audit(actor, AuditAction.UPDATE, locked, item.case_id, diff_redacting(before, locked, ("text",)))
-    return locked
+    if answer.text == text:
+        return answer
+    before = raw_values(answer, ("text",))
+    answer.text = text
+    answer.updated_by_id = actor.user.pk if actor.user else item.meeting.chair_id
+    bump_version(answer)
+    answer.save(update_fields=["text", "updated_by", "version", "updated_at"])
+    _audit(actor, AuditAction.UPDATE, answer, item.case_id, diff_redacting(before, answer, ("text",)))
+    return answer
 
 
 def _conflict_message() -> str:

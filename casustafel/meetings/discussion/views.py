@@ -48,6 +48,9 @@ from casustafel.meetings.models import AgendaItem, AgendaItemPart, Discussion, D
 
 
 def _actor(request: AuthenticatedHttpRequest, item: AgendaItem) -> Actor:
+    """The actor; house staff see every case in their own right, others may be substitutes."""
+    if getattr(item, "recorder_is_staff", False):
+        return Actor.from_request(request)
     return Actor.from_request(request, on_behalf_of=substituted_user_for(request.user, item.case))
 
 
@@ -158,9 +161,10 @@ def live_answer(request: AuthenticatedHttpRequest, meeting_pk: int, item_pk: int
     """Save one answer as typed. The htmx answer is the field's status line and its new
     version only; the textarea is never replaced. A conflict keeps the typed text in the field
     and shows the other version under it; autosave then waits until the user saves on purpose."""
-    item = get_live_item(request.user, meeting_pk, item_pk)
+    item = get_live_item(request.user, meeting_pk, item_pk, for_save=True)
     discussion = _discussion_of(item)
-    question = _question(discussion, question_pk)
+    # The service checks that the question belongs to the discussion's guide version.
+    question = get_object_or_404(GuideQuestion.objects.select_related("part__phase"), pk=question_pk)
     part = discussion.current_part or item.parts.order_by("position", "pk").first()
     form = AnswerForm(request.POST, prefix=f"a{question.pk}")
     if not form.is_valid() or part is None:
