@@ -29,7 +29,7 @@ from casustafel.demo.services import demo_dates_set
 from casustafel.meeting_types.guide_services import discussion_guides_install_default
 from casustafel.meeting_types.models import Capture, GuideQuestion, PartKind, SafetyPhase
 from casustafel.meetings.discussion import services
-from casustafel.meetings.models import AgendaItem, Discussion, Meeting, Minutes
+from casustafel.meetings.models import AgendaItem, Discussion, Meeting
 from casustafel.notifications.models import Notification
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership
 from casustafel.plans.models import AgreementKind
