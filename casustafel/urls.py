@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("beheer/", include("casustafel.organisations.urls")),
     path("casussen/", include("casustafel.cases.urls")),
     path("overleggen/", include("casustafel.meetings.urls")),
+    path("meldingen/", include("casustafel.notifications.urls")),
     path("privacy/", include("casustafel.privacy.urls")),
     path("rapportage/", include("casustafel.reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
