@@ -140,15 +140,12 @@ def _expected_for(names: list[str], **sets: set[Any]) -> dict[str, set[Any]]:
 
 def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario) -> None:
     case, other = scenario.case.pk, scenario.other_case.pk
-    # The meetings' scenario step puts a second case of the house (org_b involved) on item 2.
-    second = {scenario.extra["item_2"].case_id}
     expected = _expected_for(
         scenario.personas.names,
-        process_director={case} | second,
-        secretary={case} | second,
+        process_director={case},
+        secretary={case},
         professional_a={case},
         ambassador_a={case},
-        professional_b=second,
         substitute_current={case},
         outsider_process_director={other},
     )
@@ -162,12 +159,10 @@ def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario
 
 def test_referral_visible_to_gives_exactly_the_expected_referrals(scenario: LeakScenario) -> None:
     referral, draft, other = scenario.referral.pk, scenario.draft.pk, scenario.other_referral.pk
-    second = {scenario.extra["item_2"].case.referral_id}  # the meetings' second case, referred by org_b
     expected = _expected_for(
         scenario.personas.names,
-        process_director={referral} | second,
-        secretary={referral} | second,
-        professional_b=second,
+        process_director={referral},
+        secretary={referral},
         professional_a={referral, draft},
         ambassador_a={referral, draft},
         outsider_process_director={other},

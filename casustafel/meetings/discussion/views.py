@@ -91,14 +91,18 @@ def _render_item(
     status: int = 200,
 ) -> HttpResponse:
     table = table_for(live)
+    agenda = live_agenda(item.meeting)
     context = {
+        "number": next(
+            n for n, (agenda_item, _used, _start) in enumerate(agenda, start=1) if agenda_item.pk == item.pk
+        ),
         "item": item,
         "meeting": item.meeting,
         "live": live,
         "parts": page_blocks(live, table, request.user, bound=bound),
         "phase_form": PhaseMoveForm(prefix="phase"),
         "is_chair": request.user.pk == item.meeting.chair_id,
-        "agenda": live_agenda(item.meeting),
+        "agenda": agenda,
         "approved": services.minutes_approved(item.meeting),
     }
     return render(request, "meetings/live/item.html", context, status=status)
@@ -382,7 +386,9 @@ def minutes_item_pdf(request: AuthenticatedHttpRequest, meeting_pk: int, item_pk
     item, readable = get_minutes_item(request.user, meeting_pk, item_pk)
     document = minutes_document(request.user, item.meeting, {item.pk: readable}, only_item=item.pk)
     _audit_minutes(request, item, [item.case_id], AuditAction.EXPORT)
-    return minutes_pdf_response(document, filename=f"verslag-overleg-{item.meeting_id}-punt-{item.position + 1}.pdf")
+    return minutes_pdf_response(
+        document, filename=f"verslag-overleg-{item.meeting_id}-punt-{document.items[0].number}.pdf"
+    )
 
 
 @require_POST
