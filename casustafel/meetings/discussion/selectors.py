@@ -87,7 +87,7 @@ def get_live_item(user: AnyUser, meeting_pk: int, item_pk: int, *, for_save: boo
     with one small query, and the full need-to-know rule only for anyone else. `for_save` loads
     only what a field-level save needs, so a save stays cheap whatever the agenda holds.
     """
-    related = ("meeting", "case", "discussion__current_part")
+    related: tuple[str, ...] = ("meeting", "case", "discussion__current_part")
     if not for_save:
         related += ("meeting__meeting_type", "meeting__chair", "meeting__minute_taker", "meeting__minutes")
     item = AgendaItem.objects.select_related(*related).filter(pk=item_pk, meeting_id=meeting_pk).first()
