@@ -2,7 +2,7 @@
 the live meeting's services by each meeting's minute-taker and chair, and the minutes approved.
 
 Per case, over its meetings in order: the leidraad's phases for the types that use it (MDA++),
-starting in direct safety, moving on to risk-driven care and, for one case in three, back to
+starting in direct safety, moving on to risk-driven care and, for the first such case, back to
 direct safety after a new incident before moving on again; answers to the guide's questions,
 concerns with their source, strengths, needs, a top-3 risk, a brainstorm apart from the
 priorities; 0-10 scores from the organisations at the table and the mother; a bodemeis at the
@@ -244,7 +244,7 @@ class _Builder:
                 SafetyPhase.RISK_REDUCTION,
                 "Geen acute zorgen meer: veiligheidsplan werkt, bodemeis nagekomen.",
             )
-        elif now == SafetyPhase.RISK_REDUCTION and number == 2 and item.case_id % 3 == 0:
+        elif now == SafetyPhase.RISK_REDUCTION and number == 2 and not self.result.backward_moves:
             target, reason = SafetyPhase.DIRECT_SAFETY, BACK_REASON
             self.result.backward_moves += 1
         elif now == SafetyPhase.RISK_REDUCTION and number >= 3:
