@@ -92,6 +92,15 @@ register(
         data=lambda s: {"part": _item(s, 1).parts.get().pk},
     ),
     LeakCase(
+        "meetings:live_attendance",
+        method="post",
+        htmx=True,
+        sees=RECORDERS,
+        kwargs=_item_kwargs(1),
+        data=lambda s: {"invitation": _item(s, 1).invitations.first().pk, "status": "present"},  # type: ignore[union-attr]
+        reads=0,
+    ),
+    LeakCase(
         "meetings:live_skip",
         method="post",
         ok=302,

@@ -290,6 +290,19 @@ def _part_views(discussion: Discussion, guide_phase: GuidePhase | None, part: Ag
     ]
 
 
+@dataclass
+class AttendanceRow:
+    invitation: Invitation
+    attendance: Attendance | None
+
+
+def part_attendance(part: AgendaItemPart) -> list[AttendanceRow]:
+    """Who was invited to the part and what has been recorded about their presence."""
+    recorded = {a.invitation_id: a for a in Attendance.objects.filter(part=part).select_related("attended_by")}
+    invitations = part.invitations.filter(notified_at__isnull=False).select_related("organisation", "invitee")
+    return [AttendanceRow(i, recorded.get(i.pk)) for i in invitations.order_by("organisation__name", "pk")]
+
+
 def live_agenda(meeting: Meeting) -> list[tuple[AgendaItem, int, dt.datetime]]:
     """The agenda for the live screen: each item with the seconds used and its planned start.
     No case content: the live agenda shows case numbers, like the projector would."""

@@ -43,8 +43,18 @@ from casustafel.meetings.discussion.selectors import (
     live_agenda,
     live_item,
     minutes_document,
+    part_attendance,
 )
-from casustafel.meetings.models import AgendaItem, AgendaItemPart, Discussion, DiscussionEntry, SafetyScore
+from casustafel.meetings.models import (
+    AgendaItem,
+    AgendaItemPart,
+    AttendanceStatus,
+    Discussion,
+    DiscussionEntry,
+    Invitation,
+    SafetyScore,
+)
+from casustafel.meetings.services.attendance import attendance_record
 
 
 def _actor(request: AuthenticatedHttpRequest, item: AgendaItem) -> Actor:
@@ -103,6 +113,8 @@ def _render_item(
         "phase_form": PhaseMoveForm(prefix="phase"),
         "is_chair": request.user.pk == item.meeting.chair_id,
         "agenda": agenda,
+        "attendance": part_attendance(live.part),
+        "attendance_statuses": AttendanceStatus.choices,
         "approved": services.minutes_approved(item.meeting),
     }
     return render(request, "meetings/live/item.html", context, status=status)
@@ -148,6 +160,40 @@ def live_skip(request: AuthenticatedHttpRequest, meeting_pk: int, item_pk: int, 
         skipped=request.POST.get("skip") == "1",
     )
     return redirect(_item_url(item, f"part-{guide_part.pk}"))
+
+
+@require_POST
+@login_required
+def live_attendance(request: AuthenticatedHttpRequest, meeting_pk: int, item_pk: int) -> HttpResponse:
+    """Record who is at the part being discussed, per invited organisation."""
+    item, discussion = _open(request, meeting_pk, item_pk)
+    part = discussion.current_part or item.parts.order_by("position", "pk").first()
+    invitation = get_object_or_404(Invitation, pk=request.POST.get("invitation") or 0, item=item)
+    version = request.POST.get("version", "")
+    error = ""
+    try:
+        attendance_record(
+            actor=_actor(request, item),
+            part=part,  # type: ignore[arg-type]
+            invitation=invitation,
+            status=request.POST.get("status", ""),
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        return redirect(_item_url(item, "attendance"))
+    context = {
+        "item": item,
+        "meeting": item.meeting,
+        "attendance": part_attendance(part),  # type: ignore[arg-type]
+        "attendance_statuses": AttendanceStatus.choices,
+        "attendance_error": error,
+        "approved": services.minutes_approved(item.meeting),
+    }
+    return render(request, "meetings/live/partials/attendance.html", context)
 
 
 # --- Field-level saves --------------------------------------------------------------------------
