@@ -332,4 +332,4 @@ def test_attendance_is_recorded_per_part_from_the_live_screen(personas, setting,
     assert response.status_code == 200
     attendance = Attendance.objects.get(part=setting.part_1, invitation=invitation)
     assert attendance.status == AttendanceStatus.ABSENT_WITH_NOTICE
-    assert 'selected>Afwezig met bericht' in response.content.decode()
+    assert "selected>Afwezig met bericht" in response.content.decode()
