@@ -5,6 +5,7 @@ from django.urls import path
 from casustafel.meetings.discussion import views
 
 urlpatterns = [
+    path("overlegtypen/<int:pk>/leidraad/", views.meeting_type_guide, name="meeting_type_guide"),
     path("<int:meeting_pk>/live/", views.live_meeting, name="live_meeting"),
     path("<int:meeting_pk>/live/<int:item_pk>/", views.live_item_page, name="live_item"),
     path("<int:meeting_pk>/live/<int:item_pk>/tijd/", views.live_timer, name="live_timer"),

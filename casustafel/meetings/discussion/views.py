@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
@@ -29,7 +30,8 @@ from casustafel.audit.services import audit_read, audit_record
 from casustafel.cases.selectors.cases import substituted_user_for
 from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
-from casustafel.meeting_types.models import Capture, GuidePart, GuideQuestion
+from casustafel.meeting_types.guide_services import default_guide_spec, discussion_guide_install, published_version
+from casustafel.meeting_types.models import Capture, DiscussionGuide, GuidePart, GuidePhase, GuideQuestion
 from casustafel.meetings.discussion import services
 from casustafel.meetings.discussion.blocks import Block, block_items, build_form, page_blocks, table_for
 from casustafel.meetings.discussion.forms import AnswerForm, EntryForm, FactForm, PhaseMoveForm, ScoreForm
@@ -54,6 +56,7 @@ from casustafel.meetings.models import (
     Invitation,
     SafetyScore,
 )
+from casustafel.meetings.selectors.meeting_types import get_meeting_type_for_admin
 from casustafel.meetings.services.attendance import attendance_record
 
 
@@ -449,3 +452,31 @@ def minutes_approve(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpR
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("meetings:minutes", meeting.pk)
+
+
+# --- The guide of a meeting type (administrators) ------------------------------------------------
+
+
+@login_required
+def meeting_type_guide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The discussion guide of a meeting type as the live meeting will show it; a type without
+    one gets its default guide installed on request (POST)."""
+    meeting_type = get_meeting_type_for_admin(request.user, pk)
+    if request.method == "POST":
+        discussion_guide_install(
+            actor=Actor.from_request(request), meeting_type=meeting_type, spec=default_guide_spec(meeting_type)
+        )
+        messages.success(request, _("De gespreksleidraad is ingesteld."))
+        return redirect("meetings:meeting_type_guide", meeting_type.pk)
+    guide = DiscussionGuide.objects.filter(meeting_type=meeting_type).first()
+    version = published_version(guide) if guide else None
+    phases = (
+        GuidePhase.objects.filter(version=version).prefetch_related("parts__questions").order_by("position", "pk")
+        if version
+        else []
+    )
+    return render(
+        request,
+        "meetings/guide.html",
+        {"meeting_type": meeting_type, "guide": guide, "version": version, "phases": phases},
+    )
