@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "casustafel.meeting_types",
     "casustafel.meetings",
     "casustafel.cases",
+    "casustafel.plans",
     "casustafel.privacy",
     "casustafel.reporting",
     "casustafel.demo",

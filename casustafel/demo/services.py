@@ -54,6 +54,8 @@ BACKDATABLE: dict[str, frozenset[str]] = {
     "meetings.meeting": frozenset({"created_at", "updated_at", "starts_at", "ends_at", "invitations_sent_at"}),
     "meetings.invitation": frozenset({"created_at", "updated_at", "notified_at", "responded_at"}),
     "notifications.notification": frozenset({"created_at", "read_at"}),
+    "meetings.minutes": frozenset({"created_at", "approved_at"}),
+    "plans.phasemove": frozenset({"created_at", "moved_at"}),
 }
 
 

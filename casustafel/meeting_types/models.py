@@ -276,3 +276,7 @@ class InputRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_requirement_display()} ({self.get_stage_display()})"
+
+
+# Discussion guides live in their own module; imported here so Django finds them.
+from casustafel.meeting_types.models_guides import *  # noqa: E402, F403

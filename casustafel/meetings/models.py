@@ -315,3 +315,8 @@ class Attendance(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.invitation_id})"
+
+
+# The discussion of an item (guide answers, entries, scores, links to what outlives the meeting)
+# and the minutes live in their own module; imported here so Django finds them.
+from casustafel.meetings.discussion.models import *  # noqa: E402, F403

@@ -2,7 +2,7 @@
 
 Every URL with a meeting or item id is in the leak table (tests/leak/meetings.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from casustafel.meetings.views import items, meetings
 from casustafel.meetings.views import meeting_types as views
@@ -53,4 +53,6 @@ urlpatterns = [
     path(ITEM + "delen/<int:part_pk>/verwijderen/", items.part_remove_view, name="part_remove"),
     path(ITEM + "clienten/", items.client_participation_edit, name="client_participation_edit"),
     path(ITEM + "uitnodigingsbrief.pdf", items.client_letter, name="client_letter"),
+    # The live meeting and the minutes.
+    path("", include("casustafel.meetings.discussion.urls")),
 ]
