@@ -222,7 +222,9 @@ def live_item(user: User, item: AgendaItem, discussion: Discussion, *, wanted_ph
     parts = list(item.parts.order_by("position", "pk"))
     part = discussion.current_part if discussion.current_part in parts else parts[0]
     phase = current_phase(item.case)
-    version = DiscussionGuideVersion.objects.prefetch_related("phases").filter(pk=discussion.guide_version_id or 0).first()
+    version = (
+        DiscussionGuideVersion.objects.prefetch_related("phases").filter(pk=discussion.guide_version_id or 0).first()
+    )
     guide_phase = _guide_phase(version, phase, wanted_phase)
     guide_parts = _part_views(discussion, guide_phase, part)
     viewer = case_viewer(user, item.case)
