@@ -248,6 +248,16 @@ SITE_URL = envstr("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rst
 if PRODUCTION and not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be set to the https:// address of the site in production")
 
+# The periodic work of `casustafel tick`, in this order. Each job is
+# idempotent and safe to run on several machines at once (casustafel/audit/periodic_work.py).
+PERIODIC_WORK = [
+    "casustafel.escalations.periodic.escalation_work",
+    "casustafel.plans.periodic.agreement_notices",
+    "casustafel.plans.periodic.follow_up_prompts",
+    "casustafel.audit.periodic_work.destroy_expired",
+    "casustafel.notifications.delivery.deliver_pending",
+]
+
 # Terms of the plans and escalations (working days: Monday to Friday, Dutch public holidays
 # excluded). A reminder goes out AGREEMENT_REMINDER_WORKING_DAYS before an agreement is due; an
 # agreement still overdue ESCALATION_TERM_WORKING_DAYS after its due date is escalated, and an
