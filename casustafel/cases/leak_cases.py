@@ -337,3 +337,17 @@ register(
 
 # The case information pages (facts, attachments) have their own table.
 from casustafel.cases import information_leak_cases  # noqa: E402, F401
+
+# --- The timeline -------------------------------------------------------------------------
+
+register(
+    LeakCase("cases:case_timeline", sees=CASE_VIEWERS, kwargs=_case, reads=1),
+    LeakCase(
+        "cases:case_timeline",
+        sees=CASE_VIEWERS,
+        kwargs=_case,
+        query=lambda s: "kind=agreement&kind=plan",
+        reads=1,
+        label="filtered",
+    ),
+)

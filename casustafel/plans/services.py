@@ -433,18 +433,21 @@ def agreement_update(*, actor: Actor, agreement: Agreement, expected_version: in
     if locked.ended_at is not None:
         raise ServiceError(_("Deze afspraak is afgerond en kan niet meer worden gewijzigd."))
     before = raw_values(locked, AGREEMENT_FIELDS)
-    for name, value in values.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    # Validate the values as they will be (a foreign key set to None cannot be read back).
+    after = {name: getattr(locked, name) for name in AGREEMENT_EDITABLE}
+    after.update({name: value.strip() if isinstance(value, str) else value for name, value in values.items()})
     _agreement_errors(
         locked.case,
-        organisation=locked.organisation,
-        owner=locked.owner,
-        what=locked.what,
-        due_date=locked.due_date,
-        kind=locked.kind,
-        justification=locked.justification,
-        goal=locked.goal,
+        organisation=after["organisation"],
+        owner=after["owner"],
+        what=after["what"],
+        due_date=after["due_date"],
+        kind=after["kind"],
+        justification=after["justification"],
+        goal=after["goal"],
     )
+    for name, value in after.items():
+        setattr(locked, name, value)
     reassigned = locked.owner_id != before["owner"] or locked.organisation_id != before["organisation"]
     if reassigned:
         locked.response = AgreementResponse.PENDING
