@@ -103,12 +103,12 @@ def _write_version(actor: Actor, plan: ActionPlan, reason: str) -> PlanVersion:
 
 
 def _next_version(actor: Actor, plan: ActionPlan, reason: str) -> PlanVersion:
-    """Bump the plan to its next version number (locked: two editors get consecutive numbers)
-    and write that version."""
+    """Move the plan to its next version number (locked: two editors get consecutive numbers)
+    and write that version. The plan's text did not change, so someone editing it meanwhile
+    is not refused (`version`, the optimistic lock, stays)."""
     locked = lock_for_update(plan, expected_version=None)
     locked.number += 1
-    bump_version(locked)
-    locked.save(update_fields=["number", "version", "updated_at"])
+    locked.save(update_fields=["number", "updated_at"])
     return _write_version(actor, locked, reason)
 
 
