@@ -140,10 +140,12 @@ def _expected_for(names: list[str], **sets: set[Any]) -> dict[str, set[Any]]:
 
 def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario) -> None:
     case, other = scenario.case.pk, scenario.other_case.pk
+    # A closed case of the house (the plans' scenario step): house staff only, until destruction.
+    closed = {scenario.extra["closed"].pk} if "closed" in scenario.extra else set()
     expected = _expected_for(
         scenario.personas.names,
-        process_director={case},
-        secretary={case},
+        process_director={case, *closed},
+        secretary={case, *closed},
         professional_a={case},
         ambassador_a={case},
         substitute_current={case},
@@ -159,12 +161,14 @@ def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario
 
 def test_referral_visible_to_gives_exactly_the_expected_referrals(scenario: LeakScenario) -> None:
     referral, draft, other = scenario.referral.pk, scenario.draft.pk, scenario.other_referral.pk
+    # The closed case's referral, by professional_a (the plans' scenario step).
+    closed = {scenario.extra["closed"].referral_id} if "closed" in scenario.extra else set()
     expected = _expected_for(
         scenario.personas.names,
-        process_director={referral},
-        secretary={referral},
-        professional_a={referral, draft},
-        ambassador_a={referral, draft},
+        process_director={referral, *closed},
+        secretary={referral, *closed},
+        professional_a={referral, draft, *closed},
+        ambassador_a={referral, draft, *closed},
         outsider_process_director={other},
     )
     actual = {
