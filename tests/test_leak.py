@@ -140,14 +140,17 @@ def _expected_for(names: list[str], **sets: set[Any]) -> dict[str, set[Any]]:
 
 def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario) -> None:
     case, other = scenario.case.pk, scenario.other_case.pk
-    # A closed case of the house (the plans' scenario step): house staff only, until destruction.
-    closed = {scenario.extra["closed"].pk} if "closed" in scenario.extra else set()
+    # The meetings' scenario step puts a second case of the house (org_b involved) on item 2;
+    # the plans' step closes a third (house staff only, until destruction).
+    second = {scenario.extra["item_2"].case_id}
+    closed = {scenario.extra["closed"].pk}
     expected = _expected_for(
         scenario.personas.names,
-        process_director={case, *closed},
-        secretary={case, *closed},
+        process_director={case} | second | closed,
+        secretary={case} | second | closed,
         professional_a={case},
         ambassador_a={case},
+        professional_b=second,
         substitute_current={case},
         outsider_process_director={other},
     )
@@ -161,14 +164,15 @@ def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario
 
 def test_referral_visible_to_gives_exactly_the_expected_referrals(scenario: LeakScenario) -> None:
     referral, draft, other = scenario.referral.pk, scenario.draft.pk, scenario.other_referral.pk
-    # The closed case's referral, by professional_a (the plans' scenario step).
-    closed = {scenario.extra["closed"].referral_id} if "closed" in scenario.extra else set()
+    second = {scenario.extra["item_2"].case.referral_id}  # the meetings' second case, referred by org_b
+    closed = {scenario.extra["closed"].referral_id}  # the plans' closed case, referred by org_a
     expected = _expected_for(
         scenario.personas.names,
-        process_director={referral, *closed},
-        secretary={referral, *closed},
-        professional_a={referral, draft, *closed},
-        ambassador_a={referral, draft, *closed},
+        process_director={referral} | second | closed,
+        secretary={referral} | second | closed,
+        professional_b=second,
+        professional_a={referral, draft} | closed,
+        ambassador_a={referral, draft} | closed,
         outsider_process_director={other},
     )
     actual = {

@@ -1,6 +1,6 @@
 """Meeting URLs. For now: the administration of meeting types and their input requirements."""
 
-from django.urls import path
+from django.urls import include, path
 
 from casustafel.meetings import views
 
@@ -18,4 +18,6 @@ urlpatterns = [
         views.input_requirement_remove_view,
         name="input_requirement_remove",
     ),
+    # The live meeting and the minutes.
+    path("", include("casustafel.meetings.discussion.urls")),
 ]

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from casustafel.accounts.models import User
 from casustafel.accounts.types import AnyUser
-from casustafel.cases.models import Case, CaseFact
+from casustafel.cases.models import Case, CaseFact, CaseStatus
 from casustafel.meeting_types.models import DiscussionGuideVersion, GuidePart, GuidePhase, GuideQuestion, SafetyPhase
 from casustafel.meetings.discussion.services import elapsed_seconds, is_recorder
 from casustafel.meetings.models import (
@@ -69,22 +69,38 @@ def is_house_case_staff(user: AnyUser, house_id: int) -> bool:
 
 def _items() -> QuerySet[AgendaItem]:
     return AgendaItem.objects.select_related(
-        "meeting__meeting_type", "meeting__chair", "meeting__minute_taker", "meeting__minutes", "case", "discussion"
+        "meeting__meeting_type",
+        "meeting__chair",
+        "meeting__minute_taker",
+        "meeting__minutes",
+        "case",
+        "discussion__current_part",
     )
 
 
-def get_live_item(user: AnyUser, meeting_pk: int, item_pk: int) -> AgendaItem:
+def get_live_item(user: AnyUser, meeting_pk: int, item_pk: int, *, for_save: bool = False) -> AgendaItem:
     """An item the user records on: 404 outside scope, 403 for house staff who may see the
-    meeting but do not chair or minute it."""
-    item = _items().filter(pk=item_pk, meeting_id=meeting_pk).first()
-    if item is None or not user.is_authenticated:
+    meeting but do not chair or minute it.
+
+    The chair and minute-taker are nearly always process directors or secretaries of the house,
+    who see every case of it that is not destroyed (`Case.objects.visible_to`); that is asked
+    with one small query, and the full need-to-know rule only for anyone else. `for_save` loads
+    only what a field-level save needs, so a save stays cheap whatever the agenda holds.
+    """
+    related = ("meeting", "case", "discussion__current_part")
+    if not for_save:
+        related += ("meeting__meeting_type", "meeting__chair", "meeting__minute_taker", "meeting__minutes")
+    item = AgendaItem.objects.select_related(*related).filter(pk=item_pk, meeting_id=meeting_pk).first()
+    if item is None or not user.is_authenticated or item.case.status == CaseStatus.DESTROYED:
         raise Http404
-    if not Case.objects.visible_to(user).filter(pk=item.case_id).exists():
+    staff = is_house_case_staff(user, item.meeting.house_id)
+    if not staff and not Case.objects.visible_to(user).filter(pk=item.case_id).exists():
         raise Http404
     if not is_recorder(user, item.meeting):  # type: ignore[arg-type]
-        if is_house_case_staff(user, item.meeting.house_id):
+        if staff:
             raise PermissionDenied
         raise Http404
+    item.recorder_is_staff = staff  # type: ignore[attr-defined]
     return item
 
 

@@ -108,7 +108,8 @@ def _require_recorder(actor: Actor, discussion: Discussion) -> AgendaItem:
     meeting = item.meeting
     if actor.user is not None and not is_recorder(actor.user, meeting):
         raise PermissionDenied
-    if minutes_approved(meeting):
+    # Asked of the database, not of a relation cached on `meeting`: the approval may be newer.
+    if Minutes.objects.filter(meeting=meeting, approved_at__isnull=False).exists():
         raise ServiceError(_("Het verslag van dit overleg is goedgekeurd; de bespreking verandert niet meer."))
     if item.case.status != CaseStatus.ACTIVE:
         raise ServiceError(_("Deze casus is niet meer actief; er kan niets meer bij."))
@@ -277,7 +278,11 @@ def answer_save(
     _require_question(discussion, question)
     if len(text) > TEXT_MAX_LENGTH:
         raise ValidationError({"text": _("Houd het korter: hoogstens %(max)s tekens.") % {"max": TEXT_MAX_LENGTH}})
-    answer = DiscussionAnswer.objects.filter(discussion=discussion, part=part, question=question).first()
+    # Read and lock in one query: the version check below must see the row nobody else can
+    # change before this transaction ends.
+    answer = (
+        DiscussionAnswer.objects.select_for_update().filter(discussion=discussion, part=part, question=question).first()
+    )
     if answer is None:
         if expected_version is not None:
             raise ConflictError(_("Dit antwoord is intussen gewist of verplaatst. Uw tekst staat nog hieronder."))
@@ -293,18 +298,17 @@ def answer_save(
             {"question": [None, question.pk], "text": [None, "[afgeschermd]"]},
         )
         return answer
-    if expected_version is None:
+    if expected_version != answer.version:
         raise ConflictError(_conflict_message())
-    locked = lock_for_update(answer, expected_version=expected_version)
-    if locked.text == text:
-        return locked
-    before = raw_values(locked, ("text",))
-    locked.text = text
-    locked.updated_by = actor.user or item.meeting.chair
-    bump_version(locked)
-    locked.save()
-    _audit(actor, AuditAction.UPDATE, locked, item.case_id, diff_redacting(before, locked, ("text",)))
-    return locked
+    if answer.text == text:
+        return answer
+    before = raw_values(answer, ("text",))
+    answer.text = text
+    answer.updated_by_id = actor.user.pk if actor.user else item.meeting.chair_id
+    bump_version(answer)
+    answer.save(update_fields=["text", "updated_by", "version", "updated_at"])
+    _audit(actor, AuditAction.UPDATE, answer, item.case_id, diff_redacting(before, answer, ("text",)))
+    return answer
 
 
 def _conflict_message() -> str:
