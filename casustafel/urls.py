@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("casustafel.plans.urls")),
     path("", include("casustafel.escalations.urls")),
     path("overleggen/", include("casustafel.meetings.urls")),
+    path("meldingen/", include("casustafel.notifications.urls")),
     path("privacy/", include("casustafel.privacy.urls")),
     path("rapportage/", include("casustafel.reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

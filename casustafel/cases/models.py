@@ -471,28 +471,38 @@ class CaseQuerySet(models.QuerySet["Case"]):
         organisations is involved *now*, or, during a substitution window, an organisation
         of the colleague they stand in for. Board members, administrators and privacy
         officers see no case through this path."""
-        from casustafel.organisations.models import CASE_STAFF_ROLES, CASE_WORKER_ROLES, Membership, Substitution
+        from casustafel.organisations.models import CASE_STAFF_ROLES, Membership
 
         if not user.is_authenticated:
             return self.none()
         moment = at or timezone.now()
-        day = timezone.localdate(moment)
-        active = Membership.objects.active(day).filter(user=user)
-        staff_houses = active.filter(role__in=CASE_STAFF_ROLES).values("organisation__house")
-        own_orgs = active.filter(role__in=CASE_WORKER_ROLES).values("organisation")
-        stand_in_orgs = (
-            Substitution.objects.current(moment)
-            .filter(substitute=user, absent_membership__role__in=CASE_WORKER_ROLES)
-            .filter(Q(absent_membership__end_date__isnull=True) | Q(absent_membership__end_date__gte=day))
-            .values("absent_membership__organisation")
+        staff_houses = (
+            Membership.objects.active(timezone.localdate(moment))
+            .filter(user=user, role__in=CASE_STAFF_ROLES)
+            .values("organisation__house")
         )
-        involved = CaseInvolvement.objects.current(moment).filter(
-            Q(organisation__in=own_orgs) | Q(organisation__in=stand_in_orgs)
-        )
+        involved = CaseInvolvement.objects.current(moment).filter(working_for(user, moment))
         # A destroyed case holds no personal data any more; only its destruction record is shown.
         return self.exclude(status=CaseStatus.DESTROYED).filter(
             Q(house__in=staff_houses) | Q(pk__in=involved.values("case"))
         )
+
+
+def working_for(user: AnyUser, moment: dt.datetime, field: str = "organisation") -> Q:
+    """Rows whose `field` is an organisation through which the user works on cases at `moment`:
+    their own case-worker memberships and, during a substitution window, those of the absent
+    colleague. The one definition behind `Case.objects.visible_to` and the meetings' invitations."""
+    from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Substitution
+
+    day = timezone.localdate(moment)
+    own = Membership.objects.active(day).filter(user=user.pk, role__in=CASE_WORKER_ROLES).values("organisation")
+    stand_in = (
+        Substitution.objects.current(moment)
+        .filter(substitute=user.pk, absent_membership__role__in=CASE_WORKER_ROLES)
+        .filter(Q(absent_membership__end_date__isnull=True) | Q(absent_membership__end_date__gte=day))
+        .values("absent_membership__organisation")
+    )
+    return Q(**{f"{field}__in": own}) | Q(**{f"{field}__in": stand_in})
 
 
 class Case(VersionedModel):

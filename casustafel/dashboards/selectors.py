@@ -25,7 +25,15 @@ from casustafel.cases.selectors.referrals import (
 )
 from casustafel.cases.selectors.triage import awaiting_triage_for, near_deadline_for
 from casustafel.escalations.selectors import open_escalations_for
-from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Role, Substitution, administered_houses
+from casustafel.meetings.selectors.meetings import open_invitations_for, unconfirmed_crucial_for
+from casustafel.organisations.models import (
+    CASE_STAFF_ROLES,
+    CASE_WORKER_ROLES,
+    Membership,
+    Role,
+    Substitution,
+    administered_houses,
+)
 from casustafel.plans.selectors_pages import (
     cases_without_director_for,
     direction_proposals_for,
@@ -83,6 +91,7 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
             )
         )
     sections.extend(_referrer_sections(user, membership))
+    sections.extend(_meeting_sections(user, membership, now))
     sections.extend(_plan_sections(user, membership))
     if membership.role == Role.BOARD:
         sections.append(_report_headlines(membership))
@@ -282,3 +291,28 @@ def _report_headlines(membership: Membership) -> AttentionSection:
         items=list(figures),
         total=len(figures),
     )
+
+
+def _meeting_sections(user: User, membership: Membership, now: dt.datetime) -> list[AttentionSection]:
+    """House staff: crucial partners that have not confirmed for a meeting in the coming two
+    weeks. Everyone who works on cases: invitations to answer (shown to staff only when any)."""
+    sections = []
+    if membership.role in CASE_STAFF_ROLES:
+        sections.append(
+            _section(
+                "crucial_unconfirmed",
+                _("Cruciale partners die nog niet hebben bevestigd"),
+                _("Alle cruciale partners voor de overleggen van de komende twee weken hebben bevestigd."),
+                unconfirmed_crucial_for(user, now),
+            )
+        )
+    if membership.role in CASE_WORKER_ROLES:
+        invitations = _section(
+            "meeting_invitations",
+            _("Uitnodigingen voor casusoverleggen"),
+            _("Er staan geen uitnodigingen open die u nog moet beantwoorden."),
+            open_invitations_for(user, now),
+        )
+        if membership.role == Role.PROFESSIONAL or invitations.total:
+            sections.append(invitations)
+    return sections

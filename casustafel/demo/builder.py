@@ -162,6 +162,10 @@ def build_demo_region(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: Write
         from casustafel.demo.retention import build_demo_retention
 
         build_demo_retention(region, stdout=stdout)
+        # Two years of meetings and the coming weeks' agendas (demo/meetings.py).
+        from casustafel.demo.meetings import build_demo_meetings
+
+        build_demo_meetings(region, stdout=stdout)
         # Privacy officer's work (demo/privacy.py); last: a restriction refuses new information.
         from casustafel.demo.privacy import build_demo_privacy
 

@@ -50,6 +50,9 @@ BACKDATABLE: dict[str, frozenset[str]] = {
     "cases.caseinvolvement": frozenset({"created_at", "updated_at", "started_at"}),
     "meeting_types.criteriasetversion": frozenset({"created_at", "updated_at", "published_at"}),
     "privacy.covenantversion": frozenset({"created_at", "updated_at", "published_at"}),
+    "meetings.meeting": frozenset({"created_at", "updated_at", "starts_at", "ends_at", "invitations_sent_at"}),
+    "meetings.invitation": frozenset({"created_at", "updated_at", "notified_at", "responded_at"}),
+    "notifications.notification": frozenset({"created_at", "read_at"}),
 }
 
 

@@ -79,6 +79,13 @@ POLICIES: dict[str, Policy] = {
     "plans.followup": blank("note"),
     "escalations.escalation": blank("question", "outcome"),
     "escalations.escalationstage": blank("question", "answer"),
+    # Meetings: the agenda item, its parts and the attendance stay (which organisations were
+    # invited and came feeds the reports); what was written about the clients goes.
+    "meetings.agendaitem": KEEP,
+    "meetings.agendaitempart": blank("title"),
+    "meetings.invitation": blank("decline_reason"),
+    "meetings.attendance": KEEP,
+    "meetings.clientparticipation": blank("not_invited_reason", "client_input", "trusted_person", "debrief_notes"),
 }
 
 # The referral's own free text (the case row itself keeps only ids, dates and codes; its close

@@ -124,7 +124,7 @@ class TestBuiltReferrals:
     def test_the_house_has_the_default_meeting_type_criteria_covenant_and_caps_from_before_the_oldest_referral(
         self, region: DemoRegion
     ) -> None:
-        meeting_type = MeetingType.objects.get(house=region.house)
+        meeting_type = MeetingType.objects.get(house=region.house, name="Casus-op-Maat")
         oldest = min(r.created_at for r in referrals_of(region))
         covenant = CovenantVersion.objects.get(covenant__house=region.house)
 

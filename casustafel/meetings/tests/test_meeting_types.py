@@ -11,7 +11,7 @@ from casustafel.audit.models import AuditEvent
 from casustafel.cases.defaults import DEFAULT_SET_NAME
 from casustafel.lib.errors import ConflictError
 from casustafel.meeting_types.models import InputRequirement, InputRequirementCheck, MeetingType, RequirementStage
-from casustafel.meetings.services import (
+from casustafel.meetings.services.meeting_types import (
     input_requirement_add,
     input_requirement_remove,
     meeting_type_create,

@@ -19,13 +19,13 @@ from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
 from casustafel.meeting_types.models import InputRequirementCheck, RequirementStage
 from casustafel.meeting_types.selectors import admin_house
-from casustafel.meetings.forms import InputRequirementForm, MeetingTypeForm
-from casustafel.meetings.selectors import (
+from casustafel.meetings.forms.meeting_types import InputRequirementForm, MeetingTypeForm
+from casustafel.meetings.selectors.meeting_types import (
     get_input_requirement_for_admin,
     get_meeting_type_for_admin,
     meeting_types_for_admin,
 )
-from casustafel.meetings.services import (
+from casustafel.meetings.services.meeting_types import (
     input_requirement_add,
     input_requirement_remove,
     meeting_type_create,

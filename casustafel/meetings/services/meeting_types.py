@@ -5,6 +5,7 @@ Each service validates, saves and records its audit event in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, snapshot
-from casustafel.cases.defaults import DEFAULT_MEETING_TYPES
+from casustafel.cases.defaults import DEFAULT_MEETING_TYPES, MeetingTypeSpec
 from casustafel.cases.services.criteria import criteria_set_install_default
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.meeting_types.models import (
@@ -24,7 +25,7 @@ from casustafel.meeting_types.models import (
     MeetingType,
     RequirementStage,
 )
-from casustafel.organisations.models import SafetyHouse, administered_houses
+from casustafel.organisations.models import Organisation, SafetyHouse, administered_houses
 
 MEETING_TYPE_FIELDS = (
     "name",
@@ -34,7 +35,13 @@ MEETING_TYPE_FIELDS = (
     "retention_years",
     "privacy_reminder",
     "is_active",
+    "minutes_per_case",
+    "default_duration_minutes",
+    "clients_invited_by_default",
+    "separate_perpetrator_and_victim",
 )
+# Partner organisations per meeting type (many-to-many: set after saving).
+PARTNER_FIELDS = ("crucial_organisations", "default_organisations")
 REQUIREMENT_FIELDS = ("meeting_type", "requirement", "stage", "minimum")
 
 
@@ -46,8 +53,15 @@ def _require_administrator(actor: Actor, house_id: int) -> None:
         raise PermissionDenied
 
 
-def _validate(meeting_type: MeetingType) -> None:
+def _partner_snapshot(meeting_type: MeetingType) -> dict[str, list[int]]:
+    return {name: sorted(getattr(meeting_type, name).values_list("pk", flat=True)) for name in PARTNER_FIELDS}
+
+
+def _validate(meeting_type: MeetingType, partners: Mapping[str, Iterable[Organisation]] | None = None) -> None:
     errors: dict[str, str] = {}
+    for name, organisations in (partners or {}).items():
+        if any(org.house_id != meeting_type.house_id or org.is_house_office for org in organisations):
+            errors[name] = _("Kies partnerorganisaties van dit huis.")
     clash = MeetingType.objects.filter(house=meeting_type.house_id, name__iexact=meeting_type.name.strip())
     if meeting_type.pk:
         clash = clash.exclude(pk=meeting_type.pk)
@@ -74,8 +88,16 @@ def meeting_type_create(
     retention_years: int = 5,
     privacy_reminder: str = "",
     is_active: bool = True,
+    minutes_per_case: int = 30,
+    default_duration_minutes: int = 120,
+    clients_invited_by_default: bool = True,
+    separate_perpetrator_and_victim: bool = False,
+    crucial_organisations: Iterable[Organisation] = (),
+    default_organisations: Iterable[Organisation] = (),
 ) -> MeetingType:
-    """Add a meeting type to a house.
+    """Add a meeting type to a house: what it is for, its criteria and norms, and how its
+    meetings run (minutes per case, length, crucial and default partners, clients "ja, tenzij",
+    stalking or intimate terror).
 
     Raises:
         PermissionDenied: the actor administers no such house.
@@ -92,15 +114,25 @@ def meeting_type_create(
         retention_years=retention_years,
         privacy_reminder=privacy_reminder.strip(),
         is_active=is_active,
+        minutes_per_case=minutes_per_case,
+        default_duration_minutes=default_duration_minutes,
+        clients_invited_by_default=clients_invited_by_default,
+        separate_perpetrator_and_victim=separate_perpetrator_and_victim,
     )
-    _validate(meeting_type)
+    partners = {
+        "crucial_organisations": list(crucial_organisations),
+        "default_organisations": list(default_organisations),
+    }
+    _validate(meeting_type, partners)
     meeting_type.full_clean()
     meeting_type.save()
+    for name, organisations in partners.items():
+        getattr(meeting_type, name).set(organisations)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=meeting_type,
-        changes=diff({}, snapshot(meeting_type, ("house", *MEETING_TYPE_FIELDS))),
+        changes=diff({}, snapshot(meeting_type, ("house", *MEETING_TYPE_FIELDS)) | _partner_snapshot(meeting_type)),
     )
     return meeting_type
 
@@ -116,21 +148,27 @@ def meeting_type_update(
         ConflictError: someone else saved the meeting type in the meantime.
         ValidationError: as for `meeting_type_create`.
     """
-    unknown = set(values) - set(MEETING_TYPE_FIELDS)
+    unknown = set(values) - set(MEETING_TYPE_FIELDS) - set(PARTNER_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     _require_administrator(actor, meeting_type.house_id)
     locked = lock_for_update(meeting_type, expected_version=expected_version)
-    before = snapshot(locked, MEETING_TYPE_FIELDS)
+    before = snapshot(locked, MEETING_TYPE_FIELDS) | _partner_snapshot(locked)
+    partners = {name: list(values.pop(name)) for name in PARTNER_FIELDS if name in values}
     for name, value in values.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    _validate(locked)
+    _validate(locked, partners)
     locked.full_clean()
-    changes = diff(before, snapshot(locked, MEETING_TYPE_FIELDS))
+    after = snapshot(locked, MEETING_TYPE_FIELDS) | {
+        name: sorted(org.pk for org in partners[name]) if name in partners else before[name] for name in PARTNER_FIELDS
+    }
+    changes = diff(before, after)
     if not changes:
         return locked
     bump_version(locked)
     locked.save()
+    for name, organisations in partners.items():
+        getattr(locked, name).set(organisations)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes=changes)
     return locked
 
@@ -182,6 +220,34 @@ def input_requirement_remove(*, actor: Actor, requirement: InputRequirement) -> 
     requirement.delete()
 
 
+def meeting_type_install(
+    *, actor: Actor, house: SafetyHouse, spec: MeetingTypeSpec, criteria_set: CriteriaSet | None
+) -> MeetingType:
+    """Create a meeting type from a spec with its input requirements (existing: left alone)."""
+    existing = MeetingType.objects.filter(house=house, name=spec.name).first()
+    if existing is not None:
+        return existing
+    meeting_type = meeting_type_create(
+        actor=actor,
+        house=house,
+        name=spec.name,
+        goals=spec.goals,
+        criteria_set=criteria_set,
+        first_contact_hours=spec.first_contact_hours,
+        retention_years=spec.retention_years,
+        privacy_reminder=spec.privacy_reminder,
+        minutes_per_case=spec.minutes_per_case,
+        default_duration_minutes=spec.default_duration_minutes,
+        clients_invited_by_default=spec.clients_invited_by_default,
+        separate_perpetrator_and_victim=spec.separate_perpetrator_and_victim,
+    )
+    for requirement, stage, minimum in spec.requirements:
+        input_requirement_add(
+            actor=actor, meeting_type=meeting_type, requirement=requirement, stage=stage, minimum=minimum
+        )
+    return meeting_type
+
+
 @transaction.atomic
 def meeting_types_install_default(*, actor: Actor, house: SafetyHouse) -> list[MeetingType]:
     """Install the default meeting type (Casus-op-Maat) with its input requirements and the
@@ -192,25 +258,7 @@ def meeting_types_install_default(*, actor: Actor, house: SafetyHouse) -> list[M
     """
     _require_administrator(actor, house.pk)
     criteria_set = criteria_set_install_default(actor=actor, house=house)
-    installed: list[MeetingType] = []
-    for spec in DEFAULT_MEETING_TYPES:
-        existing = MeetingType.objects.filter(house=house, name=spec.name).first()
-        if existing is not None:
-            installed.append(existing)
-            continue
-        meeting_type = meeting_type_create(
-            actor=actor,
-            house=house,
-            name=spec.name,
-            goals=spec.goals,
-            criteria_set=criteria_set,
-            first_contact_hours=spec.first_contact_hours,
-            retention_years=spec.retention_years,
-            privacy_reminder=spec.privacy_reminder,
-        )
-        for requirement, stage, minimum in spec.requirements:
-            input_requirement_add(
-                actor=actor, meeting_type=meeting_type, requirement=requirement, stage=stage, minimum=minimum
-            )
-        installed.append(meeting_type)
-    return installed
+    return [
+        meeting_type_install(actor=actor, house=house, spec=spec, criteria_set=criteria_set)
+        for spec in DEFAULT_MEETING_TYPES
+    ]
