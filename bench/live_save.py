@@ -154,7 +154,9 @@ def main() -> int:
     with override_settings(ROOT_URLCONF=urls.__name__, DEBUG=False):
         small_ratio, small_queries = measure("2 items, empty case")
         for number in range(15):
-            extra = CaseFactory(referral__referring_organisation=personas.org_a, meeting_type=setting.case_a.meeting_type)
+            extra = CaseFactory(
+                referral__referring_organisation=personas.org_a, meeting_type=setting.case_a.meeting_type
+            )
             item = AgendaItem.objects.create(
                 meeting=setting.meeting, case=extra, kind="review", position=2 + number, planned_minutes=5
             )
@@ -164,7 +166,12 @@ def main() -> int:
         )
         for number in range(200):
             services.entry_add(
-                actor=secretary, discussion=discussion, part=setting.part_1, kind="concern", text=f"Zorg {number}", source="x"
+                actor=secretary,
+                discussion=discussion,
+                part=setting.part_1,
+                kind="concern",
+                text=f"Zorg {number}",
+                source="x",
             )
         for number in range(50):
             services.picture_fact_add(

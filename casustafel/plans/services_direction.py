@@ -198,8 +198,8 @@ def direction_respond(
     if not accept and not reason:
         raise ValidationError({"reason": _("Schrijf op waarom u de casusregie niet op u neemt.")})
     now = timezone.now()
-    if accept and locked.previous_id is not None:
-        previous = lock_for_update(locked.previous, expected_version=None)  # type: ignore[arg-type]
+    if accept and locked.previous is not None:
+        previous = lock_for_update(locked.previous, expected_version=None)
         if previous.status == DirectionStatus.ACCEPTED:
             before = snapshot(previous, ASSIGNMENT_FIELDS)
             previous.status, previous.ended_at, previous.end_reason = DirectionStatus.ENDED, now, HANDED_OVER

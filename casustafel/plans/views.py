@@ -95,7 +95,7 @@ def render_plan_page(request: AuthenticatedHttpRequest, case: Case, actor: Actor
         "can_write": writer,
         "is_staff": staff,
         "phase_form": forms.get("phase_form") or (PhaseMoveForm() if writer else None),
-        "open_prefix": (progress or check).prefix if (progress or check) else "",
+        "open_prefix": next((form.prefix for form in (progress, check) if form is not None), ""),
         "on_behalf_of": actor.on_behalf_of,
     }
     return render(request, "plans/plan.html", context)

@@ -28,14 +28,14 @@ class TimelineFilterForm(forms.Form):
 
     def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["organisation"].queryset = (
-            Organisation.objects.filter(  # type: ignore[attr-defined]
-                house=case.house_id, case_involvements__case=case
-            )
-            .distinct()
-            .order_by("name")
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)
+        organisation.queryset = (
+            Organisation.objects.filter(house=case.house_id, case_involvements__case=case).distinct().order_by("name")
         )
-        self.fields["kind"].choices = timeline_kinds()  # type: ignore[attr-defined]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.MultipleChoiceField)
+        kind.choices = timeline_kinds()
 
 
 @require_GET
