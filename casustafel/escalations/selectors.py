@@ -76,7 +76,7 @@ def open_escalations_for(user: User, membership: Membership) -> QuerySet[Escalat
             case__in=Case.objects.visible_to(user).values("pk"),
             parties=membership.organisation_id,
             level__in=partner_level,
-        ).distinct()
+        )
     return escalations.none()
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,6 +42,10 @@ from casustafel.plans.services import agreement_create, agreement_update
 from casustafel.plans.services_agreements import agreement_report, agreement_respond
 from casustafel.plans.visibility import hidden_items
 from casustafel.privacy.access import case_viewer
+
+
+# Agreements per page of "Mijn afspraken" (and at most this many of the colleagues').
+PAGE_SIZE = 50
 
 
 def _move_who_errors(exc: ValidationError) -> ValidationError:
@@ -232,8 +237,9 @@ def my_agreements_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_case_role(request.user):
         raise Http404
     show_ended = request.GET.get("afgerond") == "1"
-    mine = list(my_agreements(request.user, include_ended=show_ended))
-    colleagues = list(organisation_agreements(request.user, request.acting))
+    page = Paginator(my_agreements(request.user, include_ended=show_ended), PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = list(page.object_list)
+    colleagues = list(organisation_agreements(request.user, request.acting)[:PAGE_SIZE])
     shown = mine + colleagues
     if shown:
         audit_record(
@@ -250,6 +256,7 @@ def my_agreements_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": rows,
             "colleagues": [(agreement, updates.get(agreement.pk)) for agreement in colleagues],
             "show_ended": show_ended,
+            "page": page,
             "today": timezone.localdate(),
         },
     )
