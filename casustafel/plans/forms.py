@@ -199,7 +199,7 @@ class AgreementForm(VersionedForm):
         label=_("Onderbouwing"),
         widget=forms.Textarea(attrs=TEXTAREA),
         required=False,
-        help_text=_("Waarom is deze afspraak nodig? (In het dossieronderzoek had maar 17% een onderbouwing.)"),
+        help_text=_("Waarom is deze afspraak nodig? (In het dossieronderzoek had maar 17 procent een onderbouwing.)"),
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
