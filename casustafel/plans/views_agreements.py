@@ -43,7 +43,6 @@ from casustafel.plans.services_agreements import agreement_report, agreement_res
 from casustafel.plans.visibility import hidden_items
 from casustafel.privacy.access import case_viewer
 
-
 # Agreements per page of "Mijn afspraken" (and at most this many of the colleagues').
 PAGE_SIZE = 50
 
