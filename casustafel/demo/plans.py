@@ -170,9 +170,7 @@ class _Builder:
         self.rng = random.Random(region.seed * 1000 + SEED_OFFSET)
         self.today = timezone.localdate()
         self.now = timezone.now()
-        self.directors = {
-            m.user_id: m for m in region.members.get(OFFICE_KEY, []) if m.role == Role.PROCESS_DIRECTOR
-        }
+        self.directors = {m.user_id: m for m in region.members.get(OFFICE_KEY, []) if m.role == Role.PROCESS_DIRECTOR}
         self.result = DemoPlans(created=True)
 
     # -- helpers ----------------------------------------------------------------------------
@@ -207,9 +205,7 @@ class _Builder:
         org = self.involved(case)[0]
         return Membership.objects.filter(organisation=org, role=Role.PROFESSIONAL).select_related("user").first()  # type: ignore[return-value]
 
-    def agreement(
-        self, case: Case, who: Membership, *, due_in: int, index: int, by: Actor | None = None
-    ) -> Agreement:
+    def agreement(self, case: Case, who: Membership, *, due_in: int, index: int, by: Actor | None = None) -> Agreement:
         what, kind = WHATS[index % len(WHATS)]
         self.result.agreements += 1
         return agreement_create(
@@ -285,7 +281,10 @@ class _Builder:
             )
         # Formulated before the meeting knew who would take it on: the plan flags it.
         goal_create(
-            actor=director, case=case, title=SECOND_GOALS[number % len(SECOND_GOALS)], reason="Besproken in het overleg."
+            actor=director,
+            case=case,
+            title=SECOND_GOALS[number % len(SECOND_GOALS)],
+            reason="Besproken in het overleg.",
         )
         minimum_requirement_create(
             actor=director,
@@ -322,7 +321,10 @@ class _Builder:
             if waiting:
                 continue  # the professional still has to answer (their start page shows it)
             accepted = direction_respond(
-                actor=self.region.actor(first_choice), assignment=proposal, accept=True, expected_version=proposal.version
+                actor=self.region.actor(first_choice),
+                assignment=proposal,
+                accept=True,
+                expected_version=proposal.version,
             )
             days = self.rng.randint(30, 90)
             demo_dates_set(
@@ -379,9 +381,9 @@ class _Builder:
                     expected_version=partly.version,
                 )
             if number % 3 == 0:
-                ambassador = Membership.objects.filter(
-                    organisation=police.organisation, is_ambassador=True
-                ).first() or police
+                ambassador = (
+                    Membership.objects.filter(organisation=police.organisation, is_ambassador=True).first() or police
+                )
                 declined = self.agreement(case, ambassador, due_in=7, index=number + 5)
                 agreement_respond(
                     actor=self.region.actor(ambassador),
@@ -464,7 +466,9 @@ class _Builder:
     # -- closed episodes ----------------------------------------------------------------------
 
     def episodes(self) -> None:
-        meeting_type = MeetingType.objects.filter(house=self.region.house, criteria_set__isnull=False).order_by("pk").first()
+        meeting_type = (
+            MeetingType.objects.filter(house=self.region.house, criteria_set__isnull=False).order_by("pk").first()
+        )
         assert meeting_type is not None, "the referral demo installs the default criteria"
         for number, (reason, opened_months, closed_months, subject) in enumerate(EPISODES):
             case = self.episode(meeting_type, number, opened_months, closed_months, subject, reason)
@@ -491,7 +495,9 @@ class _Builder:
         case = Case.objects.get(referral=referral)
         self.backdate_opening(referral, triage, case, opened)
         actor = self.region.actor(director)
-        phase_move(actor=actor, case=case, to_phase=SafetyPhase.DIRECT_SAFETY, reason="Eerste overleg.", moved_at=opened)
+        phase_move(
+            actor=actor, case=case, to_phase=SafetyPhase.DIRECT_SAFETY, reason="Eerste overleg.", moved_at=opened
+        )
         plan_save(
             actor=actor,
             case=case,
@@ -524,7 +530,9 @@ class _Builder:
             actor=actor,
             case=case,
             reason_kind=reason,
-            reason="Ouders verhuisd binnen de regio; de huisarts en het wijkteam volgen het gezin." if reason == CloseReason.OTHER else "",
+            reason="Ouders verhuisd binnen de regio; de huisarts en het wijkteam volgen het gezin."
+            if reason == CloseReason.OTHER
+            else "",
             closed_on=closed_on,
             goal_outcomes={
                 goal.pk: GoalOutcome(
@@ -540,7 +548,9 @@ class _Builder:
             continues="Het wijkteam blijft betrokken; de huisarts is op de hoogte.",
             if_it_goes_wrong="Het wijkteam of Veilig Thuis meldt opnieuw aan; de procesregisseur zet de casus binnen een week op de agenda.",
             last_safety_score=7 if achieved else 4,
-            last_safety_justification="Geen incidenten meer sinds het contactverbod." if achieved else "Zorgen blijven; de cliënt werkt niet mee.",
+            last_safety_justification="Geen incidenten meer sinds het contactverbod."
+            if achieved
+            else "Zorgen blijven; de cliënt werkt niet mee.",
         )
         self.backdate_plan(closed, opened, closed_on)
         for follow_up in FollowUp.objects.filter(case=closed).order_by("months"):
@@ -556,11 +566,16 @@ class _Builder:
                 expected_version=follow_up.version,
             )
             demo_dates_set(
-                actor=SYSTEM, obj=answered, case_id=closed.pk, answered_at=self.at(follow_up.due_on + dt.timedelta(days=3))
+                actor=SYSTEM,
+                obj=answered,
+                case_id=closed.pk,
+                answered_at=self.at(follow_up.due_on + dt.timedelta(days=3)),
             )
         return closed
 
-    def refer(self, referrer: Membership, meeting_type: Any, subject: tuple[str, str, str, dt.date], *, route: str) -> Referral:
+    def refer(
+        self, referrer: Membership, meeting_type: Any, subject: tuple[str, str, str, dt.date], *, route: str
+    ) -> Referral:
         actor = self.region.actor(referrer)
         referral = referral_start(actor=actor, entry_route=route, meeting_type=meeting_type)
         referral = referral_update(
@@ -618,7 +633,11 @@ class _Builder:
         )
         demo_dates_set(actor=SYSTEM, obj=triage, case_id=case.pk, created_at=opened, decided_at=opened)
         demo_dates_set(
-            actor=SYSTEM, obj=case, case_id=case.pk, opened_at=opened, first_meeting_date=(opened + dt.timedelta(days=10)).date()
+            actor=SYSTEM,
+            obj=case,
+            case_id=case.pk,
+            opened_at=opened,
+            first_meeting_date=(opened + dt.timedelta(days=10)).date(),
         )
         for involvement in CaseInvolvement.objects.filter(case=case):
             demo_dates_set(actor=SYSTEM, obj=involvement, case_id=case.pk, started_at=opened)
@@ -644,7 +663,11 @@ class _Builder:
             )
             for update in agreement.updates.all():
                 demo_dates_set(
-                    actor=SYSTEM, obj=update, case_id=case.pk, created_at=made + dt.timedelta(days=20), reported_at=made + dt.timedelta(days=20)
+                    actor=SYSTEM,
+                    obj=update,
+                    case_id=case.pk,
+                    created_at=made + dt.timedelta(days=20),
+                    reported_at=made + dt.timedelta(days=20),
                 )
         closure = case.closure_plan
         demo_dates_set(actor=SYSTEM, obj=closure, case_id=case.pk, created_at=ended, updated_at=ended)
@@ -655,7 +678,9 @@ class _Builder:
         person = closed.referral.parties.get(role=PartyRole.SUBJECT).person
         referrer = self.member("veilig_thuis")
         actor = self.region.actor(referrer)
-        referral = referral_start(actor=actor, entry_route=EntryRoute.DOMESTIC_VIOLENCE, meeting_type=closed.meeting_type)
+        referral = referral_start(
+            actor=actor, entry_route=EntryRoute.DOMESTIC_VIOLENCE, meeting_type=closed.meeting_type
+        )
         referral_update(
             actor=actor,
             referral=referral,

@@ -20,7 +20,9 @@ TEXTAREA = {"rows": 4}
 class RaiseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Aanleiding"), choices=EscalationReason.choices, widget=forms.RadioSelect)
     question = forms.CharField(
-        label=_("Wat moet er besloten of opgelost worden?"), widget=forms.Textarea(attrs=TEXTAREA), required=False
+        label=_("Wat moet er besloten of opgelost worden?"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Schrijf op wat er besloten of opgelost moet worden.")},
     )
     parties = forms.ModelMultipleChoiceField(
         label=_("Betrokken partijen"),
@@ -49,7 +51,9 @@ class RaiseForm(forms.Form):
 
 class StepUpForm(VersionedForm):
     question = forms.CharField(
-        label=_("Vraag aan het volgende niveau"), widget=forms.Textarea(attrs=TEXTAREA), required=False
+        label=_("Vraag aan het volgende niveau"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Schrijf op wat u aan dit niveau vraagt.")},
     )
     deadline = forms.DateField(
         label=_("Termijn tot en met"),
@@ -63,13 +67,17 @@ class StepUpForm(VersionedForm):
 
 
 class AnswerForm(VersionedForm):
-    answer = forms.CharField(label=_("Antwoord van dit niveau"), widget=forms.Textarea(attrs=TEXTAREA), required=False)
+    answer = forms.CharField(
+        label=_("Antwoord van dit niveau"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Schrijf het antwoord op.")},
+    )
 
 
 class ResolveForm(VersionedForm):
     outcome = forms.CharField(
         label=_("Uitkomst"),
         widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
+        error_messages={"required": _("Schrijf de uitkomst op: wat is besloten, en door wie.")},
         help_text=_("Wat is besloten, door wie, en wat gebeurt er nu?"),
     )
