@@ -504,6 +504,7 @@ class _Builder:
             approach=Approach.JOINT,
             common_goal=COMMON_GOALS[number % len(COMMON_GOALS)],
             household_summary=SUMMARIES[number % len(SUMMARIES)],
+            review_date=self.today + dt.timedelta(days=42),
             reason="Vastgesteld in het casusoverleg.",
         )
         title, criterion = GOALS[number % len(GOALS)]

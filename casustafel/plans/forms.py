@@ -117,7 +117,7 @@ class PlanForm(VersionedForm):
         label=_("Rappeldatum"),
         widget=DateInput(),
         required=False,
-        help_text=_("Wanneer de casus weer op de agenda komt."),
+        help_text=_("Wanneer de casus weer op de agenda komt. Verplicht zolang de casus er geen heeft."),
     )
     reason = forms.CharField(
         label=_("Waarom verandert het plan?"),

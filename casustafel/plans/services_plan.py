@@ -129,7 +129,7 @@ def plan_save(
             approach, seed 003 section 2.9).
         reason: why the plan changes (required; "Vastgesteld in het overleg van 4 maart").
         review_date: when the case comes back on an agenda; only house staff set it (for the
-            case director it is left as it is).
+            case director it is left as it is), and they must while the case has none.
         expected_version: the plan's `version` when the form was loaded (None when making it).
 
     Raises:
@@ -151,6 +151,9 @@ def plan_save(
         }
     )
     staff = actor.user is None or can_manage_involvements(actor.user, case)
+    if staff and review_date is None and case.review_date is None:
+        # Every active case has a review date: it is what puts the case on a meeting's agenda.
+        raise ValidationError({"review_date": _("Kies wanneer de casus weer op de agenda komt.")})
     review_changed = review_date is not None and staff and review_date != case.review_date
     if review_changed:
         assert review_date is not None
