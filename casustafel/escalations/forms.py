@@ -11,13 +11,13 @@ from casustafel.cases.forms.referrals import DateInput
 from casustafel.cases.models import Case, CaseInvolvement
 from casustafel.escalations.models import EscalationReason
 from casustafel.escalations.services import SELF_REPORTED
-from casustafel.lib.forms import VersionedForm
+from casustafel.lib.forms import ServerValidatedForm, VersionedForm
 from casustafel.organisations.models import Organisation
 
 TEXTAREA = {"rows": 4}
 
 
-class RaiseForm(forms.Form):
+class RaiseForm(ServerValidatedForm):
     reason = forms.ChoiceField(label=_("Aanleiding"), choices=EscalationReason.choices, widget=forms.RadioSelect)
     question = forms.CharField(
         label=_("Wat moet er besloten of opgelost worden?"),
@@ -49,7 +49,7 @@ class RaiseForm(forms.Form):
             del self.fields["deadline"]
 
 
-class StepUpForm(VersionedForm):
+class StepUpForm(ServerValidatedForm, VersionedForm):
     question = forms.CharField(
         label=_("Vraag aan het volgende niveau"),
         widget=forms.Textarea(attrs=TEXTAREA),
@@ -66,7 +66,7 @@ class StepUpForm(VersionedForm):
     )
 
 
-class AnswerForm(VersionedForm):
+class AnswerForm(ServerValidatedForm, VersionedForm):
     answer = forms.CharField(
         label=_("Antwoord van dit niveau"),
         widget=forms.Textarea(attrs=TEXTAREA),
@@ -74,7 +74,7 @@ class AnswerForm(VersionedForm):
     )
 
 
-class ResolveForm(VersionedForm):
+class ResolveForm(ServerValidatedForm, VersionedForm):
     outcome = forms.CharField(
         label=_("Uitkomst"),
         widget=forms.Textarea(attrs=TEXTAREA),

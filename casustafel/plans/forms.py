@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from casustafel.accounts.models import User
 from casustafel.cases.forms.referrals import DateInput
 from casustafel.cases.models import Case, CaseInvolvement, CloseReason
-from casustafel.lib.forms import VersionedForm
+from casustafel.lib.forms import ServerValidatedForm, VersionedForm
 from casustafel.meeting_types.models import SafetyPhase
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
 from casustafel.plans.models import (
@@ -87,7 +87,7 @@ class WhoField(forms.ChoiceField):
         return organisation, user
 
 
-class PlanForm(VersionedForm):
+class PlanForm(ServerValidatedForm, VersionedForm):
     approach = forms.ChoiceField(
         label=_("Aanpak"),
         choices=Approach.choices,
@@ -132,7 +132,7 @@ class PlanForm(VersionedForm):
             del self.fields["review_date"]
 
 
-class GoalForm(VersionedForm):
+class GoalForm(ServerValidatedForm, VersionedForm):
     title = forms.CharField(label=_("Doel"), max_length=300, error_messages={"required": _("Beschrijf het doel.")})
     criterion = forms.CharField(
         label=_("Resultaatcriterium"),
@@ -173,7 +173,7 @@ def goal_initial(goal: Goal) -> dict[str, Any]:
     }
 
 
-class GoalProgressForm(VersionedForm):
+class GoalProgressForm(ServerValidatedForm, VersionedForm):
     status = forms.ChoiceField(label=_("Voortgang"), choices=GoalStatus.choices, widget=forms.RadioSelect)
     evidence = forms.CharField(
         label=_("Waarop rust dit oordeel?"), widget=forms.Textarea(attrs=TEXTAREA), required=False
@@ -181,11 +181,11 @@ class GoalProgressForm(VersionedForm):
     status_on = forms.DateField(label=_("Beoordeeld op"), widget=DateInput(), required=False)
 
 
-class ReasonForm(VersionedForm):
+class ReasonForm(ServerValidatedForm, VersionedForm):
     reason = forms.CharField(label=_("Reden"), max_length=300, error_messages={"required": _("Schrijf de reden op.")})
 
 
-class AgreementForm(VersionedForm):
+class AgreementForm(ServerValidatedForm, VersionedForm):
     who = forms.ChoiceField(
         label=_("Wie voert het uit?"), error_messages={"required": _("Kies wie de afspraak uitvoert.")}
     )
@@ -247,7 +247,7 @@ def agreement_initial(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-class AnswerForm(VersionedForm):
+class AnswerForm(ServerValidatedForm, VersionedForm):
     """Accept or decline (an agreement, or case direction)."""
 
     decision = forms.ChoiceField(
@@ -260,7 +260,7 @@ class AnswerForm(VersionedForm):
     )
 
 
-class ReportForm(VersionedForm):
+class ReportForm(ServerValidatedForm, VersionedForm):
     progress = forms.ChoiceField(
         label=_("Stand van zaken"),
         choices=[choice for choice in AgreementProgress.choices if choice[0]],
@@ -275,7 +275,7 @@ class ReportForm(VersionedForm):
     )
 
 
-class RequirementCheckForm(forms.Form):
+class RequirementCheckForm(ServerValidatedForm):
     met = forms.TypedChoiceField(
         label=_("Wordt de bodemeis nagekomen?"),
         choices=[("yes", _("Ja")), ("no", _("Nee"))],
@@ -289,7 +289,7 @@ class RequirementCheckForm(forms.Form):
     )
 
 
-class PhaseMoveForm(forms.Form):
+class PhaseMoveForm(ServerValidatedForm):
     to_phase = forms.ChoiceField(label=_("Naar fase"), choices=SafetyPhase.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Waarom?"),
@@ -298,7 +298,7 @@ class PhaseMoveForm(forms.Form):
     )
 
 
-class DirectionProposeForm(forms.Form):
+class DirectionProposeForm(ServerValidatedForm):
     who = forms.ChoiceField(
         label=_("Casusregisseur"), error_messages={"required": _("Kies de professional die de casusregie krijgt.")}
     )
@@ -347,13 +347,13 @@ class DirectionProposeForm(forms.Form):
         ]
 
 
-class TaskCheckForm(forms.Form):
+class TaskCheckForm(ServerValidatedForm):
     role = forms.CharField(widget=forms.HiddenInput)
     task = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Notitie"), max_length=300, required=False)
 
 
-class ClosureForm(VersionedForm):
+class ClosureForm(ServerValidatedForm, VersionedForm):
     """Closing a case: the fixed fields, plus one choice per open goal (`goal_<id>`, with
     `goal_<id>_evidence`) and per open agreement (`agreement_<id>`, with
     `agreement_<id>_continues_with`)."""
@@ -435,7 +435,7 @@ class ClosureForm(VersionedForm):
         ]
 
 
-class FollowUpForm(VersionedForm):
+class FollowUpForm(ServerValidatedForm, VersionedForm):
     new_incidents = forms.ChoiceField(
         label=_("Zijn er nieuwe incidenten geweest?"),
         choices=FollowUpAnswer.choices,
