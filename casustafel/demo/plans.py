@@ -19,7 +19,8 @@ something to show.
   referral for the subject of one of them, waiting for triage, linked to that episode.
 
 Dates: the services stamp now; historical dates are set afterwards with `demo_dates_set`
-(audited), as the other demo builders do. Idempotent: a house with a plan is left alone.
+(audited), as the other demo builders do. Idempotent: a house with a plan is left alone. Each
+step runs in a transaction of its own, like the other stories.
 """
 
 from __future__ import annotations
@@ -158,8 +159,7 @@ def build_demo_plans(region: DemoRegion, *, stdout: Writer | None = None) -> Dem
     """Add the plan side to the demo house, once."""
     if ActionPlan.objects.filter(case__house=region.house).exists():
         return DemoPlans(created=False)
-    with transaction.atomic():
-        result = _Builder(region).build()
+    result = _Builder(region).build()
     if stdout is not None:
         stdout.write(f"  {result.summary()}\n")
     return result
@@ -231,12 +231,15 @@ class _Builder:
             .select_related("process_director", "meeting_type")
             .order_by("opened_at", "pk")
         )
-        self.settle_history(active)
+        # One transaction per step, as the other demo stories do (demo/builder.py explains why).
+        with transaction.atomic():
+            self.settle_history(active)
         for number, case in enumerate(active):
-            self.plan(case, number)
-        self.directions(active)
-        self.agreements(active)
-        self.escalations(active)
+            with transaction.atomic():
+                self.plan(case, number)
+        for step in (self.directions, self.agreements, self.escalations):
+            with transaction.atomic():
+                step(active)
         self.episodes()
         return self.result
 
@@ -517,7 +520,8 @@ class _Builder:
         )
         assert meeting_type is not None, "the referral demo installs the default criteria"
         for number, (reason, opened_months, closed_months, subject) in enumerate(EPISODES):
-            case = self.episode(meeting_type, number, opened_months, closed_months, subject, reason)
+            with transaction.atomic():
+                case = self.episode(meeting_type, number, opened_months, closed_months, subject, reason)
             self.result.closed.append(case)
             if reason == RE_ENTRY:
                 self.result.re_entry = self.re_entry(case)
