@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("casustafel.accounts.urls")),
     path("beheer/", include("casustafel.organisations.urls")),
     path("casussen/", include("casustafel.cases.urls")),
+    path("", include("casustafel.plans.urls")),
+    path("", include("casustafel.escalations.urls")),
     path("overleggen/", include("casustafel.meetings.urls")),
     path("meldingen/", include("casustafel.notifications.urls")),
     path("privacy/", include("casustafel.privacy.urls")),

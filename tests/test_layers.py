@@ -29,6 +29,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cases", "privacy"),
     # What a case keeps after the meeting that made it: phase moves, bodemeisen, agreements.
     ("plans",),
+    # Escalations of disputes about case direction, overdue agreements and unmet bodemeisen.
+    ("escalations",),
     # Meetings put cases on agendas.
     ("meetings",),
     ("reporting",),

@@ -246,6 +246,16 @@ class Referral(VersionedModel):
         ),
     )
     destroyed_at = models.DateTimeField(_("vernietigd op"), null=True, blank=True)
+    # Re-entry: a referral for a person of a closed case of the house is linked to that case on
+    # submission, so triage sees the earlier episode (as far as the viewer may see it).
+    previous_case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="re_referrals",
+        verbose_name=_("eerdere episode"),
+    )
 
     objects = ReferralQuerySet.as_manager()
 
@@ -439,6 +449,17 @@ class CriterionVerdict(models.Model):
         return f"{self.criterion.code}: {self.get_verdict_display()}"
 
 
+class CloseReason(models.TextChoices):
+    """Why the house ends its handling of a case: a fixed list, so outcomes can be counted."""
+
+    GOALS_ACHIEVED = "goals_achieved", _("Doelen bereikt")
+    STEPPED_DOWN = "stepped_down", _("Afgeschaald naar lokale zorg")
+    COMPULSORY_FRAMEWORK = "compulsory_framework", _("Doorverwezen naar een gedwongen kader")
+    CLIENT_REFUSES = "client_refuses", _("Cliënt weigert medewerking")
+    MOVED_AWAY = "moved_away", _("Verhuisd buiten de regio")
+    OTHER = "other", _("Anders")
+
+
 class CaseStatus(models.TextChoices):
     ACTIVE = "active", _("Actief")
     CLOSED = "closed", _("Afgesloten")
@@ -526,7 +547,10 @@ class Case(VersionedModel):
     opened_at = models.DateTimeField(_("geopend op"))
     first_meeting_date = models.DateField(_("eerste overleg"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
-    close_reason = models.TextField(_("reden van afsluiting"), blank=True)
+    close_reason_kind = models.CharField(
+        _("reden van afsluiting"), max_length=25, choices=CloseReason.choices, blank=True
+    )
+    close_reason = models.TextField(_("toelichting op de afsluiting"), blank=True)
     retention_until = models.DateField(
         _("bewaren tot"),
         null=True,

@@ -25,6 +25,7 @@ from casustafel.cases.selectors.referrals import (
     referrals_writable_by,
 )
 from casustafel.cases.selectors.triage import awaiting_triage_for, near_deadline_for
+from casustafel.escalations.selectors import open_escalations_for
 from casustafel.meetings.selectors.meetings import open_invitations_for, unconfirmed_crucial_for
 from casustafel.organisations.models import (
     CASE_STAFF_ROLES,
@@ -33,6 +34,12 @@ from casustafel.organisations.models import (
     Role,
     Substitution,
     administered_houses,
+)
+from casustafel.plans.selectors_pages import (
+    cases_without_director_for,
+    direction_proposals_for,
+    follow_ups_due_for,
+    overdue_agreements_for,
 )
 from casustafel.privacy.retention.selectors import destructions_due, referral_destructions_due
 from casustafel.privacy.subject_access.selectors import open_requests
@@ -92,6 +99,7 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
         )
     sections.extend(_referrer_sections(user, membership))
     sections.extend(_meeting_sections(user, membership, now))
+    sections.extend(_plan_sections(user, membership))
     if membership.role == Role.BOARD:
         sections.append(_report_headlines(membership))
     if membership.role in (Role.PROCESS_DIRECTOR, Role.SECRETARY):
@@ -232,6 +240,55 @@ def _triage_sections(user: User, now: dt.datetime) -> list[AttentionSection]:
             near_deadline_for(user, now),
         ),
     ]
+
+
+def _plan_sections(user: User, membership: Membership) -> list[AttentionSection]:
+    """The plans issue: overdue agreements (process director, case director, ambassador), cases
+    without a case director and follow-ups due (process director), open escalations (process
+    director, house manager, ambassador), case direction proposed to me. A case worker sees the
+    sections only when there is something in them."""
+    sections = [
+        _section(
+            "overdue_agreements",
+            _("Afspraken over de termijn"),
+            _("Er zijn geen afspraken over de termijn."),
+            overdue_agreements_for(user, membership),
+        ),
+        _section(
+            "open_escalations",
+            _("Open escalaties"),
+            _("Er staan geen escalaties open."),
+            open_escalations_for(user, membership),
+        ),
+    ]
+    if membership.role == Role.PROCESS_DIRECTOR:
+        sections += [
+            _section(
+                "cases_without_director",
+                _("Casussen zonder casusregisseur"),
+                _("Al uw actieve casussen hebben een casusregisseur."),
+                cases_without_director_for(user, membership),
+            ),
+            _section(
+                "follow_ups_due",
+                _("Nazorgvragen"),
+                _("Er staan geen nazorgvragen open."),
+                follow_ups_due_for(user, membership),
+            ),
+        ]
+        return sections
+    if membership.role in CASE_WORKER_ROLES:
+        sections.append(
+            _section(
+                "direction_proposals",
+                _("Voorgesteld als casusregisseur"),
+                "",
+                direction_proposals_for(user),
+            )
+        )
+    if membership.role == Role.HOUSE_MANAGER:
+        return [section for section in sections if section.key == "open_escalations"]
+    return [section for section in sections if section.total]
 
 
 def _report_headlines(membership: Membership) -> AttentionSection:

@@ -175,6 +175,11 @@ def build_demo_region(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: Write
     from casustafel.demo.discussions import build_demo_discussions
 
     build_demo_discussions(region, meetings, stdout=stdout)
+    # Plans, case direction, agreements in every state, escalations, closed episodes with
+    # follow-up and a re-entry (demo/plans.py).
+    from casustafel.demo.plans import build_demo_plans
+
+    build_demo_plans(region, stdout=stdout)
     # Privacy officer's work (demo/privacy.py); last: a restriction refuses new information.
     from casustafel.demo.privacy import build_demo_privacy
 

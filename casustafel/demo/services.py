@@ -55,7 +55,19 @@ BACKDATABLE: dict[str, frozenset[str]] = {
     "meetings.invitation": frozenset({"created_at", "updated_at", "notified_at", "responded_at"}),
     "notifications.notification": frozenset({"created_at", "read_at"}),
     "meetings.minutes": frozenset({"created_at", "approved_at"}),
-    "plans.phasemove": frozenset({"created_at", "moved_at"}),
+    # The plans issue (demo/plans.py): closed episodes of earlier years, escalations in progress.
+    "plans.phasemove": frozenset({"created_at", "updated_at", "moved_at"}),
+    "plans.actionplan": frozenset({"created_at", "updated_at"}),
+    "plans.planversion": frozenset({"created_at"}),
+    "plans.goal": frozenset({"created_at", "updated_at", "status_on"}),
+    "plans.minimumrequirement": frozenset({"created_at", "updated_at"}),
+    "plans.agreement": frozenset({"created_at", "updated_at", "responded_at", "progress_at", "ended_at"}),
+    "plans.agreementupdate": frozenset({"created_at", "updated_at", "reported_at"}),
+    "plans.directionassignment": frozenset({"created_at", "updated_at", "proposed_at", "responded_at", "ended_at"}),
+    "plans.closureplan": frozenset({"created_at", "updated_at"}),
+    "plans.followup": frozenset({"created_at", "updated_at", "answered_at"}),
+    "escalations.escalation": frozenset({"created_at", "updated_at", "raised_at"}),
+    "escalations.escalationstage": frozenset({"created_at", "updated_at", "started_at"}),
 }
 
 

@@ -27,7 +27,7 @@ from casustafel.audit.services import audit_read
 from casustafel.cases import criteria_logic
 from casustafel.cases.defaults import LOCAL_HANDLING_CRITERIA, RIEC_CRITERIA
 from casustafel.cases.forms.triage import FirstContactForm, TriageForm, criterion_rows, summarise, verdict_tally
-from casustafel.cases.models import OPEN_REFERRAL_STATUSES, Referral, Routing, Triage
+from casustafel.cases.models import OPEN_REFERRAL_STATUSES, Case, Referral, Routing, Triage
 from casustafel.cases.requirements import referral_checklist
 from casustafel.cases.selectors.triage import (
     TRIAGE_LIST_STATES,
@@ -146,6 +146,10 @@ def render_triage_page(
         "local_criteria": LOCAL_HANDLING_CRITERIA,
         "riec_criteria": RIEC_CRITERIA,
         "first_contact_form": first_contact_form or FirstContactForm(initial={"version": referral.version}),
+        # Re-entry: the earlier episode, as far as the viewer may still see it (not once destroyed).
+        "previous_episode": Case.objects.visible_to(request.user).filter(pk=referral.previous_case_id).first()
+        if referral.previous_case_id
+        else None,
     }
     if is_open:
         context.update(

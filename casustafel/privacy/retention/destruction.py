@@ -62,6 +62,23 @@ POLICIES: dict[str, Policy] = {
     "privacy.caseretention": KEEP,
     "privacy.referralretention": KEEP,
     "privacy.retentionextension": blank("reason"),
+    # The plan side keeps its rows without their text: agreements done on time, goals achieved,
+    # phases, case direction, escalations and follow-up answers are indicators (reporting).
+    "plans.phasemove": blank("reason"),
+    "plans.minimumrequirement": blank("what", "if_not_met", "end_reason"),
+    "plans.requirementcheck": blank("note"),
+    "plans.agreement": blank("what", "justification", "decline_reason", "continues_with"),
+    "plans.agreementupdate": blank("result"),
+    "plans.actionplan": blank("common_goal", "problem", "household_summary"),
+    "plans.goal": blank("title", "criterion", "evidence"),
+    "plans.directionassignment": Policy(
+        "blank", {"reason": "", "decline_reason": "", "end_reason": "", "excluded_tasks": []}
+    ),
+    "plans.directiontaskcheck": blank("note"),
+    "plans.closureplan": blank("continues", "if_it_goes_wrong", "last_safety_justification"),
+    "plans.followup": blank("note"),
+    "escalations.escalation": blank("question", "outcome"),
+    "escalations.escalationstage": blank("question", "answer"),
     # Meetings: the agenda item, its parts and the attendance stay (which organisations were
     # invited and came feeds the reports); what was written about the clients goes.
     "meetings.agendaitem": KEEP,
