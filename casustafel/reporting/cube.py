@@ -39,6 +39,7 @@ CategoryKey = str | tuple[str, ...]
 class TimeMode(enum.Enum):
     ADDITIVE = "additive"  # events: a quarter is the sum of its months
     DISTINCT = "distinct"  # distinct things per period: each grain counted on its own
+    SPANNING = "spanning"  # things that last (cases active at some moment): each grain on its own
     SNAPSHOT = "snapshot"  # a state at the end of the period: a quarter is its last month
 
 
@@ -78,6 +79,7 @@ class Cube:
     # Categories published for the whole house only (per-organisation rows): no municipality or
     # meeting type cells, so no equations across scopes for them.
     house_only: frozenset[CategoryKey] = frozenset()
+    category_keys: list[CategoryKey] = field(default_factory=list)
     values: dict[tuple[CategoryKey, str, str], int] = field(default_factory=dict)
     states: dict[tuple[CategoryKey, str, str], CellState] = field(default_factory=dict)
 
@@ -96,11 +98,7 @@ class Cube:
 
     @property
     def categories(self) -> list[CategoryKey]:
-        seen: dict[CategoryKey, None] = {}
-        for group in self.category_groups:
-            for key in (*group.members, group.total):
-                seen.setdefault(key, None)
-        return list(seen)
+        return self.category_keys
 
     def _canonical(self, period: str) -> str:
         """Snapshots: a quarter and a year are the state at the end of their last month."""
@@ -132,13 +130,15 @@ def build_cube(
     municipalities: Sequence[int | None],
     meeting_types: Sequence[int | None],
     house_only: Iterable[CategoryKey] = (),
+    states: Mapping[tuple[CategoryKey, str, str], CellState] | None = None,
 ) -> Cube:
     """Sum the rows into every published cell and suppress them jointly.
 
     `rows` carry the finest category; `rollup[finest]` lists every category it counts in
     (itself included, and the total "*"). Rows carry a month key for additive and snapshot
     cubes, and the key of their own grain (month, quarter or year) for distinct cubes. A
-    municipality or meeting type outside the given lists counts as not filled in.
+    municipality or meeting type outside the given lists counts as not filled in. `states`, when
+    given, is the suppression worked out before for exactly these rows.
     """
     cube = Cube(
         year=year,
@@ -150,6 +150,12 @@ def build_cube(
         meeting_types=[*(pk for pk in meeting_types if pk is not None), None],
         house_only=frozenset(house_only),
     )
+    seen: dict[CategoryKey, None] = {}
+    for keys in rollup.values():
+        seen.update(dict.fromkeys(keys))
+    for group in category_groups:
+        seen.update(dict.fromkeys((*group.members, group.total)))
+    cube.category_keys = list(seen)
     known_g, known_m = set(cube.municipalities), set(cube.meeting_types)
     values: dict[tuple[CategoryKey, str, str], int] = defaultdict(int)
     for row in rows:
@@ -170,7 +176,10 @@ def build_cube(
         for scope in ((HOUSE,) if category in cube.house_only else cube.scopes)
         for period in _stored_periods(cube)
     }
-    cube.states = suppress_linked(cube.values, _groups(cube), threshold)
+    if states is not None and states.keys() == cube.values.keys():
+        cube.states = dict(states)  # worked out before for exactly these rows (a cache)
+    else:
+        cube.states = suppress_linked(cube.values, _groups(cube), threshold)
     return cube
 
 
