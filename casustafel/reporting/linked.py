@@ -113,9 +113,12 @@ def suppress_linked(values: Mapping[Key, int], groups: Sequence[Group], threshol
         pinned = audit.pinned(values, states, threshold)
         if not pinned:
             return states
-        changed = [hidden for key in pinned if (hidden := _hide_beside(key, groups, values, states, holding))]
-        if not changed:
-            raise RuntimeError("a pinned small cell with nothing left to hide beside it")
+        changed: list[Key] = []
+        for key in pinned:
+            hidden = _hide_beside(key, groups, values, states, holding)
+            # Nothing published is left near it: the markers themselves pin it ("< 5" says at
+            # least 1). Its groups' hidden cells lose their markers (withheld: anything from 0).
+            changed.extend([hidden] if hidden is not None else _withhold_around(key, groups, states, holding))
         _settle(groups, values, states, holding, sorted({i for key in changed for i in holding[key]}), threshold)
 
 
@@ -169,10 +172,14 @@ class Audit:
                     if other not in queued:
                         queued.add(other)
                         pending.append(other)
+        # Any hidden cell holding a small count, whatever its marker, must keep two possible values.
         return [
             key
             for key, state in states.items()
-            if state is CellState.SMALL and math.floor(bounds[key][1]) <= math.ceil(bounds[key][0])
+            if state is not CellState.VISIBLE
+            and _is_small(values[key], threshold)
+            and bounds[key][1] != math.inf
+            and math.floor(bounds[key][1]) <= math.ceil(bounds[key][0])
         ]
 
 
@@ -246,6 +253,33 @@ def _hide_beside(
     return None
 
 
+def _withhold_around(
+    key: Key, groups: Sequence[Group], states: dict[Key, CellState], holding: Mapping[Key, list[int]]
+) -> list[Key]:
+    """Take the markers off the nearest hidden cells that still have one ("< 5", a secondary
+    cell's "at least 5"): they are what pins `key` when nothing published is left near it."""
+    seen_cells, seen_groups = {key}, set()
+    ring = [key]
+    while ring:
+        neighbours: list[Key] = []
+        for cell in ring:
+            for index in holding[cell]:
+                if index in seen_groups:
+                    continue
+                seen_groups.add(index)
+                for other in (*groups[index].members, groups[index].total):
+                    if other not in seen_cells:
+                        seen_cells.add(other)
+                        neighbours.append(other)
+        marked = [other for other in [*ring, *neighbours] if states[other] in (CellState.SMALL, CellState.SECONDARY)]
+        if marked:
+            for other in marked:
+                states[other] = CellState.WITHHELD
+            return marked
+        ring = neighbours
+    raise RuntimeError(f"{key!r} is pinned, and every cell tied to it is withheld or published")
+
+
 def _protect(group: Group, values: Mapping[Key, int], states: dict[Key, CellState], threshold: int) -> list[Key]:
     """Hide members of one group until it is safe; returns the cells whose state changed."""
     members = group.members
@@ -283,8 +317,9 @@ def _protect(group: Group, values: Mapping[Key, int], states: dict[Key, CellStat
                     states[key] = CellState.WITHHELD
                     changed.append(key)
             if len(members) == 1 and states[group.total] is CellState.VISIBLE:
-                # One member is its own total: hiding it means hiding the total.
-                states[group.total] = CellState.SECONDARY
+                # One member is its own total: hiding it means hiding the total (withheld: it may
+                # be zero).
+                states[group.total] = CellState.WITHHELD
                 changed.append(group.total)
             return changed
         key = members[candidates[0][1]]

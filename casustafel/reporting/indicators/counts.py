@@ -437,9 +437,15 @@ _SOURCES: dict[str, CountIndicator] = {}
 
 
 def register_source(indicator: CountIndicatorT) -> CountIndicatorT:
-    """Make a counting indicator's cells drillable by its key (`drill_source`)."""
+    """Make a counting indicator known by its key (`count_indicator`; `drill_source` when its
+    cells may be drilled into)."""
     _SOURCES[indicator.key] = indicator
     return indicator
+
+
+def count_indicator(key: str) -> CountIndicator:
+    """A counting indicator by its key, drillable or not."""
+    return _SOURCES[key]
 
 
 def drill_source(key: str) -> CountIndicator:
