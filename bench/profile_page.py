@@ -26,6 +26,7 @@ def main() -> int:
     parser.add_argument("--path", required=True)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--role", help="role of the membership to act for (default: the first active one)")
+    parser.add_argument("--cpu-only", action="store_true", help="print queries and CPU time, skip the profile")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     os.environ.update({"DEBUG": "false", "MFA_REQUIRED": "false", "CASUSTAFEL_DEMO": "true"})

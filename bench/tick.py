@@ -74,7 +74,7 @@ def main() -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from casustafel.audit.periodic_work import tick
+    from casustafel.audit.periodic_work import run_job, tick
     from casustafel.cases.models import CaseInvolvement, CaseStatus
     from casustafel.escalations.models import Escalation
     from casustafel.lib.dates import add_working_days
@@ -155,13 +155,17 @@ def main() -> int:
             sys.exit(f"tick failed: {result.failed}")
         return took
 
-    begin = time.perf_counter()
-    first = tick()
-    first_time = time.perf_counter() - begin
+    first_counts: dict[str, int] = {}
+    per_job = []
+    for path in settings.PERIODIC_WORK:  # the first run, job by job, to see where the time goes
+        begin = time.perf_counter()
+        first_counts.update({k: v for k, v in run_job(path).items() if v})
+        per_job.append(f"{path.rsplit('.', 1)[-1]} {time.perf_counter() - begin:5.2f} s")
+    first_time = sum(float(part.split()[-2]) for part in per_job)
     created = Notification.objects.count()
     print(
-        f"first run: {first_time:6.2f} s | {created} notifications, {Escalation.objects.count()} escalations, "
-        f"{len(mail.outbox)} e-mails | {dict(sorted((k, v) for k, v in first.counts.items() if v))}"
+        f"first run: {first_time:6.2f} s ({', '.join(per_job)}) | {created} notifications, "
+        f"{Escalation.objects.count()} escalations, {len(mail.outbox)} e-mails | {dict(sorted(first_counts.items()))}"
     )
     while Notification.objects.filter(email_state="pending").exists():  # deliver the rest (200 per run)
         tick()
@@ -172,7 +176,7 @@ def main() -> int:
     for _round in range(args.rounds):
         references.append(reference())
         ticks.append(run_tick())
-    assert Notification.objects.count() == created and not first.failed  # nothing new: idempotent
+    assert Notification.objects.count() == created  # nothing new: idempotent
     ratio = statistics.median(ticks) / statistics.median(references)
     print(
         f"steady state: plain query median {statistics.median(references) * 1000:7.1f} ms "

@@ -140,17 +140,14 @@ def _expected_for(names: list[str], **sets: set[Any]) -> dict[str, set[Any]]:
 
 def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario) -> None:
     case, other = scenario.case.pk, scenario.other_case.pk
-    # The meetings' scenario step puts a second case of the house (org_b involved) on item 2;
-    # the plans' step closes a third (house staff only, until destruction).
-    second = {scenario.extra["item_2"].case_id}
+    # The plans' scenario step closes a second case of the house: house staff only, until destruction.
     closed = {scenario.extra["closed"].pk}
     expected = _expected_for(
         scenario.personas.names,
-        process_director={case} | second | closed,
-        secretary={case} | second | closed,
+        process_director={case} | closed,
+        secretary={case} | closed,
         professional_a={case},
         ambassador_a={case},
-        professional_b=second,
         substitute_current={case},
         outsider_process_director={other},
     )
@@ -164,13 +161,11 @@ def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario
 
 def test_referral_visible_to_gives_exactly_the_expected_referrals(scenario: LeakScenario) -> None:
     referral, draft, other = scenario.referral.pk, scenario.draft.pk, scenario.other_referral.pk
-    second = {scenario.extra["item_2"].case.referral_id}  # the meetings' second case, referred by org_b
     closed = {scenario.extra["closed"].referral_id}  # the plans' closed case, referred by org_a
     expected = _expected_for(
         scenario.personas.names,
-        process_director={referral} | second | closed,
-        secretary={referral} | second | closed,
-        professional_b=second,
+        process_director={referral} | closed,
+        secretary={referral} | closed,
         professional_a={referral, draft} | closed,
         ambassador_a={referral, draft} | closed,
         outsider_process_director={other},

@@ -170,7 +170,11 @@ def build_demo_region(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: Write
     # Two years of meetings and the coming weeks' agendas (demo/meetings.py).
     from casustafel.demo.meetings import build_demo_meetings
 
-    build_demo_meetings(region, stdout=stdout)
+    meetings = build_demo_meetings(region, stdout=stdout)
+    # What was said and decided in them, and their approved minutes (demo/discussions.py).
+    from casustafel.demo.discussions import build_demo_discussions
+
+    build_demo_discussions(region, meetings, stdout=stdout)
     # Plans, case direction, agreements in every state, escalations, closed episodes with
     # follow-up and a re-entry (demo/plans.py).
     from casustafel.demo.plans import build_demo_plans

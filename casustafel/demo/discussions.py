@@ -2,7 +2,7 @@
 the live meeting's services by each meeting's minute-taker and chair, and the minutes approved.
 
 Per case, over its meetings in order: the leidraad's phases for the types that use it (MDA++),
-starting in direct safety, moving on to risk-driven care and, for one case in three, back to
+starting in direct safety, moving on to risk-driven care and, for the first such case, back to
 direct safety after a new incident before moving on again; answers to the guide's questions,
 concerns with their source, strengths, needs, a top-3 risk, a brainstorm apart from the
 priorities; 0-10 scores from the organisations at the table and the mother; a bodemeis at the
@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +29,7 @@ from casustafel.demo.services import demo_dates_set
 from casustafel.meeting_types.guide_services import discussion_guides_install_default
 from casustafel.meeting_types.models import Capture, GuideQuestion, PartKind, SafetyPhase
 from casustafel.meetings.discussion import services
-from casustafel.meetings.models import AgendaItem, Discussion, Meeting
+from casustafel.meetings.models import AgendaItem, AgendaItemPart, Discussion, Meeting
 from casustafel.notifications.models import Notification
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership
 from casustafel.plans.models import AgreementKind
@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # builder.py calls this module: import it for the types only
 SYSTEM = Actor.system()
 SEED_OFFSET = 20
 
-ANSWERS = {
+ANSWERS: dict[str, list[str]] = {
     PartKind.BEFORE_HAND: [
         "Moeder en drie kinderen (4, 9 en 14 jaar); vader woont sinds de zomer bij zijn broer. Moeder werkt mee, vader wisselend.",
         "Gezin met twee kinderen; ouders gescheiden, omgangsregeling staat onder druk. Schulden en huurachterstand.",
@@ -227,7 +227,13 @@ class _Builder:
         services.discussion_timer(actor=chair, discussion=discussion, run=False, at=end)
 
     def _phase(
-        self, recorder: Actor, discussion: Discussion, part: object, item: AgendaItem, number: int, at: dt.datetime
+        self,
+        recorder: Actor,
+        discussion: Discussion,
+        part: AgendaItemPart,
+        item: AgendaItem,
+        number: int,
+        at: dt.datetime,
     ) -> None:
         now = current_phase(item.case)
         target, reason = "", ""
@@ -238,7 +244,7 @@ class _Builder:
                 SafetyPhase.RISK_REDUCTION,
                 "Geen acute zorgen meer: veiligheidsplan werkt, bodemeis nagekomen.",
             )
-        elif now == SafetyPhase.RISK_REDUCTION and number == 2 and item.case_id % 3 == 0:
+        elif now == SafetyPhase.RISK_REDUCTION and number == 2 and not self.result.backward_moves:
             target, reason = SafetyPhase.DIRECT_SAFETY, BACK_REASON
             self.result.backward_moves += 1
         elif now == SafetyPhase.RISK_REDUCTION and number >= 3:
@@ -257,12 +263,12 @@ class _Builder:
         self,
         recorder: Actor,
         discussion: Discussion,
-        part: object,
+        part: AgendaItemPart,
         item: AgendaItem,
         question: GuideQuestion,
         number: int,
     ) -> None:
-        add = {"actor": recorder, "discussion": discussion, "part": part}
+        add: dict[str, Any] = {"actor": recorder, "discussion": discussion, "part": part}
         pool = ANSWERS.get(question.part.kind)
         if pool and (question.captures or self.rng.random() < 0.5):
             services.answer_save(**add, question=question, text=self.rng.choice(pool), expected_version=None)
@@ -272,7 +278,9 @@ class _Builder:
             except ValidationError:
                 continue  # e.g. the covenant does not let that sector bring in the category
 
-    def _capture(self, add: dict, item: AgendaItem, question: GuideQuestion, capture: str, number: int) -> None:
+    def _capture(
+        self, add: dict[str, Any], item: AgendaItem, question: GuideQuestion, capture: str, number: int
+    ) -> None:
         rng = self.rng
         involved = list(
             CaseInvolvement.objects.current().filter(case=item.case).select_related("organisation").order_by("pk")

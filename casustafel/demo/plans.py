@@ -19,7 +19,8 @@ something to show.
   referral for the subject of one of them, waiting for triage, linked to that episode.
 
 Dates: the services stamp now; historical dates are set afterwards with `demo_dates_set`
-(audited), as the other demo builders do. Idempotent: a house with a plan is left alone.
+(audited), as the other demo builders do. Idempotent: a house with a plan is left alone. Each
+step runs in a transaction of its own, like the other stories.
 """
 
 from __future__ import annotations
@@ -50,10 +51,11 @@ from casustafel.cases.services.triage import VerdictInput, triage_decide
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.demo.services import demo_dates_set
 from casustafel.escalations.models import EscalationReason
-from casustafel.escalations.periodic import escalation_work, step_up_passed_terms
+from casustafel.escalations.periodic import escalate_unmet_requirements, step_up_passed_terms
 from casustafel.escalations.services import escalation_raise, escalation_resolve, escalation_step_up
 from casustafel.lib.dates import add_working_days
 from casustafel.meeting_types.models import Criterion, MeetingType, SafetyPhase
+from casustafel.notifications.models import Notification
 from casustafel.organisations.models import Membership, Organisation, Role
 from casustafel.plans.models import (
     ActionPlan,
@@ -157,8 +159,7 @@ def build_demo_plans(region: DemoRegion, *, stdout: Writer | None = None) -> Dem
     """Add the plan side to the demo house, once."""
     if ActionPlan.objects.filter(case__house=region.house).exists():
         return DemoPlans(created=False)
-    with transaction.atomic():
-        result = _Builder(region).build()
+    result = _Builder(region).build()
     if stdout is not None:
         stdout.write(f"  {result.summary()}\n")
     return result
@@ -170,9 +171,7 @@ class _Builder:
         self.rng = random.Random(region.seed * 1000 + SEED_OFFSET)
         self.today = timezone.localdate()
         self.now = timezone.now()
-        self.directors = {
-            m.user_id: m for m in region.members.get(OFFICE_KEY, []) if m.role == Role.PROCESS_DIRECTOR
-        }
+        self.directors = {m.user_id: m for m in region.members.get(OFFICE_KEY, []) if m.role == Role.PROCESS_DIRECTOR}
         self.result = DemoPlans(created=True)
 
     # -- helpers ----------------------------------------------------------------------------
@@ -207,9 +206,7 @@ class _Builder:
         org = self.involved(case)[0]
         return Membership.objects.filter(organisation=org, role=Role.PROFESSIONAL).select_related("user").first()  # type: ignore[return-value]
 
-    def agreement(
-        self, case: Case, who: Membership, *, due_in: int, index: int, by: Actor | None = None
-    ) -> Agreement:
+    def agreement(self, case: Case, who: Membership, *, due_in: int, index: int, by: Actor | None = None) -> Agreement:
         what, kind = WHATS[index % len(WHATS)]
         self.result.agreements += 1
         return agreement_create(
@@ -234,13 +231,54 @@ class _Builder:
             .select_related("process_director", "meeting_type")
             .order_by("opened_at", "pk")
         )
+        # One transaction per step, as the other demo stories do (demo/builder.py explains why).
+        with transaction.atomic():
+            self.settle_history(active)
         for number, case in enumerate(active):
-            self.plan(case, number)
-        self.directions(active)
-        self.agreements(active)
-        self.escalations(active)
+            with transaction.atomic():
+                self.plan(case, number)
+        for step in (self.directions, self.agreements, self.escalations):
+            with transaction.atomic():
+                step(active)
         self.episodes()
         return self.result
+
+    def settle_history(self, active: list[Case]) -> None:
+        """Agreements the meetings of past months made (demo/discussions.py) were carried out:
+        their named person reported them done around their due date. Those of the last month
+        stay open, so they show as due or overdue like real ones."""
+        cutoff = self.today - dt.timedelta(days=30)
+        for agreement in (
+            Agreement.objects.open()
+            .filter(case__in=active, due_date__lt=cutoff)
+            .select_related("owner", "organisation")
+            .order_by("due_date", "pk")
+        ):
+            membership = Membership.objects.filter(user=agreement.owner, organisation=agreement.organisation).first()
+            if membership is None:
+                continue
+            last = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            update = agreement_report(
+                actor=self.region.actor(membership),
+                agreement=agreement,
+                progress=AgreementProgress.DONE,
+                result="Uitgevoerd en besproken in het volgende overleg.",
+                expected_version=agreement.version,
+            )
+            done = self.at(agreement.due_date - dt.timedelta(days=1), 15)
+            demo_dates_set(actor=SYSTEM, obj=update, case_id=agreement.case_id, created_at=done, reported_at=done)
+            demo_dates_set(
+                actor=SYSTEM,
+                obj=update.agreement,
+                case_id=agreement.case_id,
+                updated_at=done,
+                responded_at=done,
+                progress_at=done,
+                ended_at=done,
+            )
+            # The case director and process director read that feedback long ago.
+            for notification in Notification.objects.filter(pk__gt=last):
+                demo_dates_set(actor=SYSTEM, obj=notification, case_id=agreement.case_id, created_at=done, read_at=done)
 
     def plan(self, case: Case, number: int) -> None:
         director = self.director_of(case)
@@ -285,7 +323,10 @@ class _Builder:
             )
         # Formulated before the meeting knew who would take it on: the plan flags it.
         goal_create(
-            actor=director, case=case, title=SECOND_GOALS[number % len(SECOND_GOALS)], reason="Besproken in het overleg."
+            actor=director,
+            case=case,
+            title=SECOND_GOALS[number % len(SECOND_GOALS)],
+            reason="Besproken in het overleg.",
         )
         minimum_requirement_create(
             actor=director,
@@ -322,7 +363,10 @@ class _Builder:
             if waiting:
                 continue  # the professional still has to answer (their start page shows it)
             accepted = direction_respond(
-                actor=self.region.actor(first_choice), assignment=proposal, accept=True, expected_version=proposal.version
+                actor=self.region.actor(first_choice),
+                assignment=proposal,
+                accept=True,
+                expected_version=proposal.version,
             )
             days = self.rng.randint(30, 90)
             demo_dates_set(
@@ -379,9 +423,9 @@ class _Builder:
                     expected_version=partly.version,
                 )
             if number % 3 == 0:
-                ambassador = Membership.objects.filter(
-                    organisation=police.organisation, is_ambassador=True
-                ).first() or police
+                ambassador = (
+                    Membership.objects.filter(organisation=police.organisation, is_ambassador=True).first() or police
+                )
                 declined = self.agreement(case, ambassador, due_in=7, index=number + 5)
                 agreement_respond(
                     actor=self.region.actor(ambassador),
@@ -411,15 +455,22 @@ class _Builder:
         step_up_passed_terms(today=self.today)
         # A bodemeis reported not met: the periodic work escalates it to the process director.
         second = rest[0] if rest else first
-        requirement = second.minimum_requirements.first()
+        requirement = second.minimum_requirements.in_force().order_by("-pk").first()  # the plan's
         assert requirement is not None
+        monitor = (
+            Membership.objects.filter(organisation=requirement.monitor, role=Role.PROFESSIONAL)
+            .select_related("user", "organisation")
+            .order_by("pk")
+            .first()
+        )
+        assert monitor is not None
         requirement_check_record(
-            actor=self.region.actor(self.partner(second, "police")),
+            actor=self.region.actor(monitor),
             requirement=requirement,
             met=False,
             note="Vader is zaterdag bij de woning gezien.",
         )
-        escalation_work(today=self.today)
+        escalate_unmet_requirements()
         # A dispute about case direction at step 3, and one at the directorates (step 5).
         for case, steps in ((rest[1] if len(rest) > 1 else first, 2), (rest[3] if len(rest) > 3 else first, 4)):
             director = self.director_of(case)
@@ -464,10 +515,13 @@ class _Builder:
     # -- closed episodes ----------------------------------------------------------------------
 
     def episodes(self) -> None:
-        meeting_type = MeetingType.objects.filter(house=self.region.house, criteria_set__isnull=False).order_by("pk").first()
+        meeting_type = (
+            MeetingType.objects.filter(house=self.region.house, criteria_set__isnull=False).order_by("pk").first()
+        )
         assert meeting_type is not None, "the referral demo installs the default criteria"
         for number, (reason, opened_months, closed_months, subject) in enumerate(EPISODES):
-            case = self.episode(meeting_type, number, opened_months, closed_months, subject, reason)
+            with transaction.atomic():
+                case = self.episode(meeting_type, number, opened_months, closed_months, subject, reason)
             self.result.closed.append(case)
             if reason == RE_ENTRY:
                 self.result.re_entry = self.re_entry(case)
@@ -491,13 +545,16 @@ class _Builder:
         case = Case.objects.get(referral=referral)
         self.backdate_opening(referral, triage, case, opened)
         actor = self.region.actor(director)
-        phase_move(actor=actor, case=case, to_phase=SafetyPhase.DIRECT_SAFETY, reason="Eerste overleg.", moved_at=opened)
+        phase_move(
+            actor=actor, case=case, to_phase=SafetyPhase.DIRECT_SAFETY, reason="Eerste overleg.", moved_at=opened
+        )
         plan_save(
             actor=actor,
             case=case,
             approach=Approach.JOINT,
             common_goal=COMMON_GOALS[number % len(COMMON_GOALS)],
             household_summary=SUMMARIES[number % len(SUMMARIES)],
+            review_date=self.today + dt.timedelta(days=42),
             reason="Vastgesteld in het casusoverleg.",
         )
         title, criterion = GOALS[number % len(GOALS)]
@@ -524,7 +581,9 @@ class _Builder:
             actor=actor,
             case=case,
             reason_kind=reason,
-            reason="Ouders verhuisd binnen de regio; de huisarts en het wijkteam volgen het gezin." if reason == CloseReason.OTHER else "",
+            reason="Ouders verhuisd binnen de regio; de huisarts en het wijkteam volgen het gezin."
+            if reason == CloseReason.OTHER
+            else "",
             closed_on=closed_on,
             goal_outcomes={
                 goal.pk: GoalOutcome(
@@ -540,7 +599,9 @@ class _Builder:
             continues="Het wijkteam blijft betrokken; de huisarts is op de hoogte.",
             if_it_goes_wrong="Het wijkteam of Veilig Thuis meldt opnieuw aan; de procesregisseur zet de casus binnen een week op de agenda.",
             last_safety_score=7 if achieved else 4,
-            last_safety_justification="Geen incidenten meer sinds het contactverbod." if achieved else "Zorgen blijven; de cliënt werkt niet mee.",
+            last_safety_justification="Geen incidenten meer sinds het contactverbod."
+            if achieved
+            else "Zorgen blijven; de cliënt werkt niet mee.",
         )
         self.backdate_plan(closed, opened, closed_on)
         for follow_up in FollowUp.objects.filter(case=closed).order_by("months"):
@@ -556,11 +617,16 @@ class _Builder:
                 expected_version=follow_up.version,
             )
             demo_dates_set(
-                actor=SYSTEM, obj=answered, case_id=closed.pk, answered_at=self.at(follow_up.due_on + dt.timedelta(days=3))
+                actor=SYSTEM,
+                obj=answered,
+                case_id=closed.pk,
+                answered_at=self.at(follow_up.due_on + dt.timedelta(days=3)),
             )
         return closed
 
-    def refer(self, referrer: Membership, meeting_type: Any, subject: tuple[str, str, str, dt.date], *, route: str) -> Referral:
+    def refer(
+        self, referrer: Membership, meeting_type: Any, subject: tuple[str, str, str, dt.date], *, route: str
+    ) -> Referral:
         actor = self.region.actor(referrer)
         referral = referral_start(actor=actor, entry_route=route, meeting_type=meeting_type)
         referral = referral_update(
@@ -618,7 +684,11 @@ class _Builder:
         )
         demo_dates_set(actor=SYSTEM, obj=triage, case_id=case.pk, created_at=opened, decided_at=opened)
         demo_dates_set(
-            actor=SYSTEM, obj=case, case_id=case.pk, opened_at=opened, first_meeting_date=(opened + dt.timedelta(days=10)).date()
+            actor=SYSTEM,
+            obj=case,
+            case_id=case.pk,
+            opened_at=opened,
+            first_meeting_date=(opened + dt.timedelta(days=10)).date(),
         )
         for involvement in CaseInvolvement.objects.filter(case=case):
             demo_dates_set(actor=SYSTEM, obj=involvement, case_id=case.pk, started_at=opened)
@@ -644,7 +714,11 @@ class _Builder:
             )
             for update in agreement.updates.all():
                 demo_dates_set(
-                    actor=SYSTEM, obj=update, case_id=case.pk, created_at=made + dt.timedelta(days=20), reported_at=made + dt.timedelta(days=20)
+                    actor=SYSTEM,
+                    obj=update,
+                    case_id=case.pk,
+                    created_at=made + dt.timedelta(days=20),
+                    reported_at=made + dt.timedelta(days=20),
                 )
         closure = case.closure_plan
         demo_dates_set(actor=SYSTEM, obj=closure, case_id=case.pk, created_at=ended, updated_at=ended)
@@ -655,7 +729,9 @@ class _Builder:
         person = closed.referral.parties.get(role=PartyRole.SUBJECT).person
         referrer = self.member("veilig_thuis")
         actor = self.region.actor(referrer)
-        referral = referral_start(actor=actor, entry_route=EntryRoute.DOMESTIC_VIOLENCE, meeting_type=closed.meeting_type)
+        referral = referral_start(
+            actor=actor, entry_route=EntryRoute.DOMESTIC_VIOLENCE, meeting_type=closed.meeting_type
+        )
         referral_update(
             actor=actor,
             referral=referral,

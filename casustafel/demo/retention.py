@@ -32,7 +32,10 @@ CLOSED_CASES = 2
 SEED_OFFSET = 6
 CLOSE_REASONS = (
     (CloseReason.GOALS_ACHIEVED, "Doelen van het plan van aanpak bereikt; nazorg belegd bij het sociaal wijkteam."),
-    (CloseReason.MOVED_AWAY, "Betrokkene is verhuisd naar een andere regio; overgedragen aan het Zorg- en Veiligheidshuis daar."),
+    (
+        CloseReason.MOVED_AWAY,
+        "Betrokkene is verhuisd naar een andere regio; overgedragen aan het Zorg- en Veiligheidshuis daar.",
+    ),
     (CloseReason.STEPPED_DOWN, "Veiligheid is hersteld; het lokale zorgnetwerk neemt de regie over."),
 )
 EXTENSIONS = (

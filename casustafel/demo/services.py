@@ -53,6 +53,7 @@ BACKDATABLE: dict[str, frozenset[str]] = {
     "meetings.meeting": frozenset({"created_at", "updated_at", "starts_at", "ends_at", "invitations_sent_at"}),
     "meetings.invitation": frozenset({"created_at", "updated_at", "notified_at", "responded_at"}),
     "notifications.notification": frozenset({"created_at", "read_at"}),
+    "meetings.minutes": frozenset({"created_at", "approved_at"}),
     # The plans issue (demo/plans.py): closed episodes of earlier years, escalations in progress.
     "plans.phasemove": frozenset({"created_at", "updated_at", "moved_at"}),
     "plans.actionplan": frozenset({"created_at", "updated_at"}),

@@ -11,16 +11,18 @@ from casustafel.cases.forms.referrals import DateInput
 from casustafel.cases.models import Case, CaseInvolvement
 from casustafel.escalations.models import EscalationReason
 from casustafel.escalations.services import SELF_REPORTED
-from casustafel.lib.forms import VersionedForm
+from casustafel.lib.forms import ServerValidatedForm, VersionedForm
 from casustafel.organisations.models import Organisation
 
 TEXTAREA = {"rows": 4}
 
 
-class RaiseForm(forms.Form):
+class RaiseForm(ServerValidatedForm):
     reason = forms.ChoiceField(label=_("Aanleiding"), choices=EscalationReason.choices, widget=forms.RadioSelect)
     question = forms.CharField(
-        label=_("Wat moet er besloten of opgelost worden?"), widget=forms.Textarea(attrs=TEXTAREA), required=False
+        label=_("Wat moet er besloten of opgelost worden?"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Schrijf op wat er besloten of opgelost moet worden.")},
     )
     parties = forms.ModelMultipleChoiceField(
         label=_("Betrokken partijen"),
@@ -47,9 +49,11 @@ class RaiseForm(forms.Form):
             del self.fields["deadline"]
 
 
-class StepUpForm(VersionedForm):
+class StepUpForm(ServerValidatedForm, VersionedForm):
     question = forms.CharField(
-        label=_("Vraag aan het volgende niveau"), widget=forms.Textarea(attrs=TEXTAREA), required=False
+        label=_("Vraag aan het volgende niveau"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Schrijf op wat u aan dit niveau vraagt.")},
     )
     deadline = forms.DateField(
         label=_("Termijn tot en met"),
@@ -62,14 +66,18 @@ class StepUpForm(VersionedForm):
     )
 
 
-class AnswerForm(VersionedForm):
-    answer = forms.CharField(label=_("Antwoord van dit niveau"), widget=forms.Textarea(attrs=TEXTAREA), required=False)
+class AnswerForm(ServerValidatedForm, VersionedForm):
+    answer = forms.CharField(
+        label=_("Antwoord van dit niveau"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Schrijf het antwoord op.")},
+    )
 
 
-class ResolveForm(VersionedForm):
+class ResolveForm(ServerValidatedForm, VersionedForm):
     outcome = forms.CharField(
         label=_("Uitkomst"),
         widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
+        error_messages={"required": _("Schrijf de uitkomst op: wat is besloten, en door wie.")},
         help_text=_("Wat is besloten, door wie, en wat gebeurt er nu?"),
     )

@@ -19,7 +19,6 @@ from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, diff_redacting, raw_values, snapshot
 from casustafel.cases.models import Case, CaseStatus
-from casustafel.cases.selectors.cases import can_manage_involvements
 from casustafel.cases.selectors.triage import is_process_director_of
 from casustafel.escalations.ladders import Rung, ladder, next_rung
 from casustafel.escalations.models import (
@@ -32,6 +31,7 @@ from casustafel.escalations.models import (
 from casustafel.escalations.selectors import can_manage_escalation
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
+from casustafel.lib.validation import raise_errors, text_error
 from casustafel.notifications.models import NotificationKind
 from casustafel.notifications.services import notification_send
 from casustafel.organisations.models import Membership, Organisation, Role
@@ -44,14 +44,6 @@ TEXT_MAX = 4000
 # Who may report an escalation themselves: anyone who sees the case may report a dispute about
 # case direction (directly to the process director, not in the meeting) or a case that is stuck.
 SELF_REPORTED = (EscalationReason.CASE_DIRECTION, EscalationReason.STUCK)
-
-
-def _text_error(value: str, empty: str) -> str | None:
-    if not value:
-        return empty
-    if len(value) > TEXT_MAX:
-        return _("Houd het korter: hoogstens %(max)s tekens.") % {"max": TEXT_MAX}
-    return None
 
 
 def _url(escalation: Escalation) -> str:
@@ -180,15 +172,13 @@ def escalation_raise(
     parties = list(parties)
     errors = {
         "reason": None if reason in EscalationReason.values else _("Kies de aanleiding."),
-        "question": _text_error(question, _("Schrijf op wat er besloten of opgelost moet worden.")),
+        "question": text_error(question, _("Schrijf op wat er besloten of opgelost moet worden."), max_length=TEXT_MAX),
         "deadline": _deadline_error(deadline),
         "parties": None
         if all(org.house_id == case.house_id for org in parties)
         else _("Kies organisaties van dit Zorg- en Veiligheidshuis."),
     }
-    found = {name: message for name, message in errors.items() if message}
-    if found:
-        raise ValidationError(found)
+    raise_errors(errors)
     start = raised_at or timezone.now()
     first = ladder(str(reason))[0]
     escalation = Escalation(
@@ -259,15 +249,13 @@ def escalation_step_up(
         raise ServiceError(_("Dit is de laatste stap; handel de escalatie af met een uitkomst."))
     question = question.strip()
     errors = {
-        "question": _text_error(question, _("Schrijf op wat u aan dit niveau vraagt.")),
+        "question": text_error(question, _("Schrijf op wat u aan dit niveau vraagt."), max_length=TEXT_MAX),
         "deadline": _deadline_error(deadline) if not automatic else None,
         "public_administration_informed": _("Informeer tegelijk het openbaar bestuur (stap 5 van het escalatiemodel).")
         if rung.step == EscalationStep.DIRECTORATE and not public_administration_informed
         else None,
     }
-    found = {name: message for name, message in errors.items() if message}
-    if found:
-        raise ValidationError(found)
+    raise_errors(errors)
     moment = at or timezone.now()
     before = raw_values(locked, STATE_FIELDS)
     stage = _start_stage(actor, locked, rung, question=question, start=moment, deadline=deadline, automatic=automatic)
@@ -305,7 +293,7 @@ def escalation_answer(*, actor: Actor, escalation: Escalation, answer: str, expe
     if locked.resolved_at is not None:
         raise ServiceError(_("Deze escalatie is al afgehandeld."))
     answer = answer.strip()
-    error = _text_error(answer, _("Schrijf het antwoord op."))
+    error = text_error(answer, _("Schrijf het antwoord op."), max_length=TEXT_MAX)
     if error:
         raise ValidationError({"answer": error})
     stage = EscalationStage.objects.select_for_update().get(escalation=locked, step=locked.step)
@@ -342,7 +330,7 @@ def escalation_resolve(
     if locked.resolved_at is not None:
         raise ServiceError(_("Deze escalatie is al afgehandeld."))
     outcome = outcome.strip()
-    error = _text_error(outcome, _("Schrijf de uitkomst op: wat is besloten, en door wie."))
+    error = text_error(outcome, _("Schrijf de uitkomst op: wat is besloten, en door wie."), max_length=TEXT_MAX)
     if error:
         raise ValidationError({"outcome": error})
     before = raw_values(locked, ("resolved_at", "resolved_by", "outcome"))
@@ -358,11 +346,3 @@ def escalation_resolve(
         changes=diff_redacting(before, locked, ("resolved_at", "resolved_by", "outcome")),
     )
     return locked
-
-
-def may_raise(user: User, case: Case) -> bool:
-    """Whether the escalation form is offered: anyone who sees the active case (a partner only
-    for a dispute about case direction or a stuck case)."""
-    return case.status == CaseStatus.ACTIVE and (
-        can_manage_involvements(user, case) or Case.objects.visible_to(user).filter(pk=case.pk).exists()
-    )

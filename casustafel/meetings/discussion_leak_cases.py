@@ -1,124 +1,86 @@
 """The leak table of the live meeting and the minutes (see casustafel/testing/leak.py).
 
-The scenario's meeting: chaired by the process director, minuted by the secretary; item 1 is
-the scenario's case with org_a invited (professional_a named), item 2 another case of the house
-with org_b involved and invited (professional_b named). An invitee of item 1 never gets item 2,
-its minutes or its PDF, and the reverse.
+It uses the meetings' own scenario meeting (`meetings/leak_cases.py`, made on first use): item 1
+is the scenario's case with org_a invited, item 2 another case of the house with org_b invited;
+the process director chairs and the secretary takes the minutes. The discussions are recorded
+on first use too. An invitee of item 1 never gets item 2, its minutes or its PDF, and the
+reverse.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-
-from django.utils import timezone
 
 from casustafel.audit.context import Actor
 from casustafel.meeting_types.guide_defaults import LEIDRAAD
 from casustafel.meeting_types.guide_services import discussion_guide_install
 from casustafel.meeting_types.models import Capture, GuideQuestion
 from casustafel.meetings.discussion.services import answer_save, discussion_open, entry_add
-from casustafel.meetings.models import (
-    AgendaItem,
-    AgendaItemKind,
-    AgendaItemPart,
-    Invitation,
-    InvitationStatus,
-    Meeting,
-)
-from casustafel.testing.cases import CaseFactory, ReferralFactory
-from casustafel.testing.involvements import involve
-from casustafel.testing.leak import FAST_PATCHES, HOUSE_CASE_STAFF, LeakCase, LeakScenario, register, scenario_step
+from casustafel.meetings.leak_cases import ITEM_1, ITEM_2, MEETING, _item, _meeting
+from casustafel.testing.leak import FAST_PATCHES, HOUSE_CASE_STAFF, LeakCase, LeakScenario, register
 from casustafel.testing.referrals import actor_for
 
 FAST_PATCHES["casustafel.meetings.discussion.pdf.minutes_pdf"] = lambda document: b"%PDF-1.7 leak test"
 
 CHAIR = frozenset({"process_director"})
-READERS_1 = HOUSE_CASE_STAFF | {"professional_a"}
-READERS_2 = HOUSE_CASE_STAFF | {"professional_b"}
 SECRET_OF_ITEM_2 = "Alleen voor de genodigden van agendapunt 2"
 
 
-@scenario_step
-def _meeting(s: LeakScenario) -> None:
-    personas = s.personas
-    discussion_guide_install(actor=Actor.system(), meeting_type=s.case.meeting_type, spec=LEIDRAAD)
-    other = CaseFactory(
-        referral=ReferralFactory(
-            submitted=True, status="accepted", referring_organisation=personas.org_b, referrer=personas.professional_b
-        ),
-        meeting_type=s.case.meeting_type,
-        process_director=personas.process_director,
-    )
-    involve(personas, other, personas.org_b)
-    starts = timezone.now() + dt.timedelta(hours=1)
-    meeting = Meeting.objects.create(
-        house=personas.house,
-        meeting_type=s.case.meeting_type,
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=1),
-        chair=personas.process_director,
-        minute_taker=personas.secretary,
-        created_by=personas.secretary,
-    )
-    items = []
-    for position, (case, organisation, invitee) in enumerate(
-        [(s.case, personas.org_a, personas.professional_a), (other, personas.org_b, personas.professional_b)]
-    ):
-        item = AgendaItem.objects.create(
-            meeting=meeting, case=case, kind=AgendaItemKind.NEW, position=position, planned_minutes=20
+def _discussed(s: LeakScenario) -> dict[str, Any]:
+    """The two items discussed: an answer on item 2 that only its readers may see, a
+    strength on item 1 to remove."""
+    if "discussion" not in s.extra:
+        meeting = _meeting(s)
+        discussion_guide_install(actor=Actor.system(), meeting_type=meeting.meeting_type, spec=LEIDRAAD)
+        secretary = actor_for(s.personas, "secretary")
+        first, second = (discussion_open(actor=secretary, item=_item(s, n)) for n in (1, 2))
+        questions = GuideQuestion.objects.filter(part__phase__version=first.guide_version).select_related("part__phase")
+        question = next(q for q in questions if q.captures)
+        strengths = next(q for q in questions if Capture.STRENGTHS in q.captures)
+        answer_save(
+            actor=secretary,
+            discussion=second,
+            part=_item(s, 2).parts.get(),
+            question=question,
+            text=SECRET_OF_ITEM_2,
+            expected_version=None,
         )
-        invitation = Invitation.objects.create(
-            item=item, organisation=organisation, invitee=invitee, status=InvitationStatus.CONFIRMED
+        entry = entry_add(
+            actor=secretary, discussion=first, part=_item(s, 1).parts.get(), kind="strength", text="Oma helpt"
         )
-        AgendaItemPart.objects.create(item=item, title="Bespreking", planned_minutes=20).invitations.add(invitation)
-        items.append(item)
-    secretary = actor_for(personas, "secretary")
-    discussions = [discussion_open(actor=secretary, item=item) for item in items]
-    question = next(
-        q for q in GuideQuestion.objects.filter(part__phase__version=discussions[0].guide_version) if q.captures
-    )
-    strengths = next(
-        q
-        for q in GuideQuestion.objects.filter(part__phase__version=discussions[0].guide_version)
-        if Capture.STRENGTHS in q.captures
-    )
-    answer_save(
-        actor=secretary,
-        discussion=discussions[1],
-        part=items[1].parts.get(),
-        question=question,
-        text=SECRET_OF_ITEM_2,
-        expected_version=None,
-    )
-    entry = entry_add(
-        actor=secretary, discussion=discussions[0], part=items[0].parts.get(), kind="strength", text="Oma helpt"
-    )
-    s.extra.update(
-        meeting=meeting, item_1=items[0], item_2=items[1], question=question, strengths=strengths, entry=entry
-    )
+        s.extra["discussion"] = {"question": question, "strengths": strengths, "entry": entry}
+    return s.extra["discussion"]  # type: ignore[no-any-return]
 
 
 def _meeting_kwargs(s: LeakScenario) -> dict[str, Any]:
-    return {"meeting_pk": s.extra["meeting"].pk}
+    _discussed(s)
+    return {"meeting_pk": _meeting(s).pk}
 
 
-def _item(name: str) -> Any:
-    return lambda s: {"meeting_pk": s.extra["meeting"].pk, "item_pk": s.extra[name].pk}
+def _item_kwargs(number: int) -> Any:
+    def kwargs(s: LeakScenario) -> dict[str, Any]:
+        _discussed(s)
+        return {"meeting_pk": _meeting(s).pk, "item_pk": _item(s, number).pk}
+
+    return kwargs
+
+
+def _extra(s: LeakScenario, name: str) -> Any:
+    return _discussed(s)[name]
 
 
 RECORDERS = HOUSE_CASE_STAFF
 
 register(
     LeakCase("meetings:live_meeting", sees=RECORDERS, kwargs=_meeting_kwargs, reads=1),
-    LeakCase("meetings:live_item", sees=RECORDERS, kwargs=_item("item_1"), reads=1, label="item 1"),
-    LeakCase("meetings:live_item", sees=RECORDERS, kwargs=_item("item_2"), reads=1, label="item 2"),
+    LeakCase("meetings:live_item", sees=RECORDERS, kwargs=_item_kwargs(1), reads=1, label="item 1"),
+    LeakCase("meetings:live_item", sees=RECORDERS, kwargs=_item_kwargs(2), reads=1, label="item 2"),
     LeakCase(
         "meetings:live_timer",
         method="post",
         ok=302,
         sees=RECORDERS,
-        kwargs=_item("item_1"),
+        kwargs=_item_kwargs(1),
         data=lambda s: {"run": "1"},
     ),
     LeakCase(
@@ -126,8 +88,17 @@ register(
         method="post",
         ok=302,
         sees=RECORDERS,
-        kwargs=_item("item_1"),
-        data=lambda s: {"part": s.extra["item_1"].parts.get().pk},
+        kwargs=_item_kwargs(1),
+        data=lambda s: {"part": _item(s, 1).parts.get().pk},
+    ),
+    LeakCase(
+        "meetings:live_attendance",
+        method="post",
+        htmx=True,
+        sees=RECORDERS,
+        kwargs=_item_kwargs(1),
+        data=lambda s: {"invitation": _item(s, 1).invitations.first().pk, "status": "present"},  # type: ignore[union-attr]
+        reads=0,
     ),
     LeakCase(
         "meetings:live_skip",
@@ -135,7 +106,7 @@ register(
         ok=302,
         sees=CHAIR,
         forbidden=frozenset({"secretary"}),
-        kwargs=lambda s: {**_item("item_1")(s), "guide_part_pk": s.extra["question"].part_id},
+        kwargs=lambda s: {**_item_kwargs(1)(s), "guide_part_pk": _extra(s, "question").part_id},
         data=lambda s: {"skip": "1"},
     ),
     LeakCase(
@@ -143,10 +114,10 @@ register(
         method="post",
         htmx=True,
         sees=RECORDERS,
-        kwargs=lambda s: {**_item("item_1")(s), "question_pk": s.extra["question"].pk},
+        kwargs=lambda s: {**_item_kwargs(1)(s), "question_pk": _extra(s, "question").pk},
         data=lambda s: {
-            f"a{s.extra['question'].pk}-text": "Vader is weer thuis",
-            f"a{s.extra['question'].pk}-version": "",
+            f"a{_extra(s, 'question').pk}-text": "Vader is weer thuis",
+            f"a{_extra(s, 'question').pk}-version": "",
         },
         reads=0,
     ),
@@ -155,12 +126,12 @@ register(
         method="post",
         htmx=True,
         sees=RECORDERS,
-        kwargs=_item("item_1"),
+        kwargs=_item_kwargs(1),
         data=lambda s: {
-            "question": s.extra["strengths"].pk,
+            "question": _extra(s, "strengths").pk,
             "capture": "strengths",
-            f"q{s.extra['strengths'].pk}strengths-kind": "strength",
-            f"q{s.extra['strengths'].pk}strengths-text": "Buurvrouw vangt de kinderen op",
+            f"q{_extra(s, 'strengths').pk}strengths-kind": "strength",
+            f"q{_extra(s, 'strengths').pk}strengths-text": "Buurvrouw vangt de kinderen op",
         },
         reads=0,
     ),
@@ -169,36 +140,36 @@ register(
         method="post",
         ok=302,
         sees=RECORDERS,
-        kwargs=lambda s: {**_item("item_1")(s), "entry_pk": s.extra["entry"].pk},
-        data=lambda s: {"version": s.extra["entry"].version},
+        kwargs=lambda s: {**_item_kwargs(1)(s), "entry_pk": _extra(s, "entry").pk},
+        data=lambda s: {"version": _extra(s, "entry").version},
     ),
     LeakCase(
         "meetings:minutes",
-        sees=READERS_1 | READERS_2,
+        sees=MEETING,
         kwargs=_meeting_kwargs,
         reads=1,
         shows=lambda s: SECRET_OF_ITEM_2,
-        shown_to=READERS_2,
+        shown_to=ITEM_2,
     ),
-    LeakCase("meetings:minutes_pdf", sees=READERS_1 | READERS_2, kwargs=_meeting_kwargs, reads=0),
-    LeakCase("meetings:minutes_item", sees=READERS_1, kwargs=_item("item_1"), reads=1, label="item 1"),
+    LeakCase("meetings:minutes_pdf", sees=MEETING, kwargs=_meeting_kwargs, reads=0),
+    LeakCase("meetings:minutes_item", sees=ITEM_1, kwargs=_item_kwargs(1), reads=1, label="item 1"),
     LeakCase(
         "meetings:minutes_item",
-        sees=READERS_2,
-        kwargs=_item("item_2"),
+        sees=ITEM_2,
+        kwargs=_item_kwargs(2),
         reads=1,
         label="item 2",
         shows=lambda s: SECRET_OF_ITEM_2,
-        shown_to=READERS_2,
+        shown_to=ITEM_2,
     ),
-    LeakCase("meetings:minutes_item_pdf", sees=READERS_1, kwargs=_item("item_1"), reads=0, label="item 1"),
-    LeakCase("meetings:minutes_item_pdf", sees=READERS_2, kwargs=_item("item_2"), reads=0, label="item 2"),
+    LeakCase("meetings:minutes_item_pdf", sees=ITEM_1, kwargs=_item_kwargs(1), reads=0, label="item 1"),
+    LeakCase("meetings:minutes_item_pdf", sees=ITEM_2, kwargs=_item_kwargs(2), reads=0, label="item 2"),
     LeakCase(
         "meetings:minutes_approve",
         method="post",
         ok=302,
         sees=CHAIR,
-        forbidden=(READERS_1 | READERS_2) - CHAIR,
+        forbidden=(MEETING) - CHAIR,
         kwargs=_meeting_kwargs,
     ),
 )

@@ -43,22 +43,23 @@ PLANNERS = HOUSE_CASE_STAFF | {OUTSIDER_PROCESS_DIRECTOR}
 
 
 def _meeting(s: LeakScenario) -> Meeting:
-    if "meeting" not in s.extra:
+    # Own keys: the discussions' scenario step keeps its meeting under "meeting", "item_1"...
+    if "agenda_meeting" not in s.extra:
         personas = s.personas
         meeting = plan_meeting(personas, meeting_type=s.case.meeting_type)
         first = on_agenda(personas, meeting, s.case)  # org_a is involved: invited by default
         second = on_agenda(personas, meeting, house_case(personas, meeting_type=s.case.meeting_type))
         invite(personas, second, personas.org_b)
         send(personas, meeting)
-        s.extra.update(meeting=meeting, item_1=first, item_2=second)
-    meeting = s.extra["meeting"]
+        s.extra.update(agenda_meeting=meeting, agenda_item_1=first, agenda_item_2=second)
+    meeting = s.extra["agenda_meeting"]
     assert isinstance(meeting, Meeting)
     return meeting
 
 
 def _item(s: LeakScenario, number: int) -> AgendaItem:
     _meeting(s)
-    item = s.extra[f"item_{number}"]
+    item = s.extra[f"agenda_item_{number}"]
     assert isinstance(item, AgendaItem)
     return item
 

@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -50,7 +51,8 @@ def _claimable(now: dt.datetime) -> Q:
 
 
 def notification_claim(*, notification_id: int, worker: str) -> bool:
-    """Claim one notification for e-mailing; True when this worker got it."""
+    """Claim one notification for e-mailing; True when this worker got it (the single-row form
+    of `notifications_claim`)."""
     now = timezone.now()
     with transaction.atomic():
         claimed = Notification.objects.filter(_claimable(now), pk=notification_id).update(
@@ -91,38 +93,59 @@ def _message(notification: Notification) -> EmailMessage:
     return EmailMessage(subject=subject, body=body, to=[user.email])
 
 
+def notifications_claim(*, worker: str, limit: int = BATCH) -> list[int]:
+    """Claim up to `limit` pending notifications in one transaction; the ids this worker got.
+
+    The update re-checks that each row is still claimable as it writes it (PostgreSQL re-reads
+    a row another transaction changed meanwhile; SQLite runs one writer at a time), so two
+    workers that picked the same rows each get only the ones they changed. The claim carries a
+    token of this run, so reading back returns exactly this run's rows.
+    """
+    now = timezone.now()
+    token = f"{worker[:80]}:{uuid.uuid4().hex[:12]}"
+    with transaction.atomic():
+        candidates = list(
+            Notification.objects.filter(_claimable(now))
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(_claimable(now), pk__in=candidates).update(
+            email_claimed_at=now, email_claimed_by=token
+        )
+    return list(
+        Notification.objects.filter(email_claimed_by=token, email_state=EmailState.PENDING)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def notifications_deliver(*, worker: str, limit: int = BATCH) -> DeliveryResult:
     """E-mail up to `limit` pending notifications this worker manages to claim.
 
     A notification whose recipient can no longer see its case, or whose account is inactive, is
     marked skipped and not sent. A mail server error releases the claim, so the next run tries
-    again; the log gets the notification id only.
+    again; the log gets the notification id only. Each notification is marked sent right after
+    its mail went out, so a worker that dies mid-batch leaves only unsent ones to be taken over.
     """
     result = DeliveryResult()
-    now = timezone.now()
-    candidates = list(
-        Notification.objects.filter(_claimable(now)).order_by("created_at", "pk").values_list("pk", flat=True)[:limit]
-    )
-    for notification_id in candidates:
-        if not notification_claim(notification_id=notification_id, worker=worker):
-            continue  # another worker has it
-        notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-        user = notification.recipient
+    claimed = notifications_claim(worker=worker, limit=limit)
+    for notification in Notification.objects.filter(pk__in=claimed).select_related("recipient").order_by("pk"):
+        token, user = notification.email_claimed_by, notification.recipient
         gone = notification.case_id is not None and notification.case_id not in visible_case_ids(
             user, [notification.case_id]
         )
         if not user.is_active or not user.email or gone:
-            _finish(notification_id, worker, EmailState.SKIPPED)
+            _finish(notification.pk, token, EmailState.SKIPPED)
             result.skipped += 1
             continue
         try:
             _message(notification).send()
         except OSError:
-            logger.warning("notification %s: e-mail not sent, retried on the next run", notification_id)
-            _release(notification_id, worker)
+            logger.warning("notification %s: e-mail not sent, retried on the next run", notification.pk)
+            _release(notification.pk, token)
             result.failed += 1
             continue
-        _finish(notification_id, worker, EmailState.SENT)
+        _finish(notification.pk, token, EmailState.SENT)
         result.sent += 1
     return result
 

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
+from casustafel.lib.forms import ServerValidatedForm
 from casustafel.notifications.models import NotificationKind, NotificationPreference
 from casustafel.notifications.services import notification_preferences_set
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(ServerValidatedForm):
     email_kinds = forms.MultipleChoiceField(
         label=gettext_lazy("Ook per e-mail"),
         choices=NotificationKind.choices,

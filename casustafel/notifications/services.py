@@ -130,29 +130,30 @@ def notifications_send_many(*, actor: Actor, outgoing: list[Outgoing]) -> list[N
             cases_by_user[item.recipient.pk].add(item.case_id)
     visible = {user_id: visible_case_ids(users[user_id], case_ids) for user_id, case_ids in cases_by_user.items()}
     off = _email_off(users)
-    created = []
-    seen: set[tuple[int, str]] = set()
+    rows: dict[tuple[int, str], Notification] = {}
     for item in wanted:
         pair = (item.recipient.pk, item.key)
-        if pair in seen or (item.case_id is not None and item.case_id not in visible[item.recipient.pk]):
+        if pair in rows or (item.case_id is not None and item.case_id not in visible[item.recipient.pk]):
             continue
-        seen.add(pair)
-        try:
-            with transaction.atomic():
-                created.append(
-                    Notification.objects.create(
-                        recipient=item.recipient,
-                        kind=item.kind,
-                        url=item.url,
-                        case_id=item.case_id,
-                        key=item.key,
-                        email_state=EmailState.NOT_WANTED
-                        if (item.recipient.pk, item.kind) in off
-                        else EmailState.PENDING,
-                    )
-                )
-        except IntegrityError:
-            continue  # another worker created it between our check and this insert
+        rows[pair] = Notification(
+            recipient=item.recipient,
+            kind=item.kind,
+            url=item.url,
+            case_id=item.case_id,
+            key=item.key,
+            email_state=EmailState.NOT_WANTED if (item.recipient.pk, item.kind) in off else EmailState.PENDING,
+        )
+    if not rows:
+        return []
+    started = timezone.now()
+    # A row another worker inserted since our check above is skipped by the unique constraint.
+    Notification.objects.bulk_create(rows.values(), ignore_conflicts=True, batch_size=500)
+    created = list(
+        Notification.objects.filter(
+            recipient__in={pair[0] for pair in rows}, key__in={pair[1] for pair in rows}, created_at__gte=started
+        ).order_by("pk")
+    )
+    created = [notification for notification in created if (notification.recipient_id, notification.key) in rows]
     if created:
         audit_record(
             actor=actor,

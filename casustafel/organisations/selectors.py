@@ -47,12 +47,21 @@ def has_active_role(user: AnyUser, roles: Iterable[str], *, house_id: int | None
     return any(m.role in wanted and (house_id is None or m.organisation.house_id == house_id) for m in memberships)
 
 
-def acting_membership_for(user: User, *, preferred_id: int | None) -> Membership | None:
-    """The membership the user acts for: the one chosen in this session if still active,
-    otherwise the first active one (house staff roles first). Leaves the active memberships on
-    the user for `request_memberships`."""
+def remember_request_memberships(user: User) -> list[Membership]:
+    """Load the user's active memberships once for this request (ActingMembershipMiddleware),
+    for `acting_membership_for` and `request_memberships`."""
     memberships = list(Membership.objects.active().filter(user=user).select_related("organisation__house"))
     user.__dict__[REQUEST_MEMBERSHIPS] = memberships
+    return memberships
+
+
+def acting_membership_for(
+    user: User, *, preferred_id: int | None, memberships: list[Membership] | None = None
+) -> Membership | None:
+    """The membership the user acts for: the one chosen in this session if still active,
+    otherwise the first active one (house staff roles first)."""
+    if memberships is None:
+        memberships = list(Membership.objects.active().filter(user=user).select_related("organisation__house"))
     if not memberships:
         return None
     for membership in memberships:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from casustafel.accounts.models import User
 from casustafel.cases.forms.referrals import DateInput
 from casustafel.cases.models import Case, CaseInvolvement, CloseReason
-from casustafel.lib.forms import VersionedForm
+from casustafel.lib.forms import ServerValidatedForm, VersionedForm
 from casustafel.meeting_types.models import SafetyPhase
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
 from casustafel.plans.models import (
@@ -87,7 +87,7 @@ class WhoField(forms.ChoiceField):
         return organisation, user
 
 
-class PlanForm(VersionedForm):
+class PlanForm(ServerValidatedForm, VersionedForm):
     approach = forms.ChoiceField(
         label=_("Aanpak"),
         choices=Approach.choices,
@@ -100,7 +100,7 @@ class PlanForm(VersionedForm):
     common_goal = forms.CharField(
         label=_("Gezamenlijk doel"),
         widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
+        error_messages={"required": _("Formuleer het gezamenlijke doel.")},
         help_text=_("Het doel waar alle partners achter staan, in één of twee zinnen."),
     )
     problem = forms.CharField(label=_("Probleembeschrijving"), widget=forms.Textarea(attrs=TEXTAREA), required=False)
@@ -117,12 +117,12 @@ class PlanForm(VersionedForm):
         label=_("Rappeldatum"),
         widget=DateInput(),
         required=False,
-        help_text=_("Wanneer de casus weer op de agenda komt."),
+        help_text=_("Wanneer de casus weer op de agenda komt. Verplicht zolang de casus er geen heeft."),
     )
     reason = forms.CharField(
         label=_("Waarom verandert het plan?"),
         max_length=300,
-        required=False,
+        error_messages={"required": _("Schrijf kort op waarom het plan verandert.")},
         help_text=_("Bijv. 'Vastgesteld in het overleg van 4 maart' of 'Doel aangescherpt na huisbezoek'."),
     )
 
@@ -132,8 +132,8 @@ class PlanForm(VersionedForm):
             del self.fields["review_date"]
 
 
-class GoalForm(VersionedForm):
-    title = forms.CharField(label=_("Doel"), max_length=300, required=False)
+class GoalForm(ServerValidatedForm, VersionedForm):
+    title = forms.CharField(label=_("Doel"), max_length=300, error_messages={"required": _("Beschrijf het doel.")})
     criterion = forms.CharField(
         label=_("Resultaatcriterium"),
         widget=forms.Textarea(attrs=TEXTAREA),
@@ -142,7 +142,11 @@ class GoalForm(VersionedForm):
     )
     owner = forms.ChoiceField(label=_("Eigenaar"), required=False)
     target_date = forms.DateField(label=_("Streefdatum"), widget=DateInput(), required=False)
-    reason = forms.CharField(label=_("Waarom verandert het plan?"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Waarom verandert het plan?"),
+        max_length=300,
+        error_messages={"required": _("Schrijf kort op waarom het plan verandert.")},
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -169,7 +173,7 @@ def goal_initial(goal: Goal) -> dict[str, Any]:
     }
 
 
-class GoalProgressForm(VersionedForm):
+class GoalProgressForm(ServerValidatedForm, VersionedForm):
     status = forms.ChoiceField(label=_("Voortgang"), choices=GoalStatus.choices, widget=forms.RadioSelect)
     evidence = forms.CharField(
         label=_("Waarop rust dit oordeel?"), widget=forms.Textarea(attrs=TEXTAREA), required=False
@@ -177,14 +181,24 @@ class GoalProgressForm(VersionedForm):
     status_on = forms.DateField(label=_("Beoordeeld op"), widget=DateInput(), required=False)
 
 
-class ReasonForm(VersionedForm):
-    reason = forms.CharField(label=_("Reden"), max_length=300, required=False)
+class ReasonForm(ServerValidatedForm, VersionedForm):
+    reason = forms.CharField(label=_("Reden"), max_length=300, error_messages={"required": _("Schrijf de reden op.")})
 
 
-class AgreementForm(VersionedForm):
-    who = forms.ChoiceField(label=_("Wie voert het uit?"), required=False)
-    what = forms.CharField(label=_("Wat"), widget=forms.Textarea(attrs=TEXTAREA), required=False)
-    due_date = forms.DateField(label=_("Uiterlijk op"), widget=DateInput(), required=False)
+class AgreementForm(ServerValidatedForm, VersionedForm):
+    who = forms.ChoiceField(
+        label=_("Wie voert het uit?"), error_messages={"required": _("Kies wie de afspraak uitvoert.")}
+    )
+    what = forms.CharField(
+        label=_("Wat"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Beschrijf wat er wordt gedaan.")},
+    )
+    due_date = forms.DateField(
+        label=_("Uiterlijk op"),
+        widget=DateInput(),
+        error_messages={"required": _("Vul in wanneer de afspraak uiterlijk klaar is.")},
+    )
     due_time = forms.TimeField(
         label=_("Uiterlijk om"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -192,19 +206,26 @@ class AgreementForm(VersionedForm):
         help_text=_("Alleen als het uur ertoe doet, zoals bij het Actie-overleg."),
     )
     kind = forms.ChoiceField(
-        label=_("Soort afspraak"), choices=AgreementKind.choices, widget=forms.RadioSelect, required=False
+        label=_("Soort afspraak"),
+        choices=AgreementKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies de soort afspraak.")},
     )
     goal = forms.ModelChoiceField(label=_("Draagt bij aan doel"), queryset=Goal.objects.none(), required=False)
     justification = forms.CharField(
         label=_("Onderbouwing"),
         widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
+        error_messages={"required": _("Schrijf op waarom deze afspraak nodig is.")},
         help_text=_("Waarom is deze afspraak nodig? (In het dossieronderzoek had maar 17 procent een onderbouwing.)"),
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["who"] = WhoField(workers=case_workers(case), label=_("Wie voert het uit?"), required=False)
+        self.fields["who"] = WhoField(
+            workers=case_workers(case),
+            label=_("Wie voert het uit?"),
+            error_messages={"required": _("Kies wie de afspraak uitvoert.")},
+        )
         self.fields["goal"].queryset = Goal.objects.filter(plan__case=case, withdrawn_at__isnull=True)  # type: ignore[attr-defined]
 
     def who_values(self) -> tuple[Organisation | None, User | None]:
@@ -226,7 +247,7 @@ def agreement_initial(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-class AnswerForm(VersionedForm):
+class AnswerForm(ServerValidatedForm, VersionedForm):
     """Accept or decline (an agreement, or case direction)."""
 
     decision = forms.ChoiceField(
@@ -239,42 +260,52 @@ class AnswerForm(VersionedForm):
     )
 
 
-class ReportForm(VersionedForm):
+class ReportForm(ServerValidatedForm, VersionedForm):
     progress = forms.ChoiceField(
         label=_("Stand van zaken"),
         choices=[choice for choice in AgreementProgress.choices if choice[0]],
         widget=forms.RadioSelect,
-        required=False,
+        error_messages={"required": _("Kies: uitgevoerd, deels of niet uitgevoerd.")},
     )
     result = forms.CharField(
         label=_("Resultaat"),
         widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
+        error_messages={"required": _("Beschrijf het resultaat, of waarom het (nog) niet lukte.")},
         help_text=_("Wat is er gedaan en wat kwam eruit; of waarom het (nog) niet lukte."),
     )
 
 
-class RequirementCheckForm(forms.Form):
+class RequirementCheckForm(ServerValidatedForm):
     met = forms.TypedChoiceField(
         label=_("Wordt de bodemeis nagekomen?"),
         choices=[("yes", _("Ja")), ("no", _("Nee"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Wat zag of hoorde u?"), widget=forms.Textarea(attrs=TEXTAREA), required=False)
+    note = forms.CharField(
+        label=_("Wat zag of hoorde u?"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Beschrijf wat u zag of hoorde.")},
+    )
 
 
-class PhaseMoveForm(forms.Form):
+class PhaseMoveForm(ServerValidatedForm):
     to_phase = forms.ChoiceField(label=_("Naar fase"), choices=SafetyPhase.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Waarom?"), widget=forms.Textarea(attrs=TEXTAREA), required=False)
+    reason = forms.CharField(
+        label=_("Waarom?"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Schrijf op waarom de fase verandert.")},
+    )
 
 
-class DirectionProposeForm(forms.Form):
-    who = forms.ChoiceField(label=_("Casusregisseur"), required=False)
+class DirectionProposeForm(ServerValidatedForm):
+    who = forms.ChoiceField(
+        label=_("Casusregisseur"), error_messages={"required": _("Kies de professional die de casusregie krijgt.")}
+    )
     reason = forms.CharField(
         label=_("Waarom deze professional?"),
         max_length=300,
-        required=False,
+        error_messages={"required": _("Schrijf op waarom deze professional de casusregie krijgt.")},
         help_text=_("Bijv. 'Kent het gezin het best; gezinsvoogd sinds de ondertoezichtstelling'."),
     )
     period_until = forms.DateField(
@@ -287,7 +318,11 @@ class DirectionProposeForm(forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         workers = [m for m in case_workers(case) if not m.organisation.is_house_office]
-        self.fields["who"] = WhoField(workers=workers, label=_("Casusregisseur"), required=False)
+        self.fields["who"] = WhoField(
+            workers=workers,
+            label=_("Casusregisseur"),
+            error_messages={"required": _("Kies de professional die de casusregie krijgt.")},
+        )
         for task in CaseDirectorTask:
             self.fields[f"elsewhere_{task.value}"] = forms.CharField(
                 label=task.label,
@@ -312,19 +347,22 @@ class DirectionProposeForm(forms.Form):
         ]
 
 
-class TaskCheckForm(forms.Form):
+class TaskCheckForm(ServerValidatedForm):
     role = forms.CharField(widget=forms.HiddenInput)
     task = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Notitie"), max_length=300, required=False)
 
 
-class ClosureForm(VersionedForm):
+class ClosureForm(ServerValidatedForm, VersionedForm):
     """Closing a case: the fixed fields, plus one choice per open goal (`goal_<id>`, with
     `goal_<id>_evidence`) and per open agreement (`agreement_<id>`, with
     `agreement_<id>_continues_with`)."""
 
     reason_kind = forms.ChoiceField(
-        label=_("Reden van afsluiten"), choices=CloseReason.choices, widget=forms.RadioSelect, required=False
+        label=_("Reden van afsluiten"),
+        choices=CloseReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies de reden van afsluiten.")},
     )
     reason = forms.CharField(
         label=_("Toelichting"),
@@ -333,21 +371,32 @@ class ClosureForm(VersionedForm):
         max_length=2000,
         help_text=_("Verplicht bij 'Anders'."),
     )
-    closed_on = forms.DateField(label=_("Datum van afsluiten"), widget=DateInput(), required=False)
+    closed_on = forms.DateField(
+        label=_("Datum van afsluiten"),
+        widget=DateInput(),
+        error_messages={"required": _("Vul de datum van afsluiten in.")},
+    )
     continues = forms.CharField(
-        label=_("Wat loopt door, en bij wie?"), widget=forms.Textarea(attrs=TEXTAREA), required=False
+        label=_("Wat loopt door, en bij wie?"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Schrijf op wat er doorloopt en bij wie (of dat niets doorloopt).")},
     )
     if_it_goes_wrong = forms.CharField(
         label=_("Wat als het later toch weer niet goed gaat?"),
         widget=forms.Textarea(attrs=TEXTAREA),
-        required=False,
+        error_messages={"required": _("Schrijf op wat er gebeurt als het later toch weer niet goed gaat.")},
         help_text=_("Wie signaleert, en hoe komt de casus dan snel terug in het huis?"),
     )
     last_safety_score = forms.IntegerField(
-        label=_("Laatste veiligheidscijfer (0-10)"), min_value=0, max_value=SAFETY_SCORE_MAX, required=False
+        label=_("Laatste veiligheidscijfer (0-10)"),
+        min_value=0,
+        max_value=SAFETY_SCORE_MAX,
+        error_messages={"required": _("Geef een veiligheidscijfer van 0 tot en met 10.")},
     )
     last_safety_justification = forms.CharField(
-        label=_("Onderbouwing van het veiligheidscijfer"), widget=forms.Textarea(attrs=TEXTAREA), required=False
+        label=_("Onderbouwing van het veiligheidscijfer"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Onderbouw het veiligheidscijfer.")},
     )
 
     def __init__(self, *args: Any, goals: list[Goal], agreements: list[Agreement], **kwargs: Any) -> None:
@@ -356,7 +405,10 @@ class ClosureForm(VersionedForm):
         outcomes = [(value, label) for value, label in GoalStatus.choices if value in GOAL_OUTCOMES]
         for goal in goals:
             self.fields[f"goal_{goal.pk}"] = forms.ChoiceField(
-                label=goal.title, choices=outcomes, widget=forms.RadioSelect, required=False
+                label=goal.title,
+                choices=outcomes,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Geef aan of dit doel is behaald.")},
             )
             self.fields[f"goal_{goal.pk}_evidence"] = forms.CharField(
                 label=_("Waarop rust dit oordeel?"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -367,7 +419,7 @@ class ClosureForm(VersionedForm):
                 % {"organisation": agreement.organisation.name, "what": agreement.what},
                 choices=AgreementEnd.choices,
                 widget=forms.RadioSelect,
-                required=False,
+                error_messages={"required": _("Kies wat er met deze lopende afspraak gebeurt.")},
             )
             self.fields[f"agreement_{agreement.pk}_continues_with"] = forms.CharField(
                 label=_("Loopt door bij"), max_length=300, required=False
@@ -383,20 +435,23 @@ class ClosureForm(VersionedForm):
         ]
 
 
-class FollowUpForm(VersionedForm):
+class FollowUpForm(ServerValidatedForm, VersionedForm):
     new_incidents = forms.ChoiceField(
         label=_("Zijn er nieuwe incidenten geweest?"),
         choices=FollowUpAnswer.choices,
         widget=forms.RadioSelect,
-        required=False,
+        error_messages={"required": _("Kies ja, nee of onbekend.")},
     )
     re_referral = forms.ChoiceField(
         label=_("Is het huishouden opnieuw aangemeld?"),
         choices=FollowUpAnswer.choices,
         widget=forms.RadioSelect,
-        required=False,
+        error_messages={"required": _("Kies ja, nee of onbekend.")},
     )
     still_safe = forms.ChoiceField(
-        label=_("Is het nog steeds veilig?"), choices=FollowUpAnswer.choices, widget=forms.RadioSelect, required=False
+        label=_("Is het nog steeds veilig?"),
+        choices=FollowUpAnswer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies ja, nee of onbekend.")},
     )
     note = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs=TEXTAREA), required=False)

@@ -22,6 +22,7 @@ from casustafel.audit.services import audit_record, diff, diff_redacting, raw_va
 from casustafel.cases.models import Case, CaseStatus
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
+from casustafel.lib.validation import raise_errors, text_error
 from casustafel.notifications.models import NotificationKind
 from casustafel.notifications.services import notification_send
 from casustafel.organisations.models import Organisation
@@ -40,15 +41,6 @@ RESPONSE_FIELDS = ("response", "responded_at", "responded_by", "decline_reason")
 PROGRESS_FIELDS = ("progress", "progress_at", "ended_at", "end")
 UPDATE_FIELDS = ("agreement", "progress", "result", "organisation", "reported_by", "reported_at")
 CHECK_FIELDS = ("requirement", "met", "note", "organisation", "checked_by", "checked_at")
-TEXT_MAX = 2000
-
-
-def _text_error(value: str, empty: str) -> str | None:
-    if not value:
-        return empty
-    if len(value) > TEXT_MAX:
-        return _("Houd het korter: hoogstens %(max)s tekens.") % {"max": TEXT_MAX}
-    return None
 
 
 def _require_active(case: Case) -> None:
@@ -103,7 +95,7 @@ def agreement_respond(
         raise ServiceError(_("Deze afspraak is al afgerond."))
     reason = reason.strip()
     if not accept:
-        error = _text_error(reason, _("Schrijf op waarom uw organisatie deze afspraak niet op zich neemt."))
+        error = text_error(reason, _("Schrijf op waarom uw organisatie deze afspraak niet op zich neemt."))
         if error:
             raise ValidationError({"reason": error})
     before = raw_values(locked, RESPONSE_FIELDS)
@@ -160,11 +152,9 @@ def agreement_report(
     outcomes = [value for value in AgreementProgress.values if value]
     errors = {
         "progress": None if progress in outcomes else _("Kies: uitgevoerd, deels of niet uitgevoerd."),
-        "result": _text_error(result, _("Beschrijf het resultaat, of waarom het (nog) niet lukte.")),
+        "result": text_error(result, _("Beschrijf het resultaat, of waarom het (nog) niet lukte.")),
     }
-    found = {name: message for name, message in errors.items() if message}
-    if found:
-        raise ValidationError(found)
+    raise_errors(errors)
     moment = reported_at or timezone.now()
     update = AgreementUpdate(
         agreement=locked,
@@ -222,7 +212,7 @@ def requirement_check_record(
     if requirement.ended_at is not None:
         raise ServiceError(_("Deze bodemeis is vervallen."))
     note = note.strip()
-    error = _text_error(note, _("Beschrijf wat u zag of hoorde."))
+    error = text_error(note, _("Beschrijf wat u zag of hoorde."))
     if error:
         raise ValidationError({"note": error})
     check = RequirementCheck(

@@ -24,6 +24,7 @@ from casustafel.cases.selectors.cases import can_manage_involvements
 from casustafel.cases.services.cases import case_review_date_set
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
+from casustafel.lib.validation import raise_errors
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
 from casustafel.plans.models import ActionPlan, Approach, Goal, GoalStatus, PlanVersion
 from casustafel.plans.selectors import current_phase, requirements_in_force
@@ -51,12 +52,6 @@ def _reason_error(reason: str) -> str | None:
 
 def _too_long(value: str) -> str | None:
     return _("Houd het korter: hoogstens %(max)s tekens.") % {"max": TEXT_MAX} if len(value) > TEXT_MAX else None
-
-
-def _raise(errors: dict[str, str | None]) -> None:
-    found = {name: message for name, message in errors.items() if message}
-    if found:
-        raise ValidationError(found)
 
 
 def _goal_copy(goal: Goal) -> dict[str, Any]:
@@ -134,7 +129,7 @@ def plan_save(
             approach, seed 003 section 2.9).
         reason: why the plan changes (required; "Vastgesteld in het overleg van 4 maart").
         review_date: when the case comes back on an agenda; only house staff set it (for the
-            case director it is left as it is).
+            case director it is left as it is), and they must while the case has none.
         expected_version: the plan's `version` when the form was loaded (None when making it).
 
     Raises:
@@ -146,7 +141,7 @@ def plan_save(
     require_plan_writer(actor, case)
     _require_active(case)
     common_goal, problem, household_summary = common_goal.strip(), problem.strip(), household_summary.strip()
-    _raise(
+    raise_errors(
         {
             "approach": None if approach in Approach.values else _("Kies gezamenlijke of afgestemde aanpak."),
             "common_goal": _("Formuleer het gezamenlijke doel.") if not common_goal else _too_long(common_goal),
@@ -156,6 +151,9 @@ def plan_save(
         }
     )
     staff = actor.user is None or can_manage_involvements(actor.user, case)
+    if staff and review_date is None and case.review_date is None:
+        # Every active case has a review date: it is what puts the case on a meeting's agenda.
+        raise ValidationError({"review_date": _("Kies wanneer de casus weer op de agenda komt.")})
     review_changed = review_date is not None and staff and review_date != case.review_date
     if review_changed:
         assert review_date is not None
@@ -232,7 +230,7 @@ def _goal_errors(
     organisation_error = None
     if owner_organisation is not None and owner_organisation.house_id != case.house_id:
         organisation_error = _("Kies een organisatie van dit Zorg- en Veiligheidshuis.")
-    _raise(
+    raise_errors(
         {
             "title": _("Beschrijf het doel.")
             if not title
@@ -272,7 +270,7 @@ def goal_create(
     plan = _require_plan(case)
     title, criterion = title.strip(), criterion.strip()
     _goal_errors(case, title=title, criterion=criterion, owner_organisation=owner_organisation, owner=owner)
-    _raise({"reason": _reason_error(reason)})
+    raise_errors({"reason": _reason_error(reason)})
     position = Goal.objects.filter(plan=plan).count() + 1
     goal = Goal(
         plan=plan,
@@ -320,7 +318,7 @@ def goal_update(*, actor: Actor, goal: Goal, expected_version: int | None, reaso
         owner_organisation=locked.owner_organisation,
         owner=locked.owner,
     )
-    _raise({"reason": _reason_error(reason)})
+    raise_errors({"reason": _reason_error(reason)})
     changes = diff_redacting(before, locked, GOAL_FIELDS)
     if not changes:
         return locked
@@ -343,7 +341,7 @@ def goal_withdraw(*, actor: Actor, goal: Goal, expected_version: int | None, rea
     require_plan_writer(actor, case)
     _require_active(case)
     locked = lock_for_update(goal, expected_version=expected_version)
-    _raise({"reason": _reason_error(reason)})
+    raise_errors({"reason": _reason_error(reason)})
     if locked.withdrawn_at is not None:
         raise ServiceError(_("Dit doel is al vervallen."))
     if locked.agreements.open().exists():
@@ -392,7 +390,7 @@ def goal_progress(
         date_error = _("Vul de datum van dit oordeel in.")
     elif status_on is not None and status_on > timezone.localdate():
         date_error = _("De datum ligt in de toekomst.")
-    _raise(
+    raise_errors(
         {
             "status": None if status in GoalStatus.values else _("Kies hoe het doel ervoor staat."),
             "evidence": _("Schrijf op waarop dit oordeel rust.") if judged and not evidence else _too_long(evidence),

@@ -120,9 +120,9 @@ def _render_agreement(
         "agreement": agreement,
         "updates": list(agreement.updates.select_related("organisation", "reported_by").order_by("reported_at", "pk")),
         "edit_form": forms.get("edit_form")
-        or (AgreementForm(case=case, initial=agreement_initial(agreement)) if writer else None),
-        "answer_form": forms.get("answer_form") or (AnswerForm(initial=initial) if answerer else None),
-        "report_form": forms.get("report_form") or (ReportForm(initial=initial) if answerer else None),
+        or (AgreementForm(case=case, prefix="edit", initial=agreement_initial(agreement)) if writer else None),
+        "answer_form": forms.get("answer_form") or (AnswerForm(prefix="answer", initial=initial) if answerer else None),
+        "report_form": forms.get("report_form") or (ReportForm(prefix="report", initial=initial) if answerer else None),
         "warning": due_date_warning(agreement.due_date) if agreement.ended_at is None else "",
     }
     return render(request, "plans/agreement.html", context)

@@ -79,7 +79,7 @@ def test_one_case_from_accepted_to_closed_with_monitoring_escalation_follow_up_a
     page.get_by_label("Rappeldatum").fill((today + dt.timedelta(days=42)).isoformat())
     follow(page, page.get_by_role("button", name="Opslaan als nieuwe versie").click)
     # Without a reason nothing is saved, and nothing typed is lost.
-    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.locator("#id_reason_error")).to_contain_text("Schrijf kort op waarom het plan verandert.")
     expect(page.get_by_label("Gezamenlijk doel")).to_have_value("Moeder en kinderen wonen veilig thuis.")
     page.get_by_label("Waarom verandert het plan?").fill("Vastgesteld in het overleg.")
     follow(page, page.get_by_role("button", name="Opslaan als nieuwe versie").click)
@@ -92,6 +92,7 @@ def test_one_case_from_accepted_to_closed_with_monitoring_escalation_follow_up_a
     expect(page.locator("#section-goals")).to_contain_text("Geen meetbaar resultaatcriterium")  # a warning
 
     for what, due in (("Huisbezoek en veiligheidsplan.", 10), ("Gesprek met school over verzuim.", 2)):
+        visit(page, plan_url)
         follow(page, page.get_by_role("link", name="Afspraak toevoegen").click)
         page.get_by_label("Wie voert het uit?").select_option(label="Professional A")
         page.get_by_label("Wat", exact=True).fill(what)
@@ -117,7 +118,7 @@ def test_one_case_from_accepted_to_closed_with_monitoring_escalation_follow_up_a
 
     # Case direction: proposed to professional A.
     visit(page, f"/casussen/{case.pk}/regie/")
-    page.get_by_label("Casusregisseur").select_option(label="Professional A")
+    page.locator("#id_propose-who").select_option(label="Professional A")
     page.get_by_label("Waarom deze professional?").fill("Kent het gezin het best.")
     follow(page, page.get_by_role("button", name="Voorstel versturen").click)
 
@@ -126,12 +127,12 @@ def test_one_case_from_accepted_to_closed_with_monitoring_escalation_follow_up_a
     visit(page, "/")
     proposals = page.locator("section", has=page.get_by_role("heading", name="Voorgesteld als casusregisseur"))
     follow(page, proposals.get_by_role("link", name=f"Casus {case.pk}").click)
-    page.get_by_label("Accepteren").check()
+    page.get_by_role("radio", name="Accepteren").check()
     follow(page, page.get_by_role("button", name="Antwoord versturen").click)
     expect(page.get_by_role("status").first).to_contain_text("U bent nu casusregisseur")
     visit(page, "/afspraken/")
     follow(page, page.get_by_role("link", name="Huisbezoek en veiligheidsplan.").click)
-    page.get_by_label("Accepteren").check()
+    page.get_by_role("radio", name="Accepteren").check()
     follow(page, page.get_by_role("button", name="Antwoord versturen").click)
     page.get_by_label("Deels uitgevoerd").check()
     page.get_by_label("Resultaat").fill("Eerste huisbezoek gedaan; vervolg volgende week.")
@@ -165,12 +166,12 @@ def test_one_case_from_accepted_to_closed_with_monitoring_escalation_follow_up_a
     # 4. Handover to Veilig Thuis's ambassador; she accepts from her own account.
     _as(page, personas.process_director)
     visit(page, f"/casussen/{case.pk}/regie/")
-    page.get_by_label("Casusregisseur").select_option(label="Ambassador A")
+    page.locator("#id_propose-who").select_option(label="Ambassador A")
     page.get_by_label("Waarom deze professional?").fill("Professional A gaat met verlof.")
     follow(page, page.get_by_role("button", name="Voorstel versturen").click)
     _as(page, personas.ambassador_a)
     visit(page, f"/casussen/{case.pk}/regie/")
-    page.get_by_label("Accepteren").check()
+    page.get_by_role("radio", name="Accepteren").check()
     follow(page, page.get_by_role("button", name="Antwoord versturen").click)
     expect(page.locator("main")).to_contain_text("Professional A")  # the handover log
 
@@ -201,7 +202,7 @@ def test_one_case_from_accepted_to_closed_with_monitoring_escalation_follow_up_a
     page.get_by_label("Doelen bereikt").check()
     follow(page, page.get_by_role("button", name="Casus afsluiten").click)
     expect(page.get_by_role("alert").first).to_contain_text("De casus is nog niet afgesloten")
-    page.get_by_role("group", name="Geen nieuwe incidenten").get_by_label("Behaald").check()
+    page.get_by_role("group", name="Geen nieuwe incidenten").get_by_label("Behaald", exact=True).check()
     page.get_by_label("Waarop rust dit oordeel?").fill("Drie maanden geen melding.")
     for agreement in (first, school):
         group = page.get_by_role("group", name=agreement.what)

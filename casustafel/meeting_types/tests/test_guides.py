@@ -113,3 +113,17 @@ def test_only_administrators_of_the_house_edit_guides(personas, guides):
     for name in ("process_director", "secretary", "outsider_house"):
         with pytest.raises(PermissionDenied):
             guide_version_draft(actor=actor_for(personas, name), guide=guides[0])
+
+
+def test_the_administrator_sees_the_guide_of_a_meeting_type_and_installs_a_missing_one(personas):
+    meeting_type = MeetingTypeFactory(house=personas.house, name="MDA++")
+    url = f"/overleggen/overlegtypen/{meeting_type.pk}/leidraad/"
+    admin = personas.client("administrator")
+    assert "Standaardleidraad instellen" in admin.get(url).content.decode()
+    assert admin.post(url).status_code == 302
+    page = admin.get(url).content.decode()
+    assert "Leidraad Gezamenlijke Analyse en Planvorming" in page
+    assert "Op een schaal van 1-10 hoe bezorgd ben je over de directe veiligheid van de betrokkenen?" in page
+    for name in ("process_director", "secretary", "professional_a", "outsider_house"):
+        assert personas.client(name).get(url).status_code == 404
+        assert personas.client(name).post(url).status_code == 404

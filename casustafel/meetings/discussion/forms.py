@@ -39,6 +39,10 @@ class AnswerForm(forms.Form):
 
 
 class EntryForm(forms.Form):
+    # The server validates with Dutch messages next to each field; the browser's own
+    # required-field styling and bubbles would show before anyone typed.
+    use_required_attribute = False
+
     """One structured entry; the fields that do not apply to the kind are left out."""
 
     FIELDS_BY_KIND: dict[str, tuple[str, ...]] = {
@@ -140,6 +144,10 @@ class EntryForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
+    # The server validates with Dutch messages next to each field; the browser's own
+    # required-field styling and bubbles would show before anyone typed.
+    use_required_attribute = False
+
     participant = forms.CharField(
         label=_("Deelnemer"),
         max_length=200,
@@ -173,6 +181,10 @@ class ScoreForm(forms.Form):
 
 
 class FactForm(ProvenanceForm):
+    # The server validates with Dutch messages next to each field; the browser's own
+    # required-field styling and bubbles would show before anyone typed.
+    use_required_attribute = False
+
     """A fact of the picture as an organisation at the table brings it in."""
 
     organisation = OrganisationChoiceField(
@@ -209,6 +221,10 @@ class FactForm(ProvenanceForm):
 
 
 class PhaseMoveForm(forms.Form):
+    # The server validates with Dutch messages next to each field; the browser's own
+    # required-field styling and bubbles would show before anyone typed.
+    use_required_attribute = False
+
     to_phase = forms.ChoiceField(
         label=_("Naar fase"),
         choices=_choices(_("Kies de fase"), SafetyPhase.choices),
@@ -223,6 +239,10 @@ class PhaseMoveForm(forms.Form):
 
 
 class RequirementForm(forms.Form):
+    # The server validates with Dutch messages next to each field; the browser's own
+    # required-field styling and bubbles would show before anyone typed.
+    use_required_attribute = False
+
     what = forms.CharField(
         label=_("Bodemeis"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -248,6 +268,10 @@ class RequirementForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
+    # The server validates with Dutch messages next to each field; the browser's own
+    # required-field styling and bubbles would show before anyone typed.
+    use_required_attribute = False
+
     organisation = OrganisationChoiceField(
         label=_("Organisatie"),
         queryset=Organisation.objects.none(),

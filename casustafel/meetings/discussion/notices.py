@@ -6,15 +6,15 @@ from __future__ import annotations
 from django.urls import reverse
 
 from casustafel.accounts.models import User
+from casustafel.audit.context import Actor
 from casustafel.meetings.models import Meeting
-from casustafel.notifications.models import Notification, NotificationKind
+from casustafel.notifications.models import NotificationKind
+from casustafel.notifications.services import notification_send
 
 
-def minutes_ready_notify(*, meeting: Meeting, readers: list[tuple[User, int]]) -> list[Notification]:
+def minutes_ready_notify(*, actor: Actor, meeting: Meeting, readers: list[tuple[User, int]]) -> None:
     """One notice per reader (see `selectors.minutes_readers`), linking to the minutes page,
     which checks again what each may read."""
     url = reverse("meetings:minutes", args=[meeting.pk])
-    return [
-        Notification.objects.create(recipient=user, kind=NotificationKind.MINUTES_READY, url=url, case_id=case_id)
-        for user, case_id in readers
-    ]
+    for user, case_id in readers:
+        notification_send(actor=actor, recipient=user, kind=NotificationKind.MINUTES_READY, url=url, case_id=case_id)

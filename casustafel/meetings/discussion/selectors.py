@@ -5,15 +5,15 @@
   record in it (403); everyone else gets 404.
 - **Minutes**: the chair, the minute-taker and the house's process directors and secretaries
   read every part of every item. An invitee reads only the parts of the items they were
-  invited to: their invitation is one of the part's invitations, and, for an item split into
-  parts, they were not recorded absent from that part. Other items appear as "another case"
-  with their time slot only. Everyone must still be able to see the case itself
+  invited to: their organisation's sent invitation is one of the part's invitations, and, for
+  an item split into parts, it was not recorded absent from that part. Other items appear as
+  "another case" with their time slot only. Everyone must still be able to see the case itself
   (`Case.objects.visible_to`); the facts of the picture are shown as far as the covenant and
   the contributor's restriction let the reader see them (`privacy.access`).
 
-"An invitee" is the named person of the invitation, the substitute they named, whoever was
-recorded attending for the organisation, or, when the invitation names nobody, the case
-workers of the invited organisation.
+"An invitee" follows the meetings' own rule (`meetings.selectors.meetings.items_visible_to`):
+whoever works for, or during a substitution stands in for someone of, an organisation whose
+invitation to the item was sent (`cases.models.working_for`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from casustafel.accounts.models import User
 from casustafel.accounts.types import AnyUser
-from casustafel.cases.models import Case, CaseFact, CaseStatus
+from casustafel.cases.models import Case, CaseFact, CaseStatus, working_for
 from casustafel.meeting_types.models import DiscussionGuideVersion, GuidePart, GuidePhase, GuideQuestion, SafetyPhase
 from casustafel.meetings.discussion.services import elapsed_seconds, is_recorder
 from casustafel.meetings.models import (
@@ -52,7 +52,7 @@ from casustafel.meetings.models import (
     PartSkip,
     SafetyScore,
 )
-from casustafel.organisations.models import CASE_STAFF_ROLES, CASE_WORKER_ROLES, Membership
+from casustafel.organisations.models import CASE_STAFF_ROLES, Membership
 from casustafel.plans.selectors import current_phase, requirements_in_force
 from casustafel.privacy.access import Access, case_viewer, with_access
 
@@ -87,7 +87,7 @@ def get_live_item(user: AnyUser, meeting_pk: int, item_pk: int, *, for_save: boo
     with one small query, and the full need-to-know rule only for anyone else. `for_save` loads
     only what a field-level save needs, so a save stays cheap whatever the agenda holds.
     """
-    related = ("meeting", "case", "discussion__current_part")
+    related: tuple[str, ...] = ("meeting", "case", "discussion__current_part")
     if not for_save:
         related += ("meeting__meeting_type", "meeting__chair", "meeting__minute_taker", "meeting__minutes")
     item = AgendaItem.objects.select_related(*related).filter(pk=item_pk, meeting_id=meeting_pk).first()
@@ -118,15 +118,9 @@ def get_live_meeting(user: AnyUser, meeting_pk: int) -> Meeting:
     return meeting
 
 
-def _own_invitations(user: User) -> Q:
-    """Invitations that make `user` an invitee (see the module docstring)."""
-    worker_orgs = Membership.objects.active().filter(user=user, role__in=CASE_WORKER_ROLES).values("organisation")
-    return (
-        Q(invitee=user)
-        | Q(substitute=user)
-        | Q(attendances__attended_by=user)
-        | Q(invitee__isnull=True, organisation__in=worker_orgs)
-    )
+def _own_invitations(user: AnyUser) -> Q:
+    """Sent invitations that make `user` an invitee (see the module docstring)."""
+    return Q(notified_at__isnull=False) & working_for(user, timezone.now())
 
 
 def readable_parts(user: AnyUser, items: Iterable[AgendaItem]) -> dict[int, frozenset[int]]:
@@ -148,9 +142,7 @@ def readable_parts(user: AnyUser, items: Iterable[AgendaItem]) -> dict[int, froz
         .order_by("position", "pk")
     ):
         parts_by_item[part.item_id].append(part)
-    own = set(
-        Invitation.objects.filter(item__in=items).filter(_own_invitations(user)).values_list("pk", flat=True)  # type: ignore[arg-type]
-    )
+    own = set(Invitation.objects.filter(item__in=items).filter(_own_invitations(user)).values_list("pk", flat=True))
     absent = set(
         Attendance.objects.filter(invitation__in=own)
         .exclude(status=AttendanceStatus.PRESENT)
@@ -298,6 +290,19 @@ def _part_views(discussion: Discussion, guide_phase: GuidePhase | None, part: Ag
     ]
 
 
+@dataclass
+class AttendanceRow:
+    invitation: Invitation
+    attendance: Attendance | None
+
+
+def part_attendance(part: AgendaItemPart) -> list[AttendanceRow]:
+    """Who was invited to the part and what has been recorded about their presence."""
+    recorded = {a.invitation_id: a for a in Attendance.objects.filter(part=part).select_related("attended_by")}
+    invitations = part.invitations.filter(notified_at__isnull=False).select_related("organisation", "invitee")
+    return [AttendanceRow(i, recorded.get(i.pk)) for i in invitations.order_by("organisation__name", "pk")]
+
+
 def live_agenda(meeting: Meeting) -> list[tuple[AgendaItem, int, dt.datetime]]:
     """The agenda for the live screen: each item with the seconds used and its planned start.
     No case content: the live agenda shows case numbers, like the projector would."""
@@ -333,6 +338,7 @@ class MinutesPart:
 @dataclass
 class MinutesItem:
     item: AgendaItem
+    number: int  # its place on the agenda, from 1
     starts_at: dt.datetime
     readable: bool
     parts: list[MinutesPart] = field(default_factory=list)
@@ -388,12 +394,13 @@ def minutes_document(
     items = list(
         AgendaItem.objects.filter(meeting=meeting).select_related("case", "discussion").order_by("position", "pk")
     )
+    numbers = {item.pk: number for number, item in enumerate(items, start=1)}
+    starts = slot_starts(meeting, items)
     if only_item is not None:
         items = [i for i in items if i.pk == only_item]
-    starts = slot_starts(meeting, list(AgendaItem.objects.filter(meeting=meeting)))
     result = []
     for item in items:
-        entry = MinutesItem(item=item, starts_at=starts[item.pk], readable=item.pk in readable)
+        entry = MinutesItem(item=item, number=numbers[item.pk], starts_at=starts[item.pk], readable=item.pk in readable)
         if entry.readable and _has_discussion(item):
             all_parts = list(item.parts.order_by("position", "pk"))
             entry.parts = [
@@ -457,24 +464,23 @@ def _minutes_part(user: User, item: AgendaItem, discussion: Discussion, part: Ag
 
 
 def minutes_readers(meeting: Meeting) -> list[tuple[User, int]]:
-    """(user, case id) for everyone the approved minutes are announced to: the named invitees,
-    substitutes and attendees of the items, and the chair and minute-taker. Each is checked
-    again with `readable_parts`, so nobody is told about minutes they cannot open."""
+    """(user, case id) for everyone the approved minutes are announced to: the chair, the
+    minute-taker and whoever the meetings' invitations were sent to (`invitation_recipients`).
+    Each is checked again with `readable_parts`, so nobody is told about minutes they cannot
+    open."""
+    from casustafel.meetings.services.invitations import invitation_recipients
+
     items = list(AgendaItem.objects.filter(meeting=meeting).select_related("meeting", "case"))
-    ids: set[int] = {meeting.chair_id}
-    if meeting.minute_taker_id:
-        ids.add(meeting.minute_taker_id)
-    invitations = Invitation.objects.filter(item__in=items)
-    ids |= set(invitations.exclude(invitee=None).values_list("invitee_id", flat=True))
-    ids |= set(invitations.exclude(substitute=None).values_list("substitute_id", flat=True))
-    ids |= set(
-        Attendance.objects.filter(part__item__in=items)
-        .exclude(attended_by=None)
-        .values_list("attended_by_id", flat=True)
-    )
+    users: dict[int, User] = {meeting.chair.pk: meeting.chair}
+    if meeting.minute_taker is not None:
+        users[meeting.minute_taker.pk] = meeting.minute_taker
+    for invitation in Invitation.objects.filter(item__in=items, notified_at__isnull=False).select_related(
+        "invitee", "substitute"
+    ):
+        users.update({user.pk: user for user in invitation_recipients(invitation)})
     readers = []
-    for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
-        readable = readable_parts(user, items)
+    for user in sorted(users.values(), key=lambda u: u.pk):
+        readable = readable_parts(user, items) if user.is_active else {}
         if readable:
             readers.append((user, next(i.case_id for i in items if i.pk in readable)))
     return readers

@@ -641,5 +641,5 @@ def minutes_approve(*, actor: Actor, meeting: Meeting) -> Minutes:
         obj=locked,
         changes={"approved_at": [None, locked.approved_at.isoformat()], "approved_by": [None, locked.approved_by_id]},
     )
-    minutes_ready_notify(meeting=meeting, readers=minutes_readers(meeting))
+    minutes_ready_notify(actor=actor, meeting=meeting, readers=minutes_readers(meeting))
     return locked

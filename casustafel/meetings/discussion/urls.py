@@ -5,10 +5,12 @@ from django.urls import path
 from casustafel.meetings.discussion import views
 
 urlpatterns = [
+    path("overlegtypen/<int:pk>/leidraad/", views.meeting_type_guide, name="meeting_type_guide"),
     path("<int:meeting_pk>/live/", views.live_meeting, name="live_meeting"),
     path("<int:meeting_pk>/live/<int:item_pk>/", views.live_item_page, name="live_item"),
     path("<int:meeting_pk>/live/<int:item_pk>/tijd/", views.live_timer, name="live_timer"),
     path("<int:meeting_pk>/live/<int:item_pk>/deel/", views.live_part, name="live_part"),
+    path("<int:meeting_pk>/live/<int:item_pk>/aanwezig/", views.live_attendance, name="live_attendance"),
     path(
         "<int:meeting_pk>/live/<int:item_pk>/onderdeel/<int:guide_part_pk>/overslaan/",
         views.live_skip,

@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
@@ -29,7 +30,8 @@ from casustafel.audit.services import audit_read, audit_record
 from casustafel.cases.selectors.cases import substituted_user_for
 from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
-from casustafel.meeting_types.models import Capture, GuidePart, GuideQuestion
+from casustafel.meeting_types.guide_services import default_guide_spec, discussion_guide_install, published_version
+from casustafel.meeting_types.models import Capture, DiscussionGuide, GuidePart, GuidePhase, GuideQuestion
 from casustafel.meetings.discussion import services
 from casustafel.meetings.discussion.blocks import Block, block_items, build_form, page_blocks, table_for
 from casustafel.meetings.discussion.forms import AnswerForm, EntryForm, FactForm, PhaseMoveForm, ScoreForm
@@ -43,8 +45,19 @@ from casustafel.meetings.discussion.selectors import (
     live_agenda,
     live_item,
     minutes_document,
+    part_attendance,
 )
-from casustafel.meetings.models import AgendaItem, AgendaItemPart, Discussion, DiscussionEntry, SafetyScore
+from casustafel.meetings.models import (
+    AgendaItem,
+    AgendaItemPart,
+    AttendanceStatus,
+    Discussion,
+    DiscussionEntry,
+    Invitation,
+    SafetyScore,
+)
+from casustafel.meetings.selectors.meeting_types import get_meeting_type_for_admin
+from casustafel.meetings.services.attendance import attendance_record
 
 
 def _actor(request: AuthenticatedHttpRequest, item: AgendaItem) -> Actor:
@@ -91,14 +104,20 @@ def _render_item(
     status: int = 200,
 ) -> HttpResponse:
     table = table_for(live)
+    agenda = live_agenda(item.meeting)
     context = {
+        "number": next(
+            n for n, (agenda_item, _used, _start) in enumerate(agenda, start=1) if agenda_item.pk == item.pk
+        ),
         "item": item,
         "meeting": item.meeting,
         "live": live,
         "parts": page_blocks(live, table, request.user, bound=bound),
         "phase_form": PhaseMoveForm(prefix="phase"),
         "is_chair": request.user.pk == item.meeting.chair_id,
-        "agenda": live_agenda(item.meeting),
+        "agenda": agenda,
+        "attendance": part_attendance(live.part),
+        "attendance_statuses": AttendanceStatus.choices,
         "approved": services.minutes_approved(item.meeting),
     }
     return render(request, "meetings/live/item.html", context, status=status)
@@ -144,6 +163,40 @@ def live_skip(request: AuthenticatedHttpRequest, meeting_pk: int, item_pk: int, 
         skipped=request.POST.get("skip") == "1",
     )
     return redirect(_item_url(item, f"part-{guide_part.pk}"))
+
+
+@require_POST
+@login_required
+def live_attendance(request: AuthenticatedHttpRequest, meeting_pk: int, item_pk: int) -> HttpResponse:
+    """Record who is at the part being discussed, per invited organisation."""
+    item, discussion = _open(request, meeting_pk, item_pk)
+    part = discussion.current_part or item.parts.order_by("position", "pk").first()
+    invitation = get_object_or_404(Invitation, pk=request.POST.get("invitation") or 0, item=item)
+    version = request.POST.get("version", "")
+    error = ""
+    try:
+        attendance_record(
+            actor=_actor(request, item),
+            part=part,  # type: ignore[arg-type]
+            invitation=invitation,
+            status=request.POST.get("status", ""),
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        return redirect(_item_url(item, "attendance"))
+    context = {
+        "item": item,
+        "meeting": item.meeting,
+        "attendance": part_attendance(part),  # type: ignore[arg-type]
+        "attendance_statuses": AttendanceStatus.choices,
+        "attendance_error": error,
+        "approved": services.minutes_approved(item.meeting),
+    }
+    return render(request, "meetings/live/partials/attendance.html", context)
 
 
 # --- Field-level saves --------------------------------------------------------------------------
@@ -382,7 +435,9 @@ def minutes_item_pdf(request: AuthenticatedHttpRequest, meeting_pk: int, item_pk
     item, readable = get_minutes_item(request.user, meeting_pk, item_pk)
     document = minutes_document(request.user, item.meeting, {item.pk: readable}, only_item=item.pk)
     _audit_minutes(request, item, [item.case_id], AuditAction.EXPORT)
-    return minutes_pdf_response(document, filename=f"verslag-overleg-{item.meeting_id}-punt-{item.position + 1}.pdf")
+    return minutes_pdf_response(
+        document, filename=f"verslag-overleg-{item.meeting_id}-punt-{document.items[0].number}.pdf"
+    )
 
 
 @require_POST
@@ -397,3 +452,31 @@ def minutes_approve(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpR
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("meetings:minutes", meeting.pk)
+
+
+# --- The guide of a meeting type (administrators) ------------------------------------------------
+
+
+@login_required
+def meeting_type_guide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The discussion guide of a meeting type as the live meeting will show it; a type without
+    one gets its default guide installed on request (POST)."""
+    meeting_type = get_meeting_type_for_admin(request.user, pk)
+    if request.method == "POST":
+        discussion_guide_install(
+            actor=Actor.from_request(request), meeting_type=meeting_type, spec=default_guide_spec(meeting_type)
+        )
+        messages.success(request, _("De gespreksleidraad is ingesteld."))
+        return redirect("meetings:meeting_type_guide", meeting_type.pk)
+    guide = DiscussionGuide.objects.filter(meeting_type=meeting_type).first()
+    version = published_version(guide) if guide else None
+    phases = (
+        GuidePhase.objects.filter(version=version).prefetch_related("parts__questions").order_by("position", "pk")
+        if version
+        else []
+    )
+    return render(
+        request,
+        "meetings/guide.html",
+        {"meeting_type": meeting_type, "guide": guide, "version": version, "phases": phases},
+    )

@@ -317,3 +317,19 @@ def test_the_minutes_pdf_is_tagged_has_its_language_and_holds_the_text(personas,
     assert "Zorgen over de veiligheid van de kinderen" in text
     assert "Geheim van casus B" not in text
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="meetings.meeting").count() == 1
+
+
+def test_attendance_is_recorded_per_part_from_the_live_screen(personas, setting, time_machine):
+    client = personas.client("secretary")
+    url = reverse("meetings:live_attendance", args=[setting.meeting.pk, setting.item_1.pk])
+    invitation = setting.item_1.invitations.get()
+    client.get(live_url(setting))
+    early = client.post(url, {"invitation": invitation.pk, "status": "present"}, **HTMX)
+    assert "Aanwezigheid leg je vast vanaf het begin van het overleg." in early.content.decode()
+    time_machine.move_to(setting.meeting.starts_at + dt.timedelta(minutes=5))
+    client = personas.client("secretary")  # a week later: the idle timeout ended the session
+    response = client.post(url, {"invitation": invitation.pk, "status": "absent_notice"}, **HTMX)
+    assert response.status_code == 200
+    attendance = Attendance.objects.get(part=setting.part_1, invitation=invitation)
+    assert attendance.status == AttendanceStatus.ABSENT_WITH_NOTICE
+    assert "selected>Afwezig met bericht" in response.content.decode()

@@ -530,3 +530,26 @@ def _close_as(personas, case, name):
         last_safety_score=5,
         last_safety_justification="x",
     )
+
+
+def test_house_staff_give_the_case_a_review_date_with_its_first_plan(personas, case):
+    assert case.review_date is None
+    with pytest.raises(ValidationError) as caught:
+        plan_save(
+            actor=actor_for(personas, "process_director"),
+            case=case,
+            approach=Approach.JOINT,
+            common_goal="Veilig thuis.",
+            reason="Overleg",
+        )
+    assert set(caught.value.error_dict) == {"review_date"}
+    plan_save(
+        actor=actor_for(personas, "process_director"),
+        case=case,
+        approach=Approach.JOINT,
+        common_goal="Veilig thuis.",
+        reason="Overleg",
+        review_date=timezone.localdate() + dt.timedelta(days=28),
+    )
+    case.refresh_from_db()
+    assert case.review_date == timezone.localdate() + dt.timedelta(days=28)

@@ -529,6 +529,7 @@ KNOWN_RELATED = {
     "cases.lifedomainproblem": "blank",
     "cases.prioraction": "blank",
     "cases.triage": "blank",
+    "meetings.agendaitem": "keep",
     "privacy.caseretention": "keep",
     "privacy.referralretention": "keep",
     "privacy.retentionextension": "blank",
