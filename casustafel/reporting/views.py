@@ -79,6 +79,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def dashboard_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     house = report_house(request.acting)
+    indicator_catalogue_ensure(house)
     form = DashboardForm(request.GET or None, house=house)
     if form.is_bound and not form.is_valid():
         raise Http404

@@ -80,7 +80,7 @@ def annual_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 def annual_status(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     """The editions with their progress (htmx polls it while one is being made)."""
     house = report_house(request.acting)
-    report = get_object_or_404(AnnualReport, house=house, year=_year(year))
+    report = annual_report_for(house, _year(year))
     return render(request, "reporting/partials/editions.html", _page_context(request, report))
 
 
