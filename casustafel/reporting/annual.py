@@ -242,7 +242,7 @@ def sources_section(ctx: Context, entries: list[Entry], years: list[int], partia
             Table(
                 key=f"{item.key}-external-years",
                 title=item.version.name,
-                description=_("Bron: %(source)s. Ingevoerd per %(grain)s; 'nb' = niet bekend bij de bron.")
+                description=_("Bron: %(source)s. Ingevoerd %(grain)s; 'nb' = niet bekend bij de bron.")
                 % {"source": item.version.source_name, "grain": item.version.get_grain_display()},
                 row_header=_("Woongemeente"),
                 columns=[_year_label(year, partial) for year in years],

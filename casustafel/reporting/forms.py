@@ -112,8 +112,12 @@ class ExternalIndicatorForm(forms.Form):
 
 
 class ExternalFigureForm(forms.Form):
+    """Every rule is checked by `external_figure_record`, so all its Dutch messages show at once."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    period = forms.CharField(label=_("Periode"), max_length=7, help_text=_("Bijv. 2025, 2025-Q3 of 2025-07."))
+    period = forms.CharField(
+        label=_("Periode"), max_length=7, required=False, help_text=_("Bijv. 2025, 2025-Q3 of 2025-07.")
+    )
     municipality = forms.ModelChoiceField(
         label=_("Gemeente"),
         queryset=Organisation.objects.none(),
@@ -122,7 +126,7 @@ class ExternalFigureForm(forms.Form):
     )
     value = forms.CharField(label=_("Waarde"), required=False, max_length=20)
     not_known = forms.BooleanField(label=_("Niet bekend (de bron heeft geen cijfer)"), required=False)
-    source = forms.CharField(label=_("Bron"), max_length=300)
+    source = forms.CharField(label=_("Bron"), max_length=300, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=FigureStatus.choices)
     note = forms.CharField(label=_("Toelichting"), required=False, max_length=500)
 
