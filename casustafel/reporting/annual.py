@@ -160,17 +160,43 @@ def output_section(ctx: Context, years: list[int], partial: dict[int, str]) -> S
     """Seed 003 chapter 3: per municipality and per consultation, a column per year."""
     section = Section(title=_("Output per gemeente, per overleg en per jaar"))
     specs = [
-        (Discussed(), "person", "g", _("Besproken personen per woongemeente"), _(
-            "Personen besproken in een gehouden overleg, elk één keer per jaar (bij hun laatste episode van dat jaar)."
-        )),
-        (Discussed(), TOTAL, "g", _("Besproken episodes per woongemeente"), _(
-            "Casussen (episodes) besproken in een gehouden overleg; een persoon met twee episodes telt twee keer."
-        )),
-        (Discussed(), "person", "m", _("Besproken personen per overleg"), _("Personen besproken, naar het overlegtype van de casus.")),
-        (Discussed(), TOTAL, "m", _("Besproken episodes per overleg"), _("Episodes besproken, naar het overlegtype van de casus.")),
-        (CaseloadDuring(), TOTAL, "g", _("Caseload per woongemeente"), _(
-            "Casussen die ergens in het jaar actief waren (episodes), naar de woongemeente van de casus."
-        )),
+        (
+            Discussed(),
+            "person",
+            "g",
+            _("Besproken personen per woongemeente"),
+            _(
+                "Personen besproken in een gehouden overleg, elk één keer per jaar (bij hun laatste episode van dat jaar)."
+            ),
+        ),
+        (
+            Discussed(),
+            TOTAL,
+            "g",
+            _("Besproken episodes per woongemeente"),
+            _("Casussen (episodes) besproken in een gehouden overleg; een persoon met twee episodes telt twee keer."),
+        ),
+        (
+            Discussed(),
+            "person",
+            "m",
+            _("Besproken personen per overleg"),
+            _("Personen besproken, naar het overlegtype van de casus."),
+        ),
+        (
+            Discussed(),
+            TOTAL,
+            "m",
+            _("Besproken episodes per overleg"),
+            _("Episodes besproken, naar het overlegtype van de casus."),
+        ),
+        (
+            CaseloadDuring(),
+            TOTAL,
+            "g",
+            _("Caseload per woongemeente"),
+            _("Casussen die ergens in het jaar actief waren (episodes), naar de woongemeente van de casus."),
+        ),
         (ReferralsByRoute(), TOTAL, "g", _("Aanmeldingen per woongemeente"), _("Aanmeldingen ingediend in het jaar.")),
     ]
     for indicator, category, kind, title, description in specs:
@@ -198,7 +224,9 @@ def output_section(ctx: Context, years: list[int], partial: dict[int, str]) -> S
     return section
 
 
-def sources_section(ctx: Context, entries: list[Entry], years: list[int], partial: dict[int, str]) -> tuple[Section, list[str]]:
+def sources_section(
+    ctx: Context, entries: list[Entry], years: list[int], partial: dict[int, str]
+) -> tuple[Section, list[str]]:
     """Figures from other sources per municipality and year, with "nb" where the source has
     none, and a note per figure on its source and status."""
     section = Section(title=_("Cijfers uit andere bronnen"))
@@ -206,9 +234,9 @@ def sources_section(ctx: Context, entries: list[Entry], years: list[int], partia
     external = [item for item in entries if item.version.source == IndicatorSource.EXTERNAL]
     keys = [str(year) for year in years]
     figures = list(
-        ExternalFigure.objects.filter(indicator__in=[item.indicator for item in external], period__in=keys).select_related(
-            "municipality"
-        )
+        ExternalFigure.objects.filter(
+            indicator__in=[item.indicator for item in external], period__in=keys
+        ).select_related("municipality")
     )
     for item in external:
         mine = {(f.municipality_id, f.period): f for f in figures if f.indicator_id == item.indicator.pk}
@@ -325,6 +353,7 @@ def build_document(report: AnnualReport, edition: AnnualReportEdition, progress:
 
 def document_pdf(document: AnnualDocument) -> bytes:
     from django.contrib.staticfiles import finders
+
     from weasyprint import CSS, HTML  # imported here: loading Pango costs time at start-up
 
     html = render_to_string(
@@ -335,12 +364,12 @@ def document_pdf(document: AnnualDocument) -> bytes:
     stylesheets = [CSS(filename=stylesheet)] if stylesheet else []
     # A local base URL: WeasyPrint must never fetch anything over the network. PDF/UA-1: tagged,
     # with the document language and title (w8-screens brings a shared helper in lib/pdf.py).
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=stylesheets, pdf_variant="pdf/ua-1"
-    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=stylesheets, pdf_variant="pdf/ua-1")
 
 
 def document_xlsx(document: AnnualDocument) -> bytes:
+    notes: list[list[Value]] = [[note] for note in document.notes]
+    narrative: list[list[Value]] = [[title, text] for title, text in document.narrative]
     intro: list[list[Value]] = [
         [_("Jaarverslag"), document.house.name, document.year],
         [_("Editie"), document.edition],
@@ -349,9 +378,9 @@ def document_xlsx(document: AnnualDocument) -> bytes:
         [_("Gemaakt op"), timezone.localtime(document.made_at).strftime("%Y-%m-%d %H:%M")],
         [],
         [_("Toelichting")],
-        *([note] for note in document.notes),
+        *notes,
         [],
-        *([title, text] for title, text in document.narrative),
+        *narrative,
     ]
 
     def tables(section: Section) -> list[list[Value]]:
@@ -365,12 +394,16 @@ def document_xlsx(document: AnnualDocument) -> bytes:
         return lines
 
     def panels(section: Section) -> list[list[Value]]:
-        lines: list[list[Value]] = [[_("Indicator"), _("Onderdeel"), _("Categorie"), _("Kolom"), _("Waarde"), _("Toelichting")]]
+        lines: list[list[Value]] = [
+            [_("Indicator"), _("Onderdeel"), _("Categorie"), _("Kolom"), _("Waarde"), _("Toelichting")]
+        ]
         for panel in section.panels:
             headline = panel.result.headline
             if headline is not None:
                 note = " ".join(part for part in (headline.note, panel.target.label, panel.target.verdict) if part)
-                lines.append([panel.entry.version.name, _("Kerncijfer"), headline.label, "", headline.export_value, note])
+                lines.append(
+                    [panel.entry.version.name, _("Kerncijfer"), headline.label, "", headline.export_value, note]
+                )
             for table in panel.result.tables:
                 lines.extend(table_lines(panel.entry.version.name, table))
         return lines
@@ -431,7 +464,10 @@ def annual_report_build(*, edition_id: int) -> int:
                 actor=Actor.system(),
                 action=AuditAction.UPDATE,
                 obj=edition,
-                changes={"status": [EditionStatus.RUNNING, EditionStatus.DONE], "pdf_sha256": [None, hashlib.sha256(pdf).hexdigest()]},
+                changes={
+                    "status": [EditionStatus.RUNNING, EditionStatus.DONE],
+                    "pdf_sha256": [None, hashlib.sha256(pdf).hexdigest()],
+                },
             )
     except Exception:
         logger.exception("annual report edition %s failed", edition_id)

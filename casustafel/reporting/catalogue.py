@@ -103,7 +103,9 @@ DEFAULT_CATALOGUE: tuple[IndicatorSpec, ...] = (
         "days_to_first_meeting",
         _("Doorlooptijd tot de eerste bespreking"),
         PROCESS,
-        _("Mediaan van de dagen van indienen tot de eerste bespreking, over de casussen die in de periode voor het eerst besproken werden."),
+        _(
+            "Mediaan van de dagen van indienen tot de eerste bespreking, over de casussen die in de periode voor het eerst besproken werden."
+        ),
         DAYS,
         owner=PROCESS_DIRECTION,
     ),

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from casustafel.reporting.grid import Grain, GridPeriod
 from casustafel.reporting.linked import Group, suppress_linked
@@ -179,7 +180,8 @@ def build_cube(
     if states is not None and states.keys() == cube.values.keys():
         cube.states = dict(states)  # worked out before for exactly these rows (a cache)
     else:
-        cube.states = suppress_linked(cube.values, _groups(cube), threshold)
+        states_found = suppress_linked(cast(Mapping[Hashable, int], cube.values), _groups(cube), threshold)
+        cube.states = cast(dict[tuple[CategoryKey, str, str], CellState], states_found)
     return cube
 
 
@@ -218,7 +220,9 @@ def _groups(cube: Cube) -> list[Group]:
         year = GridPeriod.of_year(cube.year)
         for category in cube.categories:
             for scope in (HOUSE,) if category in cube.house_only else cube.scopes:
-                groups.append(Group(tuple((category, scope, q.key) for q in year.quarters()), (category, scope, year.key)))
+                groups.append(
+                    Group(tuple((category, scope, q.key) for q in year.quarters()), (category, scope, year.key))
+                )
                 for quarter in year.quarters():
                     groups.append(
                         Group(tuple((category, scope, m.key) for m in quarter.months()), (category, scope, quarter.key))

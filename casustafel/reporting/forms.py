@@ -7,7 +7,7 @@ so no two reports can differ by a few days (reporting/grid.py)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -60,8 +60,8 @@ class DashboardForm(forms.Form):
         kwargs.setdefault("initial", {"period": default_period().key, "scope": HOUSE})
         super().__init__(data, **kwargs)
         self.house = house
-        self.fields["period"].choices = _period_options()
-        self.fields["scope"].choices = scope_options(house)
+        cast(forms.ChoiceField, self.fields["period"]).choices = _period_options()
+        cast(forms.ChoiceField, self.fields["scope"]).choices = scope_options(house)
 
     def chosen_period(self) -> GridPeriod:
         if not self.is_bound or not self.is_valid():
@@ -152,7 +152,9 @@ class YearForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(p.year, str(p.year)) for p in period_choices(Grain.YEAR)]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [
+            (p.year, str(p.year)) for p in period_choices(Grain.YEAR)
+        ]
 
 
 SECTION_TITLES = dict(NarrativeSection.choices)

@@ -72,7 +72,7 @@ class GridPeriod:
 
     @classmethod
     def parse(cls, key: str) -> GridPeriod:
-        """"2025", "2025-Q3" or "2025-07"; ValueError for anything else."""
+        """ "2025", "2025-Q3" or "2025-07"; ValueError for anything else."""
         found = _KEY.match(key.strip())
         if not found:
             raise ValueError(f"not a grid period: {key!r}")

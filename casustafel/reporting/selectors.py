@@ -38,7 +38,13 @@ from casustafel.reporting.models import (
 from casustafel.reporting.roles import REPORT_ROLES
 from casustafel.reporting.tables import Figure
 
-KIND_ORDER = [IndicatorKind.OUTPUT, IndicatorKind.PROCESS, IndicatorKind.OUTCOME, IndicatorKind.EFFORT, IndicatorKind.VALUE]
+KIND_ORDER = [
+    IndicatorKind.OUTPUT,
+    IndicatorKind.PROCESS,
+    IndicatorKind.OUTCOME,
+    IndicatorKind.EFFORT,
+    IndicatorKind.VALUE,
+]
 
 
 def report_house(membership: Membership | None) -> SafetyHouse:

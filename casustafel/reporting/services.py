@@ -299,10 +299,14 @@ def external_figure_record(
     existing = ExternalFigure.objects.filter(indicator=indicator, period=key, municipality=municipality).first()
     values = {"value": amount, "not_known": not_known, "source": source.strip(), "status": status, "note": note.strip()}
     if existing is None:
-        figure = ExternalFigure(indicator=indicator, period=key, municipality=municipality, entered_by=actor.user, **values)
+        figure = ExternalFigure(
+            indicator=indicator, period=key, municipality=municipality, entered_by=actor.user, **values
+        )
         figure.full_clean()
         figure.save()
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=figure, changes=diff({}, snapshot(figure, FIGURE_FIELDS)))
+        audit_record(
+            actor=actor, action=AuditAction.CREATE, obj=figure, changes=diff({}, snapshot(figure, FIGURE_FIELDS))
+        )
         return figure
     locked = lock_for_update(existing, expected_version=expected_version)
     before = snapshot(locked, FIGURE_FIELDS)
@@ -312,7 +316,9 @@ def external_figure_record(
     bump_version(locked)
     locked.full_clean()
     locked.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes=diff(before, snapshot(locked, FIGURE_FIELDS)))
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=locked, changes=diff(before, snapshot(locked, FIGURE_FIELDS))
+    )
     return locked
 
 
@@ -364,7 +370,8 @@ def annual_report_edition_request(*, actor: Actor, house: SafetyHouse, year: int
     """
     from casustafel.reporting.tasks import build_annual_report
 
-    _require(can_read_reports(actor.membership, house))
+    _require(can_read_reports(actor.membership, house) and actor.user is not None)
+    assert actor.user is not None
     if not GridPeriod.of_year(year).is_complete():
         raise ServiceError(_("Een jaarverslag kan pas als het jaar voorbij is."))
     report = annual_report_for(house, year)
@@ -387,7 +394,10 @@ def annual_report_edition_request(*, actor: Actor, house: SafetyHouse, year: int
     edition.task_id = str(result.id)
     edition.save(update_fields=["task_id", "updated_at"])
     audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=edition, changes={"annual_report": [None, {"year": year, "edition": number}]}
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=edition,
+        changes={"annual_report": [None, {"year": year, "edition": number}]},
     )
     return edition
 
@@ -399,7 +409,9 @@ def report_view_record(*, actor: Actor, house: SafetyHouse, page: str, **what: A
     """A report page was looked at: audited like an export (who, which house, which page,
     period and scope), though it shows aggregates only: a series of looks at neighbouring
     figures is what the privacy officer looks for."""
-    return audit_record(actor=actor, action=AuditAction.READ, obj=house, changes={"report": [None, {"page": page, **what}]})
+    return audit_record(
+        actor=actor, action=AuditAction.READ, obj=house, changes={"report": [None, {"page": page, **what}]}
+    )
 
 
 @transaction.atomic

@@ -65,7 +65,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_bound or form.is_valid():
         built = build_dashboard(house, form.chosen_period(), form.chosen_scope())
         report_view_record(
-            actor=Actor.from_request(request), house=house, page="dashboard", period=built.period.key, scope=built.scope.key
+            actor=Actor.from_request(request),
+            house=house,
+            page="dashboard",
+            period=built.period.key,
+            scope=built.scope.key,
         )
         context.update(
             dashboard=built,

@@ -117,7 +117,9 @@ def annual_section_save(request: AuthenticatedHttpRequest, year: int, key: str) 
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Het hoofdstuk '%(title)s' is opgeslagen.") % {"title": section.get_key_display()})
+            messages.success(
+                request, _("Het hoofdstuk '%(title)s' is opgeslagen.") % {"title": section.get_key_display()}
+            )
             return redirect(reverse("reporting:annual_report") + f"?year={year}#section-{key}")
     context = _page_context(request, report)
     context["sections"] = [(s, form if s.pk == section.pk else f) for s, f in context["sections"]]  # type: ignore[attr-defined]

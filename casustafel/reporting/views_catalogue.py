@@ -39,7 +39,11 @@ def catalogue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/catalogue.html",
-        {"house": house, "entries": catalogue(house, active_only=False), "can_edit": can_edit_catalogue(request.acting, house)},
+        {
+            "house": house,
+            "entries": catalogue(house, active_only=False),
+            "can_edit": can_edit_catalogue(request.acting, house),
+        },
     )
 
 
@@ -49,7 +53,11 @@ def catalogue_export(request: AuthenticatedHttpRequest, file_format: str) -> Htt
     house = report_house(request.acting)
     entries = catalogue(house, active_only=False)
     report_export_record(
-        actor=Actor.from_request(request), house=house, what="catalogue", file_format=file_format, threshold=report_threshold()
+        actor=Actor.from_request(request),
+        house=house,
+        what="catalogue",
+        file_format=file_format,
+        threshold=report_threshold(),
     )
     content = catalogue_csv(house.name, entries) if file_format == "csv" else catalogue_xlsx(house.name, entries)
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
@@ -64,8 +72,17 @@ def _indicator_initial(item: object) -> dict[str, object]:
         **{
             name: getattr(version, name)
             for name in (
-                "name", "kind", "counts", "numerator", "denominator", "unit", "source_name", "grain",
-                "target", "target_direction", "owner",
+                "name",
+                "kind",
+                "counts",
+                "numerator",
+                "denominator",
+                "unit",
+                "source_name",
+                "grain",
+                "target",
+                "target_direction",
+                "owner",
             )  # fmt: skip
         },
     }
@@ -109,9 +126,9 @@ def indicator_detail(request: AuthenticatedHttpRequest, key: str) -> HttpRespons
             "form": form,
             "can_edit": can_edit,
             "external": external,
-            "figures": ExternalFigure.objects.filter(indicator=item.indicator).select_related("municipality").order_by(
-                "-period", "municipality__name"
-            )
+            "figures": ExternalFigure.objects.filter(indicator=item.indicator)
+            .select_related("municipality")
+            .order_by("-period", "municipality__name")
             if external
             else [],
             "figure_form": ExternalFigureForm(house=house, initial={"status": "provisional"}) if external else None,
@@ -174,7 +191,9 @@ def indicator_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            indicator = indicator_add_external(actor=Actor.from_request(request), house=house, key=data.pop("key"), **data)
+            indicator = indicator_add_external(
+                actor=Actor.from_request(request), house=house, key=data.pop("key"), **data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -117,7 +117,9 @@ def attended(personas: Personas, invitation: Invitation, status: str) -> Attenda
     return Attendance.objects.create(part=part, invitation=invitation, status=status, recorded_by=personas.secretary)
 
 
-def clients(item: AgendaItem, *, invited: bool, mode: str = "", debrief_on: dt.date | None = None) -> ClientParticipation:
+def clients(
+    item: AgendaItem, *, invited: bool, mode: str = "", debrief_on: dt.date | None = None
+) -> ClientParticipation:
     return ClientParticipation.objects.create(
         item=item,
         clients_invited=invited,
@@ -196,7 +198,9 @@ def goals(case: Case, *statuses: str, withdrawn: int = 0) -> list[Goal]:
     return made
 
 
-def phase(personas: Personas, case: Case, to: str, at: dt.datetime, *, direction: str = PhaseDirection.FORWARD) -> PhaseMove:
+def phase(
+    personas: Personas, case: Case, to: str, at: dt.datetime, *, direction: str = PhaseDirection.FORWARD
+) -> PhaseMove:
     return PhaseMove.objects.create(
         case=case, to_phase=to, direction=direction, reason="Besproken", moved_at=at, moved_by=personas.process_director
     )
@@ -206,7 +210,9 @@ def follow_up(case: Case, months: int, due_on: dt.date, **answers: str) -> Follo
     return FollowUp.objects.create(case=case, months=months, due_on=due_on, **answers)
 
 
-def escalation(case: Case, steps: list[tuple[str, str, dt.datetime]], *, resolved: dt.datetime | None = None) -> Escalation:
+def escalation(
+    case: Case, steps: list[tuple[str, str, dt.datetime]], *, resolved: dt.datetime | None = None
+) -> Escalation:
     """An escalation through `steps` (step, level, started), resolved at `resolved` if given."""
     first_step, first_level, raised = steps[0]
     row = Escalation.objects.create(
@@ -220,7 +226,9 @@ def escalation(case: Case, steps: list[tuple[str, str, dt.datetime]], *, resolve
         outcome="Afgesproken wie het oppakt" if resolved else "",
     )
     for step, level, started in steps:
-        EscalationStage.objects.create(escalation=row, step=step, level=level, started_at=started, question="Graag besluit")
+        EscalationStage.objects.create(
+            escalation=row, step=step, level=level, started_at=started, question="Graag besluit"
+        )
     del first_step, first_level
     return row
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from django.db.models import Q
 from django.http import Http404
@@ -60,7 +60,7 @@ def house_scope(house: SafetyHouse) -> Scope:
 
 
 def parse_scope(house: SafetyHouse, key: str) -> Scope:
-    """"h", "g:<id>" or "m:<id>" of this house; 404 for anything else (another house's
+    """ "h", "g:<id>" or "m:<id>" of this house; 404 for anything else (another house's
     municipality is as unknown as a missing one)."""
     if key in ("", HOUSE):
         return house_scope(house)
@@ -192,11 +192,12 @@ class Computation(Protocol):
 _REGISTRY: dict[str, Computation] = {}
 
 
-def register(computation: Computation) -> Computation:
-    """Register a computation under its key; a counting indicator is also a drill source."""
+def register(computation: Any) -> Computation:
+    """Register a computation (anything with a `key` and `compute(ctx)`) under its key; a
+    counting indicator is also a drill source."""
     if computation.key in _REGISTRY and _REGISTRY[computation.key] is not computation:
         raise ValueError(f"computation {computation.key!r} registered twice")
-    _REGISTRY[computation.key] = computation
+    _REGISTRY[computation.key] = cast(Computation, computation)
     from casustafel.reporting.indicators.counts import CountIndicator, register_source
 
     if isinstance(computation, CountIndicator):
@@ -218,4 +219,3 @@ def not_computable(key: str, label: str, reason: str) -> Figure:
 
 def hidden_text() -> str:
     return _("afgeschermd")
-

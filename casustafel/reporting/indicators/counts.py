@@ -69,7 +69,7 @@ def _grain_key(value: Any, grain: Grain) -> str:
 class CountIndicator:
     """A counting indicator. Subclasses name the units and how to place and classify them."""
 
-    key: ClassVar[str]
+    key: str
     mode: ClassVar[TimeMode] = TimeMode.ADDITIVE
     drillable: ClassVar[bool] = False
     # The finest categories in table order, with their labels.
@@ -273,7 +273,9 @@ class CountIndicator:
     def labels(self) -> dict[CategoryKey, str]:
         if self.classifications:
             return {
-                f"{name}={value}": str(label) for name, categories in self.classifications for value, label in categories
+                f"{name}={value}": str(label)
+                for name, categories in self.classifications
+                for value, label in categories
             }
         return {key: str(label) for key, label in self.categories}
 
@@ -346,7 +348,11 @@ class CountIndicator:
             columns=[label or _("Aantal") for _category, label in columns],
             rows=rows,
             total=self._table_row(
-                ctx, _("Totaal"), [cube.cell(category, HOUSE, ctx.period) for category, _label in columns], [c for c, _l in columns], HOUSE
+                ctx,
+                _("Totaal"),
+                [cube.cell(category, HOUSE, ctx.period) for category, _label in columns],
+                [c for c, _l in columns],
+                HOUSE,
             ),
         )
 
@@ -356,9 +362,7 @@ class CountIndicator:
             return None
         cube = self.cube(ctx)
         scope = ctx.scope.key
-        rows = [
-            TableRow(label=month.label, cells=[cube.cell(TOTAL, scope, month)]) for month in ctx.period.months()
-        ]
+        rows = [TableRow(label=month.label, cells=[cube.cell(TOTAL, scope, month)]) for month in ctx.period.months()]
         return Table(
             key=f"{self.key}-months",
             title=title,
@@ -421,7 +425,9 @@ class CountIndicator:
         units = units.filter(scope.filter(self.g_field, self.m_field))
         if category != TOTAL:
             name, sep, value = category.partition("=")
-            units = units.filter(**{f"cat_{name}": value}) if sep and self.classifications else units.filter(cat=category)
+            units = (
+                units.filter(**{f"cat_{name}": value}) if sep and self.classifications else units.filter(cat=category)
+            )
         if self.mode is TimeMode.SNAPSHOT:
             units = units.filter(self.at_moment(period.ends_at))
         elif self.mode is TimeMode.SPANNING:

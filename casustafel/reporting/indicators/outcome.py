@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.db.models import Avg, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Avg, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models import Case as Choose
 from django.db.models.functions import Coalesce
 from django.db.models.functions.datetime import TruncBase
@@ -131,7 +131,11 @@ class PhaseAtEntryAndClosure:
         return Result(
             key=self.key,
             headline=share_figure(
-                self.key, _("Afgesloten in de herstelfase"), recovered, CLOSED.cell(ctx), note=_("van de afgesloten casussen")
+                self.key,
+                _("Afgesloten in de herstelfase"),
+                recovered,
+                CLOSED.cell(ctx),
+                note=_("van de afgesloten casussen"),
             ),
             tables=[entry, closure],
             drillable=True,
@@ -150,14 +154,24 @@ class SafetyScores:
             closed_cases(ctx.house)
             .filter(closed_at__gte=ctx.period.starts_at, closed_at__lt=ctx.period.ends_at)
             .filter(ctx.scope.filter("municipality_id", "meeting_type_id"))
-            .exclude(first_discussion=F("last_discussion"))
+            .exclude(first_discussion=F("last_discussion"))  # type: ignore[misc]  # an annotation
         )
         what = _("casussen met twee besprekingen met scores")
         first = mean_figure(
-            f"{self.key}_first", _("Gemiddelde score bij de eerste bespreking"), cases, "first_score", threshold=ctx.threshold, what=what
+            f"{self.key}_first",
+            _("Gemiddelde score bij de eerste bespreking"),
+            cases,
+            "first_score",
+            threshold=ctx.threshold,
+            what=what,
         )
         last = mean_figure(
-            f"{self.key}_last", _("Gemiddelde score bij de laatste bespreking"), cases, "last_score", threshold=ctx.threshold, what=what
+            f"{self.key}_last",
+            _("Gemiddelde score bij de laatste bespreking"),
+            cases,
+            "last_score",
+            threshold=ctx.threshold,
+            what=what,
         )
         table = CLOSED.category_table(
             ctx,
@@ -202,7 +216,9 @@ class GoalsAtClosure(CountIndicator):
     drillable = True
 
     def units(self, house: SafetyHouse) -> QuerySet[Any]:
-        return Goal.objects.filter(plan__case__house=house, plan__case__closed_at__isnull=False, withdrawn_at__isnull=True)
+        return Goal.objects.filter(
+            plan__case__house=house, plan__case__closed_at__isnull=False, withdrawn_at__isnull=True
+        )
 
     def category(self, trunc: type[TruncBase] | None = None) -> Any:
         return Choose(
@@ -225,7 +241,9 @@ class GoalsAtClosure(CountIndicator):
                 self.category_table(
                     ctx,
                     title=_("Doelen bij afsluiten"),
-                    description=_("Doelen van de casussen die in de periode werden afgesloten (ingetrokken doelen niet)."),
+                    description=_(
+                        "Doelen van de casussen die in de periode werden afgesloten (ingetrokken doelen niet)."
+                    ),
                     row_header=_("Doel"),
                     column=_("Doelen"),
                 )

@@ -121,9 +121,7 @@ class CasesOpened(CountIndicator):
         return Case.objects.filter(house=house)
 
     def category(self, trunc: type[TruncBase] | None = None) -> Any:
-        return Choose(
-            When(referral__previous_case__isnull=False, then=Value("re_entry")), default=Value("first")
-        )
+        return Choose(When(referral__previous_case__isnull=False, then=Value("re_entry")), default=Value("first"))
 
     def compute(self, ctx: Context) -> Result:
         return Result(

@@ -71,8 +71,10 @@ class DaysToDecision(_Median):
     start, end = "submitted_at", "outcome_at"
 
     def units(self, ctx: Context) -> QuerySet[Any]:
-        return TriageDecisions().units(ctx.house).filter(
-            outcome_at__gte=ctx.period.starts_at, outcome_at__lt=ctx.period.ends_at, submitted_at__isnull=False
+        return (
+            TriageDecisions()
+            .units(ctx.house)
+            .filter(outcome_at__gte=ctx.period.starts_at, outcome_at__lt=ctx.period.ends_at, submitted_at__isnull=False)
         )
 
 
@@ -222,9 +224,7 @@ class AgreementsOnTime(CountIndicator):
                 self.organisation_table(
                     ctx,
                     title=_("Afspraken op tijd per organisatie"),
-                    description=_(
-                        "Per verantwoordelijke organisatie, ook organisaties die het huis hebben verlaten."
-                    ),
+                    description=_("Per verantwoordelijke organisatie, ook organisaties die het huis hebben verlaten."),
                 ),
             ),
             drillable=True,
@@ -276,7 +276,9 @@ class AgreementsOverdue(CountIndicator):
                 self.organisation_table(
                     ctx,
                     title=_("Afspraken over de termijn per organisatie"),
-                    description=_("Openstaande afspraken waarvan de uiterste datum aan het eind van de periode voorbij was."),
+                    description=_(
+                        "Openstaande afspraken waarvan de uiterste datum aan het eind van de periode voorbij was."
+                    ),
                 )
             ),
             drillable=True,
@@ -310,7 +312,7 @@ class CasesWithoutDirector(CountIndicator):
             responded_at__lt=moment,
         ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=moment), Exists(member))
         active = Q(opened_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
-        return active & ~Exists(directed)
+        return Q(active, ~Exists(directed))
 
     def compute(self, ctx: Context) -> Result:
         return Result(

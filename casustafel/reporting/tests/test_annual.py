@@ -6,8 +6,8 @@ figures from other sources carry their source."""
 from __future__ import annotations
 
 import io
-from html import unescape
 from collections.abc import Iterator
+from html import unescape
 
 from django.test import override_settings
 from django.urls import reverse
@@ -68,11 +68,18 @@ def history(personas: Personas) -> tuple[object, object]:
     for day in range(6):
         person = PersonFactory(house=personas.house)
         case = episode(
-            personas, meeting_type=mt, opened=moment(2025, 1, 2 + day), closed=moment(2025, 3, 1), municipality=aland, person=person
+            personas,
+            meeting_type=mt,
+            opened=moment(2025, 1, 2 + day),
+            closed=moment(2025, 3, 1),
+            municipality=aland,
+            person=person,
         )
         discussed(personas, case, moment(2025, 2, 2 + day))
         if day < 3:
-            again = episode(personas, meeting_type=mt, opened=moment(2025, 8, 1), municipality=aland, person=person, previous=case)
+            again = episode(
+                personas, meeting_type=mt, opened=moment(2025, 8, 1), municipality=aland, person=person, previous=case
+            )
             discussed(personas, again, moment(2025, 9, 1))
     for day in range(5):
         case = episode(personas, meeting_type=mt, opened=moment(2025, 4, 2 + day), municipality=bedum)
@@ -131,8 +138,12 @@ def test_one_action_makes_a_tagged_pdf_and_an_xlsx_in_the_shape_of_seed_003(pers
     assert "Besproken personen per woongemeente" in text
     assert "2024 (oktober t/m december)" in text  # the partial first year, marked
 
-    workbook = load_workbook(io.BytesIO(board.get(reverse("reporting:annual_xlsx", kwargs={"year": 2025, "number": 1})).content))
-    assert {"Toelichting", "Per gemeente en overleg", "Andere bronnen", "Procesindicatoren", "Catalogus"} <= set(workbook.sheetnames)
+    workbook = load_workbook(
+        io.BytesIO(board.get(reverse("reporting:annual_xlsx", kwargs={"year": 2025, "number": 1})).content)
+    )
+    assert {"Toelichting", "Per gemeente en overleg", "Andere bronnen", "Procesindicatoren", "Catalogus"} <= set(
+        workbook.sheetnames
+    )
     rows = [[cell for cell in row] for row in workbook["Per gemeente en overleg"].iter_rows(values_only=True)]
     start = rows.index(["Besproken personen per woongemeente", None, None])
     header, body = rows[start + 2], rows[start + 3 : start + 6]
@@ -186,7 +197,10 @@ def test_a_stale_narrative_save_keeps_the_text_and_says_why(personas: Personas) 
     section.refresh_from_db()
     assert section.text == "Eerste tekst."
     # The process director reads the report but does not write the board's words.
-    assert personas.client("process_director").post(url, {"year-version": section.version, "year-text": "x"}).status_code == 403
+    assert (
+        personas.client("process_director").post(url, {"year-version": section.version, "year-text": "x"}).status_code
+        == 403
+    )
 
 
 def test_a_queued_edition_shows_its_progress_and_polls(personas: Personas) -> None:
@@ -195,7 +209,9 @@ def test_a_queued_edition_shows_its_progress_and_polls(personas: Personas) -> No
         report=report, number=1, requested_by=personas.board_member, threshold=5, status=EditionStatus.RUNNING,
         percent=35, step="Proces- en uitkomstindicatoren",
     )  # fmt: skip
-    html = personas.client("board_member").get(reverse("reporting:annual_status", kwargs={"year": 2025})).content.decode()
+    html = (
+        personas.client("board_member").get(reverse("reporting:annual_status", kwargs={"year": 2025})).content.decode()
+    )
     assert 'hx-trigger="every 2s"' in html
     assert "Bezig: Proces- en uitkomstindicatoren (35%)." in html
     assert '<progress class="ct-progress" max="100" value="35"' in html
@@ -227,12 +243,16 @@ def test_outside_figures_need_their_source_and_a_completed_grid_period(personas:
     )
     assert created.status_code == 302
     url = reverse("reporting:external_figure", kwargs={"key": "politie_incidenten"})
-    bad = client.post(url, {"period": "2026", "municipality": aland.pk, "value": "12,5", "source": "", "status": "provisional"})
+    bad = client.post(
+        url, {"period": "2026", "municipality": aland.pk, "value": "12,5", "source": "", "status": "provisional"}
+    )
     html = unescape(bad.content.decode())
     assert "Voer cijfers in voor een afgelopen periode; deze periode loopt nog." in html
     assert "Noem de bron, bijv. 'Politie, jaaroverzicht 2025'." in html
     assert 'value="12,5"' in html  # nothing typed is lost
-    good = client.post(url, {"period": "2025", "municipality": aland.pk, "value": "3", "source": "Politie BVH", "status": "definitive"})
+    good = client.post(
+        url, {"period": "2025", "municipality": aland.pk, "value": "3", "source": "Politie BVH", "status": "definitive"}
+    )
     assert good.status_code == 302
     indicator = Indicator.objects.get(house=personas.house, key="politie_incidenten")
     assert indicator.external_figures.get().value == 3

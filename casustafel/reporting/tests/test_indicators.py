@@ -19,7 +19,7 @@ from casustafel.escalations.models import EscalationLevel, EscalationStep
 from casustafel.meeting_types.models_guides import SafetyPhase
 from casustafel.meetings.models import AttendanceStatus, MeetingStatus, ParticipationMode
 from casustafel.plans.models import AgreementEnd, AgreementResponse, FollowUpAnswer, GoalStatus, PhaseDirection
-from casustafel.reporting.cube import HOUSE, TOTAL, meeting_type_scope, municipality_scope
+from casustafel.reporting.cube import HOUSE, TOTAL, municipality_scope
 from casustafel.reporting.grid import GridPeriod
 from casustafel.reporting.indicators.base import Context, computation, house_scope
 from casustafel.reporting.indicators.counts import count_indicator
@@ -63,7 +63,9 @@ def ctx(personas: Personas, period: GridPeriod = YEAR) -> Context:
     return Context(house=personas.house, period=period, scope=house_scope(personas.house), threshold=3)
 
 
-def raw(personas: Personas, source: str, category: object = TOTAL, period: GridPeriod = YEAR, scope: str = HOUSE) -> int:
+def raw(
+    personas: Personas, source: str, category: object = TOTAL, period: GridPeriod = YEAR, scope: str = HOUSE
+) -> int:
     return count_indicator(source).cube(ctx(personas, period)).raw(category, scope, period)  # type: ignore[arg-type]
 
 
@@ -130,7 +132,9 @@ def test_persons_and_episodes_discussed(personas: Personas) -> None:
     mt = meeting_type_of(personas, "Casus-op-Maat")
     (aland, bedum) = municipalities(personas, "Gemeente Aland", "Gemeente Bedum")
     p = PersonFactory(house=personas.house)
-    a = episode(personas, meeting_type=mt, opened=moment(2025, 1, 10), closed=moment(2025, 3, 1), person=p, municipality=aland)
+    a = episode(
+        personas, meeting_type=mt, opened=moment(2025, 1, 10), closed=moment(2025, 3, 1), person=p, municipality=aland
+    )
     b = episode(personas, meeting_type=mt, opened=moment(2025, 9, 1), person=p, previous=a, municipality=bedum)
     c = episode(personas, meeting_type=mt, opened=moment(2025, 1, 20), municipality=aland)
     discussed(personas, a, moment(2025, 2, 3))
@@ -184,7 +188,9 @@ def test_median_days_to_the_triage_decision(personas: Personas) -> None:
 def test_median_days_to_the_first_held_meeting(personas: Personas) -> None:
     mt = meeting_type_of(personas, "MDA++")
     for days, first in ((10, moment(2025, 3, 11)), (20, moment(2025, 5, 21)), (30, moment(2025, 9, 30))):
-        case = episode(personas, meeting_type=mt, opened=first - dt.timedelta(days=5), submitted=first - dt.timedelta(days=days))
+        case = episode(
+            personas, meeting_type=mt, opened=first - dt.timedelta(days=5), submitted=first - dt.timedelta(days=days)
+        )
         discussed(personas, case, first)
         discussed(personas, case, first + dt.timedelta(days=60))  # a later discussion changes nothing
     early = episode(personas, meeting_type=mt, opened=moment(2024, 11, 1))
@@ -198,7 +204,13 @@ def test_median_days_to_closure(personas: Personas) -> None:
     mt = meeting_type_of(personas, "MDA++")
     closed = moment(2025, 11, 1)
     for days in (100, 200, 300, 400):
-        episode(personas, meeting_type=mt, opened=closed - dt.timedelta(days=days - 7), closed=closed, submitted=closed - dt.timedelta(days=days))
+        episode(
+            personas,
+            meeting_type=mt,
+            opened=closed - dt.timedelta(days=days - 7),
+            closed=closed,
+            submitted=closed - dt.timedelta(days=days),
+        )
     # (200 + 300) / 2 = 250.0.
     assert headline(personas, "days_to_closure") == "250,0"
 
@@ -256,7 +268,9 @@ def test_an_organisation_that_left_keeps_its_agreements_in_the_figures(personas:
 def test_agreements_overdue_at_the_end_of_the_period(personas: Personas) -> None:
     case = episode(personas, meeting_type=meeting_type_of(personas, "MDA++"), opened=moment(2025, 1, 2))
     agreement(personas, case, due=dt.date(2025, 12, 1))  # open, overdue
-    agreement(personas, case, due=dt.date(2025, 11, 1), done_at=moment(2026, 1, 10))  # done after the year: overdue then
+    agreement(
+        personas, case, due=dt.date(2025, 11, 1), done_at=moment(2026, 1, 10)
+    )  # done after the year: overdue then
     agreement(personas, case, due=dt.date(2025, 11, 1), done_at=moment(2025, 12, 10))  # done in time for the snapshot
     agreement(personas, case, due=dt.date(2026, 1, 5))  # not due yet
     agreement(
@@ -351,7 +365,9 @@ def test_goals_achieved_at_closure(personas: Personas) -> None:
     mt = meeting_type_of(personas, "MDA++")
     for month in (7, 8, 9):
         closed = episode(personas, meeting_type=mt, opened=moment(2025, 1, 2), closed=moment(2025, month, 1))
-        goals(closed, GoalStatus.ACHIEVED, GoalStatus.ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.ON_TRACK, withdrawn=1)
+        goals(
+            closed, GoalStatus.ACHIEVED, GoalStatus.ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.ON_TRACK, withdrawn=1
+        )
     active = episode(personas, meeting_type=mt, opened=moment(2025, 1, 2))
     goals(active, GoalStatus.ACHIEVED)  # not closed: not counted
     # Per closed case four goals (the withdrawn one left out), two achieved; three cases: 6 of 12

@@ -69,7 +69,9 @@ def additive_cube(rows: list[Row], threshold: int) -> Cube:
     )
 
 
-def _ranges(variables: int, published: list[tuple[object, list[int], CellState, int]], threshold: int) -> dict[object, tuple[int, int]]:
+def _ranges(
+    variables: int, published: list[tuple[object, list[int], CellState, int]], threshold: int
+) -> dict[object, tuple[int, int]]:
     """Smallest and largest value of every published small cell, over all integer fillings of
     `variables` unknowns (at least zero) that fit every published cell: (key, the unknowns it
     sums, its state, its true value)."""
@@ -94,7 +96,9 @@ def _ranges(variables: int, published: list[tuple[object, list[int], CellState, 
         objective = np.array(row, dtype=float)
         ends = []
         for sign in (1, -1):
-            result = milp(sign * objective, constraints=constraint, integrality=np.ones(variables), bounds=Bounds(0, np.inf))
+            result = milp(
+                sign * objective, constraints=constraint, integrality=np.ones(variables), bounds=Bounds(0, np.inf)
+            )
             assert result.success, f"what is published is impossible for the reader ({result.message})"
             ends.append(round(sign * result.fun))
         found[key] = (ends[0], ends[1])
@@ -161,10 +165,7 @@ def test_no_group_gives_away_a_hidden_small_cell(seed: int) -> None:
 def test_a_year_and_three_of_its_quarters_do_not_give_the_fourth() -> None:
     # Top-X referrals of the house: 9, 8, 7 in the first three quarters and 2 in the fourth. The
     # quarters alone would hide only the 2; the year (26) minus 9 + 8 + 7 would give it back.
-    rows = [
-        Row("a", 1, 10, month, n)
-        for month, n in [("2025-01", 9), ("2025-04", 8), ("2025-07", 7), ("2025-10", 2)]
-    ]
+    rows = [Row("a", 1, 10, month, n) for month, n in [("2025-01", 9), ("2025-04", 8), ("2025-07", 7), ("2025-10", 2)]]
     cube = additive_cube(rows, 5)
     quarters = [cube.cell("a", HOUSE, f"2025-Q{q}") for q in range(1, 5)]
     assert cube.cell("a", HOUSE, "2025").display == "26"

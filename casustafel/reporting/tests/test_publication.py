@@ -66,15 +66,25 @@ def busy_year(personas: Personas) -> list[Case]:
     cases = []
     for index in range(12):
         where = aland if index % 3 else bedum
-        submitted_referral(personas, at=moment(2025, 1 + index, 3), route=EntryRoute.FIELD, municipality=where, contact_after_hours=10)
+        submitted_referral(
+            personas, at=moment(2025, 1 + index, 3), route=EntryRoute.FIELD, municipality=where, contact_after_hours=10
+        )
         closed = moment(2025, 10, 1 + index) if index < 8 else None
-        case = episode(personas, meeting_type=mt, opened=moment(2025, 1 + index % 6, 5), closed=closed, municipality=where)
-        phase(personas, case, SafetyPhase.DIRECT_SAFETY, moment(2025, 1 + index % 6, 6), direction=PhaseDirection.INITIAL)
+        case = episode(
+            personas, meeting_type=mt, opened=moment(2025, 1 + index % 6, 5), closed=closed, municipality=where
+        )
+        phase(
+            personas, case, SafetyPhase.DIRECT_SAFETY, moment(2025, 1 + index % 6, 6), direction=PhaseDirection.INITIAL
+        )
         item = discussed(personas, case, moment(2025, 1 + index % 6, 20))
         scores(personas, item, [4 + index % 3, 6])
         later = discussed(personas, case, moment(2025, 8, 1 + index))
         scores(personas, later, [6 + index % 4])
-        attended(personas, invited(item, personas.org_b), AttendanceStatus.PRESENT if index % 4 else AttendanceStatus.ABSENT_WITH_NOTICE)
+        attended(
+            personas,
+            invited(item, personas.org_b),
+            AttendanceStatus.PRESENT if index % 4 else AttendanceStatus.ABSENT_WITH_NOTICE,
+        )
         agreement(personas, case, due=dt.date(2025, 7, 1 + index), done_at=moment(2025, 6, 30) if index % 2 else None)
         goals(case, GoalStatus.ACHIEVED if index % 3 else GoalStatus.NOT_ACHIEVED)
         if closed:
@@ -127,7 +137,9 @@ def test_other_houses_are_not_counted(personas: Personas) -> None:
     from casustafel.testing.cases import ReferralFactory
 
     for day in range(1, 20):
-        ReferralFactory(house=other, submitted_at=moment(2025, 3, day), status="submitted", entry_route=EntryRoute.FIELD)
+        ReferralFactory(
+            house=other, submitted_at=moment(2025, 3, day), status="submitted", entry_route=EntryRoute.FIELD
+        )
     assert published(build_dashboard(personas.house, YEAR)) == before
 
 

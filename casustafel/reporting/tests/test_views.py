@@ -92,7 +92,9 @@ def test_report_pages_permission_matrix(personas: Personas, name: str) -> None:
 def test_only_process_directors_drill_down_the_board_never(personas: Personas) -> None:
     seed(personas)
     url = reverse("reporting:drill") + "?source=cases_opened&cell=h%7C*&period=2025"
-    assert_matrix(personas, "get", url, {"process_director": 200, "house_manager": 404, "board_member": 404, **EVERYONE_ELSE})
+    assert_matrix(
+        personas, "get", url, {"process_director": 200, "house_manager": 404, "board_member": 404, **EVERYONE_ELSE}
+    )
 
 
 def test_drill_down_lists_the_cases_behind_a_shown_count_and_audits_them(personas: Personas) -> None:
@@ -157,7 +159,9 @@ def test_another_houses_municipality_is_not_a_scope(personas: Personas) -> None:
     from casustafel.testing.factories import OrganisationFactory
 
     other = OrganisationFactory(house=personas.outsider_house.memberships.get().organisation.house, municipality=True)
-    html = personas.client("board_member").get(reverse("reporting:report"), {"period": "2025", "scope": f"g:{other.pk}"})
+    html = personas.client("board_member").get(
+        reverse("reporting:report"), {"period": "2025", "scope": f"g:{other.pk}"}
+    )
     assert "Kies het huis, een gemeente of een overlegtype uit de lijst." in html.content.decode()
 
 
