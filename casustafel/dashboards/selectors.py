@@ -292,12 +292,12 @@ def _plan_sections(user: User, membership: Membership) -> list[AttentionSection]
 
 
 def _report_headlines(membership: Membership) -> AttentionSection:
-    """Board members: a few suppressed headline figures of the last twelve months; the last
+    """Board members: a few suppressed headline figures of the last completed quarter; the last
     item links to the report."""
-    figures = headline_figures(membership.organisation.house)
+    period, figures = headline_figures(membership.organisation.house)
     return AttentionSection(
         key="report_headlines",
-        title=str(_("Kerncijfers van de afgelopen 12 maanden")),
+        title=str(_("Kerncijfers van het %(period)s") % {"period": period.label}),
         empty_text="",
         items=list(figures),
         total=len(figures),

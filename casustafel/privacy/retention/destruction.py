@@ -86,6 +86,12 @@ POLICIES: dict[str, Policy] = {
     "meetings.invitation": blank("decline_reason"),
     "meetings.attendance": KEEP,
     "meetings.clientparticipation": blank("not_invited_reason", "client_input", "trusted_person", "debrief_notes"),
+    # The discussion row (timer, guide version) and the scores stay for the outcome indicators
+    # (safety score at the first and the last discussion); why a score was given goes. The
+    # participant (a professional, unique per discussion part) stays, as agreements keep their
+    # owners.
+    "meetings.discussion": KEEP,
+    "meetings.safetyscore": blank("justification"),
 }
 
 # The referral's own free text (the case row itself keeps only ids, dates and codes; its close
