@@ -18,6 +18,11 @@ from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record
 
 LAST_ACTIVITY_KEY = "last_activity"
+# The moment of last activity is written back to the session at most this often: writing it on
+# every request turned every page view, reads included, into an UPDATE of the session row. The
+# cost is precision: a session expires between SESSION_IDLE_TIMEOUT_MINUTES minus this many
+# seconds and SESSION_IDLE_TIMEOUT_MINUTES after the last request.
+ACTIVITY_WRITE_INTERVAL_SECONDS = 60
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -31,7 +36,8 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 
 class IdleTimeoutMiddleware:
     """Logs a user out after SESSION_IDLE_TIMEOUT_MINUTES without a request, with a message
-    saying why, so that an unattended screen does not stay open on case data."""
+    saying why, so that an unattended screen does not stay open on case data. The session is
+    written only when its recorded activity is older than ACTIVITY_WRITE_INTERVAL_SECONDS."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -51,7 +57,8 @@ class IdleTimeoutMiddleware:
                 )
                 query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
                 return _redirect(request, reverse("accounts:login") + (f"?{query}" if query else ""))
-            request.session[LAST_ACTIVITY_KEY] = now
+            if last is None or now - float(last) >= ACTIVITY_WRITE_INTERVAL_SECONDS:
+                request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 
 

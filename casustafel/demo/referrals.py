@@ -248,9 +248,9 @@ def build_demo_referrals(region: DemoRegion, *, stdout: Writer | None = None) ->
     """
     if Referral.objects.filter(house=region.house).exists():
         return DemoReferrals(created=False)
-    with transaction.atomic():
-        builder = _Builder(region)
-        result = builder.build()
+    # One transaction per story (and one for the house's configuration), not one for all:
+    # see build_demo_region.
+    result = _Builder(region).build()
     if stdout is not None:
         stdout.write(f"  {result.summary()}\n")
     return result
@@ -322,7 +322,8 @@ class _Builder:
     # -- the plan -------------------------------------------------------------------------
 
     def build(self) -> DemoReferrals:
-        self.install_defaults()
+        with transaction.atomic():
+            self.install_defaults()
         planned: list[tuple[int, int, Planned]] = []
         for copy in range(self.region.scale):
             spread = self._spread([p for p in PLAN if p.days_ago is None])
@@ -333,7 +334,8 @@ class _Builder:
                 planned.append((days, copy, item))
         # Oldest first: ids grow with time, and a returning person exists before they return.
         for days, copy, item in sorted(planned, key=lambda row: (-row[0], row[1])):
-            self.result.referrals.append(self.make(item, days, copy))
+            with transaction.atomic():
+                self.result.referrals.append(self.make(item, days, copy))
         return self.result
 
     def _spread(self, items: list[Planned]) -> list[int]:

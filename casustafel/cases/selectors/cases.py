@@ -20,6 +20,7 @@ from casustafel.organisations.models import (
     Role,
     Substitution,
 )
+from casustafel.organisations.selectors import has_active_role
 
 
 def cases_for_user(user: AnyUser) -> QuerySet[Case]:
@@ -64,7 +65,9 @@ def case_list_for(user: AnyUser, *, status: str = "") -> QuerySet[Case]:
 def my_cases_for(user: User, membership: Membership) -> QuerySet[Case]:
     """The start page's 'Mijn casussen': active cases the user may see; a process director
     sees the cases they direct. No names: the start page shows no personal data."""
-    cases = cases_for_user(user).filter(status=CaseStatus.ACTIVE)
+    # Only the meeting type is shown: not the referral, director and municipality that the
+    # case list joins.
+    cases = cases_for_user(user).select_related(None).select_related("meeting_type").filter(status=CaseStatus.ACTIVE)
     if membership.role == Role.PROCESS_DIRECTOR:
         cases = cases.filter(process_director=user)
     return cases.order_by("-opened_at", "-pk")
@@ -76,6 +79,9 @@ def has_case_role(user: AnyUser, on: dt.date | None = None) -> bool:
     house manager never see case content, so the case list does not exist for them."""
     if not user.is_authenticated:
         return False
+    known = has_active_role(user, CASE_WORKER_ROLES) if on is None else None
+    if known is not None:
+        return known
     return Membership.objects.active(on).filter(user=user, role__in=CASE_WORKER_ROLES).exists()
 
 
@@ -83,6 +89,9 @@ def can_manage_involvements(user: AnyUser, case: Case) -> bool:
     """Process directors and secretaries of the case's house add and end involvements."""
     if not user.is_authenticated:
         return False
+    known = has_active_role(user, CASE_STAFF_ROLES, house_id=case.house_id)
+    if known is not None:
+        return known
     return (
         Membership.objects.active()
         .filter(user=user, role__in=CASE_STAFF_ROLES, organisation__house=case.house_id)
@@ -109,7 +118,10 @@ def substituted_user_for(user: AnyUser, case: Case, at: dt.datetime | None = Non
     moment = at or timezone.now()
     day = timezone.localdate(moment)
     own = Membership.objects.active(day).filter(user=user)
-    if own.filter(role__in=CASE_STAFF_ROLES, organisation__house=case.house_id).exists():
+    staff = has_active_role(user, CASE_STAFF_ROLES, house_id=case.house_id) if at is None else None
+    if staff is None:
+        staff = own.filter(role__in=CASE_STAFF_ROLES, organisation__house=case.house_id).exists()
+    if staff:
         return None
     involved = CaseInvolvement.objects.current(moment).filter(case=case).values("organisation")
     if own.filter(role__in=CASE_WORKER_ROLES, organisation__in=involved).exists():

@@ -33,6 +33,7 @@ from casustafel.cases.models import (
 from casustafel.cases.selectors.referrals import get_referral_for_user
 from casustafel.meeting_types.models import CriteriaSet, CriteriaSetVersion, Criterion, MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector, administered_houses
+from casustafel.organisations.selectors import has_active_role
 
 TRIAGE_ROLES = (Role.PROCESS_DIRECTOR, Role.SECRETARY)
 NEAR_DEADLINE = dt.timedelta(hours=24)
@@ -49,6 +50,9 @@ def triage_houses(user: AnyUser) -> QuerySet[Membership, Any]:
 
 
 def is_triage_staff(user: AnyUser, house_id: int) -> bool:
+    known = has_active_role(user, TRIAGE_ROLES, house_id=house_id) if user.is_authenticated else False
+    if known is not None:
+        return known
     return triage_houses(user).filter(organisation__house=house_id).exists()
 
 
@@ -56,6 +60,9 @@ def is_process_director_of(user: AnyUser | None, house_id: int) -> bool:
     """Whether the user is an active process director of the house."""
     if user is None or not user.is_authenticated:
         return False
+    known = has_active_role(user, [Role.PROCESS_DIRECTOR], house_id=house_id)
+    if known is not None:
+        return known
     return (
         Membership.objects.active().filter(user=user, role=Role.PROCESS_DIRECTOR, organisation__house=house_id).exists()
     )

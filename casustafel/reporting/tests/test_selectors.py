@@ -17,6 +17,7 @@ from casustafel.reporting.selectors import (
     all_cells,
     build_report,
     default_period,
+    headline_figures,
     report_house,
 )
 from casustafel.testing.cases import CasePartyFactory, ReferralFactory
@@ -144,6 +145,30 @@ def test_median_days_to_decision_needs_enough_decisions(personas: Personas) -> N
     figure = build_report(personas.house, FIRST_HALF_2025, now=LATER).figure("median_days")
     assert (figure.display, figure.export_value) == ("3,0", 3.0)
     assert figure.note == "dagen, over 5 besluiten"
+
+
+def test_median_of_an_even_number_of_decisions_is_the_mean_of_the_middle_two(personas: Personas) -> None:
+    # Sorted by the database: 1, 2, 4, 6, 9, 30 days -> (4 + 6) / 2 = 5.0, worked out by hand.
+    for days in (9, 1, 30, 4, 2, 6):
+        submitted_referral(personas, at=moment(2025, 2, 1), status=ReferralStatus.ACCEPTED, decided_after_days=days)
+    figure = build_report(personas.house, FIRST_HALF_2025, now=LATER).figure("median_days")
+    assert (figure.display, figure.export_value) == ("5,0", 5.0)
+
+
+def test_start_page_headlines_equal_the_reports_figures(personas: Personas) -> None:
+    with time_machine.travel(LATER, tick=False):
+        for index in range(9):
+            submitted_referral(
+                personas,
+                at=moment(2025, 9 + index % 3, 2),
+                status=ReferralStatus.ACCEPTED if index % 2 else ReferralStatus.REJECTED,
+                decided_after_days=index + 1,
+            )
+        report = build_report(personas.house, default_period(), now=LATER)
+        headlines = headline_figures(personas.house, now=LATER)
+    assert headlines == report.figures
+    assert [figure.key for figure in headlines][3] == "median_days"
+    assert headlines[3].display == "5,0"
 
 
 def test_referrals_per_month_follow_the_local_calendar(personas: Personas) -> None:

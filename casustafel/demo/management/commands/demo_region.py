@@ -47,7 +47,14 @@ class Command(BaseCommand):
             raise CommandError("demo_region is refused in production: its accounts share a published password.")
         started = time.monotonic()
         self.stdout.write(f'Building the demo region "{HOUSE_NAME}" (seed {options["seed"]}, scale {options["scale"]})')
-        region = build_demo_region(scale=options["scale"], seed=options["seed"], stdout=self.stdout)
+        try:
+            region = build_demo_region(scale=options["scale"], seed=options["seed"], stdout=self.stdout)
+        except Exception as exc:
+            # Each story commits on its own (see build_demo_region): what was built stays.
+            raise CommandError(
+                f"Building the demo failed ({type(exc).__name__}); the database now holds a partial demo. "
+                "Start again from an empty database."
+            ) from exc
         if region.created:
             self.stdout.write(self.style.SUCCESS(f"Built in {time.monotonic() - started:.1f} s: {region.summary()}."))
         else:
