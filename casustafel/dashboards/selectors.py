@@ -245,27 +245,19 @@ def _triage_sections(user: User, now: dt.datetime) -> list[AttentionSection]:
     ]
 
 
-def _counted_section(key: str, title: StrOrPromise, empty_text: StrOrPromise, queryset: Any) -> AttentionSection:
-    """Like `_section`, but the total comes with the first rows (a window count): one query
-    whether there are 3 or 3,000 rows (lists that can grow with the agreements of a house)."""
-    items = list(queryset.annotate(section_total=Window(expression=Count("pk")))[:SECTION_LIMIT])
-    total = items[0].section_total if items else 0
-    return AttentionSection(key=key, title=str(title), empty_text=str(empty_text), items=items, total=total)
-
-
 def _plan_sections(user: User, membership: Membership) -> list[AttentionSection]:
     """The plans issue: overdue agreements (process director, case director, ambassador), cases
     without a case director and follow-ups due (process director), open escalations (process
     director, house manager, ambassador), case direction proposed to me. A case worker sees the
     sections only when there is something in them."""
     sections = [
-        _counted_section(
+        _section(
             "overdue_agreements",
             _("Afspraken over de termijn"),
             _("Er zijn geen afspraken over de termijn."),
             overdue_agreements_for(user, membership),
         ),
-        _counted_section(
+        _section(
             "open_escalations",
             _("Open escalaties"),
             _("Er staan geen escalaties open."),
@@ -274,13 +266,13 @@ def _plan_sections(user: User, membership: Membership) -> list[AttentionSection]
     ]
     if membership.role == Role.PROCESS_DIRECTOR:
         sections += [
-            _counted_section(
+            _section(
                 "cases_without_director",
                 _("Casussen zonder casusregisseur"),
                 _("Al uw actieve casussen hebben een casusregisseur."),
                 cases_without_director_for(user, membership),
             ),
-            _counted_section(
+            _section(
                 "follow_ups_due",
                 _("Nazorgvragen"),
                 _("Er staan geen nazorgvragen open."),
@@ -290,7 +282,7 @@ def _plan_sections(user: User, membership: Membership) -> list[AttentionSection]
         return sections
     if membership.role in CASE_WORKER_ROLES:
         sections.append(
-            _counted_section(
+            _section(
                 "direction_proposals",
                 _("Voorgesteld als casusregisseur"),
                 "",

@@ -19,7 +19,8 @@ something to show.
   referral for the subject of one of them, waiting for triage, linked to that episode.
 
 Dates: the services stamp now; historical dates are set afterwards with `demo_dates_set`
-(audited), as the other demo builders do. Idempotent: a house with a plan is left alone.
+(audited), as the other demo builders do. Idempotent: a house with a plan is left alone. Each
+step runs in a transaction of its own, like the other stories.
 """
 
 from __future__ import annotations
@@ -50,10 +51,11 @@ from casustafel.cases.services.triage import VerdictInput, triage_decide
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.demo.services import demo_dates_set
 from casustafel.escalations.models import EscalationReason
-from casustafel.escalations.periodic import escalation_work, step_up_passed_terms
+from casustafel.escalations.periodic import escalate_unmet_requirements, step_up_passed_terms
 from casustafel.escalations.services import escalation_raise, escalation_resolve, escalation_step_up
 from casustafel.lib.dates import add_working_days
 from casustafel.meeting_types.models import Criterion, MeetingType, SafetyPhase
+from casustafel.notifications.models import Notification
 from casustafel.organisations.models import Membership, Organisation, Role
 from casustafel.plans.models import (
     ActionPlan,
@@ -157,8 +159,7 @@ def build_demo_plans(region: DemoRegion, *, stdout: Writer | None = None) -> Dem
     """Add the plan side to the demo house, once."""
     if ActionPlan.objects.filter(case__house=region.house).exists():
         return DemoPlans(created=False)
-    with transaction.atomic():
-        result = _Builder(region).build()
+    result = _Builder(region).build()
     if stdout is not None:
         stdout.write(f"  {result.summary()}\n")
     return result
@@ -230,13 +231,54 @@ class _Builder:
             .select_related("process_director", "meeting_type")
             .order_by("opened_at", "pk")
         )
+        # One transaction per step, as the other demo stories do (demo/builder.py explains why).
+        with transaction.atomic():
+            self.settle_history(active)
         for number, case in enumerate(active):
-            self.plan(case, number)
-        self.directions(active)
-        self.agreements(active)
-        self.escalations(active)
+            with transaction.atomic():
+                self.plan(case, number)
+        for step in (self.directions, self.agreements, self.escalations):
+            with transaction.atomic():
+                step(active)
         self.episodes()
         return self.result
+
+    def settle_history(self, active: list[Case]) -> None:
+        """Agreements the meetings of past months made (demo/discussions.py) were carried out:
+        their named person reported them done around their due date. Those of the last month
+        stay open, so they show as due or overdue like real ones."""
+        cutoff = self.today - dt.timedelta(days=30)
+        for agreement in (
+            Agreement.objects.open()
+            .filter(case__in=active, due_date__lt=cutoff)
+            .select_related("owner", "organisation")
+            .order_by("due_date", "pk")
+        ):
+            membership = Membership.objects.filter(user=agreement.owner, organisation=agreement.organisation).first()
+            if membership is None:
+                continue
+            last = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            update = agreement_report(
+                actor=self.region.actor(membership),
+                agreement=agreement,
+                progress=AgreementProgress.DONE,
+                result="Uitgevoerd en besproken in het volgende overleg.",
+                expected_version=agreement.version,
+            )
+            done = self.at(agreement.due_date - dt.timedelta(days=1), 15)
+            demo_dates_set(actor=SYSTEM, obj=update, case_id=agreement.case_id, created_at=done, reported_at=done)
+            demo_dates_set(
+                actor=SYSTEM,
+                obj=update.agreement,
+                case_id=agreement.case_id,
+                updated_at=done,
+                responded_at=done,
+                progress_at=done,
+                ended_at=done,
+            )
+            # The case director and process director read that feedback long ago.
+            for notification in Notification.objects.filter(pk__gt=last):
+                demo_dates_set(actor=SYSTEM, obj=notification, case_id=agreement.case_id, created_at=done, read_at=done)
 
     def plan(self, case: Case, number: int) -> None:
         director = self.director_of(case)
@@ -413,15 +455,22 @@ class _Builder:
         step_up_passed_terms(today=self.today)
         # A bodemeis reported not met: the periodic work escalates it to the process director.
         second = rest[0] if rest else first
-        requirement = second.minimum_requirements.first()
+        requirement = second.minimum_requirements.in_force().order_by("-pk").first()  # the plan's
         assert requirement is not None
+        monitor = (
+            Membership.objects.filter(organisation=requirement.monitor, role=Role.PROFESSIONAL)
+            .select_related("user", "organisation")
+            .order_by("pk")
+            .first()
+        )
+        assert monitor is not None
         requirement_check_record(
-            actor=self.region.actor(self.partner(second, "police")),
+            actor=self.region.actor(monitor),
             requirement=requirement,
             met=False,
             note="Vader is zaterdag bij de woning gezien.",
         )
-        escalation_work(today=self.today)
+        escalate_unmet_requirements()
         # A dispute about case direction at step 3, and one at the directorates (step 5).
         for case, steps in ((rest[1] if len(rest) > 1 else first, 2), (rest[3] if len(rest) > 3 else first, 4)):
             director = self.director_of(case)
@@ -471,7 +520,8 @@ class _Builder:
         )
         assert meeting_type is not None, "the referral demo installs the default criteria"
         for number, (reason, opened_months, closed_months, subject) in enumerate(EPISODES):
-            case = self.episode(meeting_type, number, opened_months, closed_months, subject, reason)
+            with transaction.atomic():
+                case = self.episode(meeting_type, number, opened_months, closed_months, subject, reason)
             self.result.closed.append(case)
             if reason == RE_ENTRY:
                 self.result.re_entry = self.re_entry(case)
