@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "casustafel.escalations",
     "casustafel.privacy",
     "casustafel.reporting",
+    "casustafel.learning",
     "casustafel.demo",
 ]
 
@@ -287,6 +288,8 @@ PERIODIC_WORK = [
     "casustafel.escalations.periodic.escalation_work",
     "casustafel.plans.periodic.agreement_notices",
     "casustafel.plans.periodic.follow_up_prompts",
+    "casustafel.learning.periodic.improvement_action_notices",
+    "casustafel.learning.periodic.self_assessment_work",
     "casustafel.audit.periodic_work.destroy_expired",
     "casustafel.notifications.delivery.deliver_pending",
 ]

@@ -34,6 +34,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # Meetings put cases on agendas.
     ("meetings",),
     ("reporting",),
+    # The learning cycle: self-assessments, improvement plans, effort and value. It reuses the
+    # reports' suppression; the reports read it through the selectors it offers them.
+    ("learning",),
     ("dashboards",),
     # Builders of whole worlds: the demo region and the test factories use every app.
     ("demo", "testing"),
