@@ -235,7 +235,7 @@ def _bench(args: argparse.Namespace, env: dict[str, str]) -> int:
     try:
         from casustafel.privacy.subject_access.models import SubjectAccessRequest
     except ImportError:
-        from casustafel.privacy.models_sar import SubjectAccessRequest  # type: ignore[no-redef]
+        from casustafel.privacy.subject_access.models import SubjectAccessRequest  # type: ignore[no-redef]
     sar = SubjectAccessRequest.objects.filter(house_id=house_id).order_by("pk").first()
     person_id = sar.person_id if sar is not None else 1
     sar_pk = sar.pk if sar is not None else None

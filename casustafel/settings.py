@@ -95,11 +95,17 @@ INSTALLED_APPS = [
     "casustafel.accounts",
     "casustafel.organisations",
     "casustafel.audit",
+    "casustafel.notifications",
     "casustafel.dashboards",
+    "casustafel.meeting_types",
     "casustafel.meetings",
     "casustafel.cases",
+    "casustafel.plans",
+    "casustafel.escalations",
     "casustafel.privacy",
     "casustafel.reporting",
+    "casustafel.learning",
+    "casustafel.demo",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +257,49 @@ REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=3)
 # draft, or a referral waiting for the answer to an information request, with no activity for
 # this many months is destroyed by `destroy_expired_cases`.
 REFERRAL_STALE_MONTHS = envint("REFERRAL_STALE_MONTHS", 12, minimum=1)
+
+# Background tasks (django-tasks with its database backend; run `casustafel db_worker` on one or
+# more machines). Works on SQLite and PostgreSQL. `casustafel tick --enqueue` puts the periodic
+# work on this queue instead of running it in the timer's own process (docs/deployment.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# E-mail: notifications go out as a neutral subject and a link, never a name or case content
+# (casustafel/notifications). Console backend (printed to the log) unless an SMTP host is set.
+EMAIL_HOST = envstr("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT_SECONDS", 20, minimum=1)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "casustafel@localhost")
+# The address e-mailed links start with (scheme and host, no trailing slash): mails are sent by
+# the periodic work, outside any request. Required in production.
+SITE_URL = envstr("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be set to the https:// address of the site in production")
+
+# The periodic work of `casustafel tick`, in this order. Each job is
+# idempotent and safe to run on several machines at once (casustafel/audit/periodic_work.py).
+PERIODIC_WORK = [
+    "casustafel.audit.periodic.audit_work",
+    "casustafel.escalations.periodic.escalation_work",
+    "casustafel.plans.periodic.agreement_notices",
+    "casustafel.plans.periodic.follow_up_prompts",
+    "casustafel.learning.periodic.improvement_action_notices",
+    "casustafel.learning.periodic.self_assessment_work",
+    "casustafel.audit.periodic_work.destroy_expired",
+    "casustafel.notifications.delivery.deliver_pending",
+]
+
+# Terms of the plans and escalations (working days: Monday to Friday, Dutch public holidays
+# excluded). A reminder goes out AGREEMENT_REMINDER_WORKING_DAYS before an agreement is due; an
+# agreement still overdue ESCALATION_TERM_WORKING_DAYS after its due date is escalated, and an
+# escalation step whose term passes moves up (the 10 + 10 days of seed 003, section 8.3).
+AGREEMENT_REMINDER_WORKING_DAYS = envint("AGREEMENT_REMINDER_WORKING_DAYS", 2, minimum=1)
+ESCALATION_TERM_WORKING_DAYS = envint("ESCALATION_TERM_WORKING_DAYS", 10, minimum=1)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

@@ -140,10 +140,12 @@ def _expected_for(names: list[str], **sets: set[Any]) -> dict[str, set[Any]]:
 
 def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario) -> None:
     case, other = scenario.case.pk, scenario.other_case.pk
+    # The plans' scenario step closes a second case of the house: house staff only, until destruction.
+    closed = {scenario.extra["closed"].pk}
     expected = _expected_for(
         scenario.personas.names,
-        process_director={case},
-        secretary={case},
+        process_director={case} | closed,
+        secretary={case} | closed,
         professional_a={case},
         ambassador_a={case},
         substitute_current={case},
@@ -160,12 +162,13 @@ def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario
 
 def test_referral_visible_to_gives_exactly_the_expected_referrals(scenario: LeakScenario) -> None:
     referral, draft, other = scenario.referral.pk, scenario.draft.pk, scenario.other_referral.pk
+    closed = {scenario.extra["closed"].referral_id}  # the plans' closed case, referred by org_a
     expected = _expected_for(
         scenario.personas.names,
-        process_director={referral},
-        secretary={referral},
-        professional_a={referral, draft},
-        ambassador_a={referral, draft},
+        process_director={referral} | closed,
+        secretary={referral} | closed,
+        professional_a={referral, draft} | closed,
+        ambassador_a={referral, draft} | closed,
         outsider_process_director={other},
     )
     actual = {

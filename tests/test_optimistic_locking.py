@@ -14,12 +14,12 @@ from django.urls import reverse
 
 import pytest
 
-from casustafel.cases.models import CaseFact, Criterion
+from casustafel.cases.models import CaseFact
 from casustafel.cases.services.criteria import criteria_set_install_default, criteria_version_draft, criterion_remove
 from casustafel.cases.services.information import case_fact_withdraw
 from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import VersionedForm
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import Criterion, MeetingType
 from casustafel.privacy.covenant.selectors import draft_of
 from casustafel.privacy.models import CovenantVersion
 from casustafel.testing.cases import MeetingTypeFactory, PersonFactory

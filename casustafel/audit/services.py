@@ -261,3 +261,25 @@ def audit_verification_start(*, actor: Actor, house: Any) -> AuditVerification:
         verification.save(update_fields=["task_id"])
         audit_record(actor=actor, action=AuditAction.VERIFY, obj=verification, house=house_id)
     return verification
+
+
+def diff_redacting(before: Mapping[str, Any], instance: models.Model, fields: Iterable[str]) -> dict[str, list[Any]]:
+    """Per changed field, [old, new], for an edit of `instance` whose raw values before the
+    edit are `before` (`raw_values`). Unlike `diff` over two snapshots, a change to a field in
+    `AUDIT_REDACTED_FIELDS` is still recorded, as [afgeschermd, afgeschermd]: the trail shows
+    that the text changed, never what it says."""
+    after = raw_values(instance, fields)
+    redacted: frozenset[str] = getattr(instance, "AUDIT_REDACTED_FIELDS", frozenset())
+    changed = [name for name in after if _normalise({name: before.get(name)}) != _normalise({name: after[name]})]
+    current = snapshot(instance, changed)
+    previous = {
+        name: REDACTED if name in redacted and before.get(name) not in (None, "") else before.get(name)
+        for name in changed
+    }
+    return {name: [_normalise({name: previous[name]})[name], current[name]] for name in changed}
+
+
+def raw_values(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The values of `fields` on `instance`, foreign keys as ids, unredacted: the 'before' of
+    `diff_redacting`. Never stored."""
+    return {name: getattr(instance, getattr(instance._meta.get_field(name), "attname", name)) for name in fields}

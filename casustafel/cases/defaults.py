@@ -171,6 +171,10 @@ class MeetingTypeSpec:
     first_contact_hours: int = 48
     retention_years: int = 5
     requirements: tuple[tuple[str, str, int], ...] = ()
+    minutes_per_case: int = 30
+    default_duration_minutes: int = 120
+    clients_invited_by_default: bool = True
+    separate_perpetrator_and_victim: bool = False
 
 
 DEFAULT_MEETING_TYPES: tuple[MeetingTypeSpec, ...] = (
@@ -199,5 +203,102 @@ DEFAULT_MEETING_TYPES: tuple[MeetingTypeSpec, ...] = (
             ("household_complete", "before_agenda", 1),
             ("municipality", "before_agenda", 1),
         ),
+        # "Niet 10 minuten maar 30 tot 60 minuten per casus" (seed 003, §1.6).
+        minutes_per_case=45,
+        default_duration_minutes=180,
+    ),
+)
+
+_PRIVACY_REMINDER = (
+    "Deel alleen wat nodig is voor de aanpak van deze casus, met de partners die aan deze casus "
+    "deelnemen. Noem de bron van wat u inbrengt. Informatie uit dit overleg gaat niet verder dan "
+    "het convenant toestaat."
+)
+
+# The other meeting types the seeds describe, with the settings they report. The demo house
+# runs all six; a new house starts with Casus-op-Maat and adds these as it needs them.
+OTHER_MEETING_TYPES: tuple[MeetingTypeSpec, ...] = (
+    MeetingTypeSpec(
+        name="Zorgoverleg huiselijk geweld",
+        goals=(
+            "Afstemming over casussen van huiselijk geweld die via Veilig Thuis binnenkomen: zorg en justitie "
+            "stemmen één systeemgerichte aanpak af voor pleger, slachtoffer en kinderen, en bepalen welke "
+            "partner de casus oppakt."
+        ),
+        privacy_reminder=_PRIVACY_REMINDER,
+        requirements=(
+            ("concern_described", "before_triage", 1),
+            ("subject_known", "before_triage", 1),
+            ("sources", "before_triage", 1),
+            ("consent", "before_triage", 1),
+        ),
+        # A process-oriented meeting: many cases, short slots (seed 000, §2.6).
+        minutes_per_case=15,
+        default_duration_minutes=120,
+        clients_invited_by_default=False,
+        separate_perpetrator_and_victim=True,
+    ),
+    MeetingTypeSpec(
+        name="MDA++",
+        goals=(
+            "Multidisciplinaire aanpak van ernstig en hardnekkig huiselijk geweld en kindermishandeling, ook "
+            "intieme terreur. Met de cliënten: gezamenlijke analyse en één plan, in drie fasen (directe "
+            "veiligheid, risicogestuurde zorg, herstel), met de leidraad Gezamenlijke Analyse en Planvorming. "
+            "De aanpak loopt tot het veilig is."
+        ),
+        privacy_reminder=_PRIVACY_REMINDER,
+        requirements=(
+            ("concern_described", "before_triage", 1),
+            ("subject_known", "before_triage", 1),
+            ("household_complete", "before_triage", 1),
+            ("sources", "before_triage", 1),
+            ("consent", "before_triage", 1),
+        ),
+        # Usually one phase per meeting; the leidraad needs time (seed 002, §3.4).
+        minutes_per_case=60,
+        default_duration_minutes=180,
+        separate_perpetrator_and_victim=True,
+    ),
+    MeetingTypeSpec(
+        name="Top-X",
+        goals=(
+            "Persoonsgerichte aanpak van de inwoners die de meeste overlast en criminaliteit veroorzaken, "
+            "aangemeld door de gemeente: straf, drang en zorg in één plan per persoon."
+        ),
+        privacy_reminder=_PRIVACY_REMINDER,
+        requirements=(
+            ("concern_described", "before_triage", 1),
+            ("subject_known", "before_triage", 1),
+            ("prior_actions", "before_triage", 1),
+            ("municipality", "before_triage", 1),
+        ),
+    ),
+    MeetingTypeSpec(
+        name="Nazorg ex-gedetineerden",
+        goals=(
+            "Afstemming van de nazorg voor wie uit detentie komt: identiteitsbewijs, inkomen, huisvesting, "
+            "schulden en zorg geregeld vóór de dag van ontslag, en een screening op het risico van recidive."
+        ),
+        privacy_reminder=_PRIVACY_REMINDER,
+        requirements=(
+            ("subject_known", "before_triage", 1),
+            ("municipality", "before_triage", 1),
+        ),
+        minutes_per_case=15,
+        default_duration_minutes=90,
+        clients_invited_by_default=False,
+    ),
+    MeetingTypeSpec(
+        name="Actie-overleg",
+        goals=(
+            "Kort overleg op de dag zelf over acute situaties: wie doet vandaag wat. Afspraken krijgen een "
+            "datum en een uur; het verslag is dezelfde dag klaar."
+        ),
+        privacy_reminder=_PRIVACY_REMINDER,
+        first_contact_hours=24,
+        requirements=(("concern_described", "before_triage", 1),),
+        minutes_per_case=10,
+        default_duration_minutes=45,
+        clients_invited_by_default=False,
     ),
 )

@@ -89,11 +89,6 @@ class Verdict(models.TextChoices):
     UNKNOWN = "unknown", _("Onbekend")
 
 
-class Combinator(models.TextChoices):
-    ALL = "all", _("alle onderdelen (EN)")
-    ANY = "any", _("minstens één onderdeel (OF)")
-
-
 class Person(VersionedModel):
     """A natural person known to the house; registered once, party to any number of referrals.
 
@@ -142,109 +137,6 @@ class Person(VersionedModel):
         return " ".join(part for part in (self.given_names, self.surname_prefix, self.surname) if part)
 
 
-class CriteriaSet(TimestampedModel):
-    """A named set of admission criteria of a house; its content lives in versions."""
-
-    house = models.ForeignKey(
-        "organisations.SafetyHouse",
-        on_delete=models.PROTECT,
-        related_name="criteria_sets",
-        verbose_name=_("Zorg- en Veiligheidshuis"),
-    )
-    name = models.CharField(_("naam"), max_length=120)
-
-    class Meta:
-        verbose_name = _("criteriaset")
-        verbose_name_plural = _("criteriasets")
-        ordering = ["house", "name"]
-        constraints = [models.UniqueConstraint(fields=["house", "name"], name="criteria_set_unique_name")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CriteriaSetVersion(VersionedModel):
-    """One immutable version of a criteria set. Editing creates a new version; every triage
-    keeps the version it was judged on. The newest published version is the current one.
-    `version` (from VersionedModel) detects concurrent edits of a draft's settings."""
-
-    criteria_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.PROTECT, related_name="versions", verbose_name=_("criteriaset")
-    )
-    number = models.PositiveIntegerField(_("versienummer"))
-    combinator = models.CharField(
-        _("toelating"),
-        max_length=5,
-        choices=Combinator.choices,
-        default=Combinator.ALL,
-        help_text=_("Moeten alle criteria gelden, of is één genoeg?"),
-    )
-    change_note = models.TextField(_("toelichting op de wijziging"), blank=True)
-    source = models.CharField(_("bron"), max_length=200, blank=True, help_text=_("Bijv. Werkinstructie maart 2014."))
-    published_at = models.DateTimeField(_("in gebruik sinds"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("vastgesteld door"),
-    )
-
-    class Meta:
-        verbose_name = _("versie van criteriaset")
-        verbose_name_plural = _("versies van criteriasets")
-        ordering = ["criteria_set", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["criteria_set", "number"], name="criteria_version_unique_number")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.criteria_set} v{self.number}"
-
-
-class Criterion(models.Model):
-    """A criterion or a part of one. Parts form a tree: a node with a combinator is met when
-    all (EN) or any (OF) of its children are met; verdicts are given on leaves only. This
-    encodes the national multiproblem definition (three parts joined by EN, the whole joined
-    by OF to the area-bound safety alternative)."""
-
-    version = models.ForeignKey(
-        CriteriaSetVersion, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("versie")
-    )
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("onderdeel van"),
-    )
-    code = models.CharField(_("code"), max_length=12, help_text=_("Bijv. a, b, a1."))
-    label = models.CharField(_("korte omschrijving"), max_length=300)
-    text = models.TextField(_("volledige tekst"))
-    combinator = models.CharField(
-        _("samenstelling"),
-        max_length=5,
-        choices=Combinator.choices,
-        blank=True,
-        help_text=_("Leeg voor een criterium zonder onderdelen."),
-    )
-    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
-    # `version` is the criteria set version this belongs to, so the optimistic-locking counter
-    # of a criterion is called `revision`; edit forms carry it to detect concurrent edits.
-    revision = models.PositiveIntegerField(_("revisie"), default=1, editable=False)
-
-    class Meta:
-        verbose_name = _("criterium")
-        verbose_name_plural = _("criteria")
-        ordering = ["version", "position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="criterion_unique_code")]
-
-    def __str__(self) -> str:
-        return f"{self.code}. {self.label}"
-
-
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: AnyUser) -> ReferralQuerySet:
         """Referrals the user may see: their own, their organisation's as its ambassador, and
@@ -289,7 +181,7 @@ class Referral(VersionedModel):
         verbose_name=_("aanmeldende organisatie"),
     )
     meeting_type = models.ForeignKey(
-        "meetings.MeetingType",
+        "meeting_types.MeetingType",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -354,6 +246,16 @@ class Referral(VersionedModel):
         ),
     )
     destroyed_at = models.DateTimeField(_("vernietigd op"), null=True, blank=True)
+    # Re-entry: a referral for a person of a closed case of the house is linked to that case on
+    # submission, so triage sees the earlier episode (as far as the viewer may see it).
+    previous_case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="re_referrals",
+        verbose_name=_("eerdere episode"),
+    )
 
     objects = ReferralQuerySet.as_manager()
 
@@ -490,7 +392,10 @@ class Triage(VersionedModel):
         Referral, on_delete=models.PROTECT, related_name="triages", verbose_name=_("aanmelding")
     )
     criteria_version = models.ForeignKey(
-        CriteriaSetVersion, on_delete=models.PROTECT, related_name="triages", verbose_name=_("criteriaversie")
+        "meeting_types.CriteriaSetVersion",
+        on_delete=models.PROTECT,
+        related_name="triages",
+        verbose_name=_("criteriaversie"),
     )
     team_members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("triageteam")
@@ -528,7 +433,9 @@ class CriterionVerdict(models.Model):
     """The verdict on one criterion (leaf) in a triage, with a short reason."""
 
     triage = models.ForeignKey(Triage, on_delete=models.CASCADE, related_name="verdicts", verbose_name=_("triage"))
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterium"))
+    criterion = models.ForeignKey(
+        "meeting_types.Criterion", on_delete=models.PROTECT, related_name="+", verbose_name=_("criterium")
+    )
     verdict = models.CharField(_("oordeel"), max_length=15, choices=Verdict.choices)
     reason = models.CharField(_("onderbouwing"), max_length=500)
 
@@ -540,6 +447,17 @@ class CriterionVerdict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion.code}: {self.get_verdict_display()}"
+
+
+class CloseReason(models.TextChoices):
+    """Why the house ends its handling of a case: a fixed list, so outcomes can be counted."""
+
+    GOALS_ACHIEVED = "goals_achieved", _("Doelen bereikt")
+    STEPPED_DOWN = "stepped_down", _("Afgeschaald naar lokale zorg")
+    COMPULSORY_FRAMEWORK = "compulsory_framework", _("Doorverwezen naar een gedwongen kader")
+    CLIENT_REFUSES = "client_refuses", _("Cliënt weigert medewerking")
+    MOVED_AWAY = "moved_away", _("Verhuisd buiten de regio")
+    OTHER = "other", _("Anders")
 
 
 class CaseStatus(models.TextChoices):
@@ -577,6 +495,22 @@ class CaseQuerySet(models.QuerySet["Case"]):
         )
 
 
+def working_for(user: AnyUser, moment: dt.datetime, field: str = "organisation") -> Q:
+    """Rows whose `field` is an organisation through which the user works on cases at `moment`:
+    their own case-worker memberships and those of the colleagues they stand in for
+    (`Substitution.objects.granting`). The meetings' invitations use it; seeing a case itself
+    also takes the organisation's named-people rule into account (`Case.objects.visible_to`)."""
+    from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Substitution
+
+    own = (
+        Membership.objects.active(timezone.localdate(moment))
+        .filter(user=user.pk, role__in=CASE_WORKER_ROLES)
+        .values("organisation")
+    )
+    stand_in = Substitution.objects.granting(user, moment).values("absent_membership__organisation")
+    return Q(**{f"{field}__in": own}) | Q(**{f"{field}__in": stand_in})
+
+
 class Case(VersionedModel):
     """A person or household handled by the house (casus), opened when triage accepts a
     referral. Its process director runs the process; meetings and plans attach to it."""
@@ -591,7 +525,7 @@ class Case(VersionedModel):
         Referral, on_delete=models.PROTECT, related_name="case", verbose_name=_("aanmelding")
     )
     meeting_type = models.ForeignKey(
-        "meetings.MeetingType", on_delete=models.PROTECT, related_name="cases", verbose_name=_("overlegtype")
+        "meeting_types.MeetingType", on_delete=models.PROTECT, related_name="cases", verbose_name=_("overlegtype")
     )
     process_director = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -613,7 +547,10 @@ class Case(VersionedModel):
     opened_at = models.DateTimeField(_("geopend op"))
     first_meeting_date = models.DateField(_("eerste overleg"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
-    close_reason = models.TextField(_("reden van afsluiting"), blank=True)
+    close_reason_kind = models.CharField(
+        _("reden van afsluiting"), max_length=25, choices=CloseReason.choices, blank=True
+    )
+    close_reason = models.TextField(_("toelichting op de afsluiting"), blank=True)
     retention_until = models.DateField(
         _("bewaren tot"),
         null=True,
@@ -621,6 +558,16 @@ class Case(VersionedModel):
         help_text=_("Vernietigingsdatum: afsluitdatum plus de bewaartermijn van het overlegtype."),
     )
     destroyed_at = models.DateTimeField(_("vernietigd op"), null=True, blank=True)
+    # What puts the case on a meeting's agenda (the meetings issue; the plans issue manages them).
+    review_date = models.DateField(
+        _("rappeldatum"), null=True, blank=True, help_text=_("Wanneer de casus weer op de agenda komt.")
+    )
+    closure_proposed_on = models.DateField(_("voorgesteld om af te sluiten op"), null=True, blank=True)
+    separate_perpetrator_and_victim = models.BooleanField(
+        _("stalking of intieme terreur"),
+        default=False,
+        help_text=_("Pleger en slachtoffer zitten nooit samen in een overleg(deel)."),
+    )
 
     objects = CaseQuerySet.as_manager()
 

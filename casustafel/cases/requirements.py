@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from casustafel.cases.models import PartyRole, Referral
-from casustafel.meetings.models import InputRequirement, InputRequirementCheck, RequirementStage
+from casustafel.meeting_types.models import InputRequirement, InputRequirementCheck, RequirementStage
 
 REFERRAL_CHECKLIST_PREFETCH = ("parties__person", "problems", "prior_actions", "meeting_type__input_requirements")
 

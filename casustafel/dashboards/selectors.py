@@ -25,7 +25,24 @@ from casustafel.cases.selectors.referrals import (
     referrals_writable_by,
 )
 from casustafel.cases.selectors.triage import awaiting_triage_for, near_deadline_for
-from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Role, Substitution, administered_houses
+from casustafel.escalations.selectors import open_escalations_for
+from casustafel.learning.roles import is_manager as runs_learning_cycle
+from casustafel.learning.selectors import open_invitations_of, overdue_actions_for
+from casustafel.meetings.selectors.meetings import open_invitations_for, unconfirmed_crucial_for
+from casustafel.organisations.models import (
+    CASE_STAFF_ROLES,
+    CASE_WORKER_ROLES,
+    Membership,
+    Role,
+    Substitution,
+    administered_houses,
+)
+from casustafel.plans.selectors_pages import (
+    cases_without_director_for,
+    direction_proposals_for,
+    follow_ups_due_for,
+    overdue_agreements_for,
+)
 from casustafel.privacy.retention.selectors import destructions_due, referral_destructions_due
 from casustafel.privacy.subject_access.selectors import open_requests
 from casustafel.reporting.selectors import headline_figures
@@ -83,6 +100,9 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
             )
         )
     sections.extend(_referrer_sections(user, membership))
+    sections.extend(_meeting_sections(user, membership, now))
+    sections.extend(_plan_sections(user, membership))
+    sections.extend(_learning_sections(user, membership))
     if membership.role == Role.BOARD:
         sections.append(_report_headlines(membership))
     if membership.role in (Role.PROCESS_DIRECTOR, Role.SECRETARY):
@@ -225,14 +245,105 @@ def _triage_sections(user: User, now: dt.datetime) -> list[AttentionSection]:
     ]
 
 
+def _plan_sections(user: User, membership: Membership) -> list[AttentionSection]:
+    """The plans issue: overdue agreements (process director, case director, ambassador), cases
+    without a case director and follow-ups due (process director), open escalations (process
+    director, house manager, ambassador), case direction proposed to me. A case worker sees the
+    sections only when there is something in them."""
+    sections = [
+        _section(
+            "overdue_agreements",
+            _("Afspraken over de termijn"),
+            _("Er zijn geen afspraken over de termijn."),
+            overdue_agreements_for(user, membership),
+        ),
+        _section(
+            "open_escalations",
+            _("Open escalaties"),
+            _("Er staan geen escalaties open."),
+            open_escalations_for(user, membership),
+        ),
+    ]
+    if membership.role == Role.PROCESS_DIRECTOR:
+        sections += [
+            _section(
+                "cases_without_director",
+                _("Casussen zonder casusregisseur"),
+                _("Al uw actieve casussen hebben een casusregisseur."),
+                cases_without_director_for(user, membership),
+            ),
+            _section(
+                "follow_ups_due",
+                _("Nazorgvragen"),
+                _("Er staan geen nazorgvragen open."),
+                follow_ups_due_for(user, membership),
+            ),
+        ]
+        return sections
+    if membership.role in CASE_WORKER_ROLES:
+        sections.append(
+            _section(
+                "direction_proposals",
+                _("Voorgesteld als casusregisseur"),
+                "",
+                direction_proposals_for(user),
+            )
+        )
+    if membership.role == Role.HOUSE_MANAGER:
+        return [section for section in sections if section.key == "open_escalations"]
+    return [section for section in sections if section.total]
+
+
+def _learning_sections(user: User, membership: Membership) -> list[AttentionSection]:
+    """The learning cycle: self-assessments to fill in (whoever is invited, when any);
+    overdue improvement actions (the process director and house manager always; an owner or
+    their organisation when any)."""
+    sections = [
+        _section("open_assessments", _("Zelfevaluaties om in te vullen"), "", open_invitations_of(user)),
+        _section(
+            "overdue_improvement_actions",
+            _("Verbeteracties over de termijn"),
+            _("Er zijn geen verbeteracties over de termijn."),
+            overdue_actions_for(user, membership),
+        ),
+    ]
+    manager = runs_learning_cycle(membership)
+    return [s for s in sections if s.total or (manager and s.key == "overdue_improvement_actions")]
+
+
 def _report_headlines(membership: Membership) -> AttentionSection:
-    """Board members: a few suppressed headline figures of the last twelve months; the last
+    """Board members: a few suppressed headline figures of the last completed quarter; the last
     item links to the report."""
-    figures = headline_figures(membership.organisation.house)
+    period, figures = headline_figures(membership.organisation.house)
     return AttentionSection(
         key="report_headlines",
-        title=str(_("Kerncijfers van de afgelopen 12 maanden")),
+        title=str(_("Kerncijfers van het %(period)s") % {"period": period.label}),
         empty_text="",
         items=list(figures),
         total=len(figures),
     )
+
+
+def _meeting_sections(user: User, membership: Membership, now: dt.datetime) -> list[AttentionSection]:
+    """House staff: crucial partners that have not confirmed for a meeting in the coming two
+    weeks. Everyone who works on cases: invitations to answer (shown to staff only when any)."""
+    sections = []
+    if membership.role in CASE_STAFF_ROLES:
+        sections.append(
+            _section(
+                "crucial_unconfirmed",
+                _("Cruciale partners die nog niet hebben bevestigd"),
+                _("Alle cruciale partners voor de overleggen van de komende twee weken hebben bevestigd."),
+                unconfirmed_crucial_for(user, now),
+            )
+        )
+    if membership.role in CASE_WORKER_ROLES:
+        invitations = _section(
+            "meeting_invitations",
+            _("Uitnodigingen voor casusoverleggen"),
+            _("Er staan geen uitnodigingen open die u nog moet beantwoorden."),
+            open_invitations_for(user, now),
+        )
+        if membership.role == Role.PROFESSIONAL or invitations.total:
+            sections.append(invitations)
+    return sections

@@ -167,6 +167,19 @@ def build_demo_region(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: Write
     from casustafel.demo.retention import build_demo_retention
 
     build_demo_retention(region, stdout=stdout)
+    # Two years of meetings and the coming weeks' agendas (demo/meetings.py).
+    from casustafel.demo.meetings import build_demo_meetings
+
+    meetings = build_demo_meetings(region, stdout=stdout)
+    # What was said and decided in them, and their approved minutes (demo/discussions.py).
+    from casustafel.demo.discussions import build_demo_discussions
+
+    build_demo_discussions(region, meetings, stdout=stdout)
+    # Plans, case direction, agreements in every state, escalations, closed episodes with
+    # follow-up and a re-entry (demo/plans.py).
+    from casustafel.demo.plans import build_demo_plans
+
+    build_demo_plans(region, stdout=stdout)
     # Privacy officer's work (demo/privacy.py); last: a restriction refuses new information.
     from casustafel.demo.privacy import build_demo_privacy
 

@@ -40,13 +40,12 @@ from faker import Faker
 
 from casustafel.accounts.models import User
 from casustafel.audit.context import Actor
-from casustafel.cases.defaults import DEFAULT_SET_NAME
+from casustafel.cases.defaults import DEFAULT_SET_NAME, OTHER_MEETING_TYPES
 from casustafel.cases.models import (
     Case,
     CaseFact,
     CaseInvolvement,
     CaseParty,
-    CriteriaSetVersion,
     EntryRoute,
     InformationRequest,
     LifeDomainProblem,
@@ -79,8 +78,8 @@ from casustafel.demo.logins import demo_logins
 from casustafel.demo.referral_stories import LEAF_CODES, SCENARIOS, PartySpec, People, Story
 from casustafel.demo.region import MUNICIPALITIES, OFFICE_KEY
 from casustafel.demo.services import demo_dates_set
-from casustafel.meetings.models import MeetingType
-from casustafel.meetings.services import meeting_types_install_default
+from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType
+from casustafel.meetings.services.meeting_types import meeting_type_install, meeting_types_install_default
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse
 from casustafel.privacy.covenant.services import (
     covenant_version_draft,
@@ -97,6 +96,8 @@ SEED_OFFSET = 3  # the referrals draw from their own generators: seed * 1000 + S
 COVENANT_YEARS_BACK = 3  # the covenant and the criteria took effect before the oldest referral
 OLDEST_DAYS = 720  # decided referrals are spread over the past two years
 NEWEST_DECIDED_DAYS = 35
+TOP_X = "Top-X"
+MEETING_TYPE_BY_SCENARIO = {"domestic_violence": "MDA++", "detention_return": "Nazorg ex-gedetineerden"}
 CASELOAD_CAPS = {"gemeente_hilversum": 25, "gemeente_bussum": 8, "gemeente_huizen": 6, "gemeente_weesp": 5}
 
 
@@ -290,6 +291,12 @@ class _Builder:
         since = self._at_day(effective - dt.timedelta(days=14), 10)
         meeting_types = meeting_types_install_default(actor=self.administrator, house=house)
         self.meeting_type: MeetingType = meeting_types[0]
+        # The house runs the other meeting types of the seeds too; triage sends cases there.
+        self.meeting_types = {meeting_type.name: meeting_type for meeting_type in meeting_types}
+        for spec in OTHER_MEETING_TYPES:
+            self.meeting_types[spec.name] = meeting_type_install(
+                actor=self.administrator, house=house, spec=spec, criteria_set=self.meeting_type.criteria_set
+            )
         self.version: CriteriaSetVersion = CriteriaSetVersion.objects.get(
             criteria_set__house=house, criteria_set__name=DEFAULT_SET_NAME, number=1
         )
@@ -533,11 +540,20 @@ class _Builder:
         given.update(overrides)
         return {code: VerdictInput(verdict=verdict, reason=reason[:500]) for code, (verdict, reason) in given.items()}
 
-    def _outcome_reason(self, story: Story, routing: Routing, director: User, *, urgent: bool) -> str:
+    def _meeting_type_for(self, referral: Referral, story: Story) -> MeetingType:
+        """Where triage sends an accepted case: Top-X referrals to Top-X, domestic violence to
+        MDA++, a return from detention to the aftercare meeting, the rest to Casus-op-Maat."""
+        if referral.entry_route == EntryRoute.TOP_X:
+            return self.meeting_types[TOP_X]
+        return self.meeting_types.get(MEETING_TYPE_BY_SCENARIO.get(story.scenario, ""), self.meeting_type)
+
+    def _outcome_reason(
+        self, story: Story, routing: Routing, director: User, *, urgent: bool, meeting_type: MeetingType
+    ) -> str:
         if routing == Routing.ACCEPT:
             lead = "Aangenomen als urgentie-uitzondering" if urgent else "Aangenomen"
             return (
-                f"{lead} voor {self.meeting_type.name}. {director.full_name} is procesregisseur en neemt contact met "
+                f"{lead} voor {meeting_type.name}. {director.full_name} is procesregisseur en neemt contact met "
                 "u op over het eerste overleg en wie daarvoor worden uitgenodigd."
             )
         if routing == Routing.NEED_MORE_INFORMATION:
@@ -565,9 +581,10 @@ class _Builder:
         verdicts = self._verdicts(story, kind)
         accept: dict[str, object] = {}
         first_meeting = (at + dt.timedelta(days=self.rng.randint(7, 14))).date()
+        meeting_type = self._meeting_type_for(referral, story)
         if routing == Routing.ACCEPT:
             accept = {
-                "meeting_type": self.meeting_type,
+                "meeting_type": meeting_type,
                 "process_director": director.user,
                 "first_meeting_date": max(first_meeting, self.today),
             }
@@ -581,7 +598,9 @@ class _Builder:
             team_members=self._team(director, referral),
             verdicts={self.leaves[code]: verdict for code, verdict in verdicts.items()},
             outcome=routing,
-            outcome_reason=self._outcome_reason(story, routing, director.user, urgent=urgent),
+            outcome_reason=self._outcome_reason(
+                story, routing, director.user, urgent=urgent, meeting_type=meeting_type
+            ),
             urgency_override=urgent,
             urgency_justification=story.urgency if urgent else "",
             question=story.question if routing == Routing.NEED_MORE_INFORMATION else "",

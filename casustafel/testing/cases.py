@@ -11,8 +11,6 @@ import factory
 from casustafel.cases.models import (
     Case,
     CaseParty,
-    CriteriaSet,
-    CriteriaSetVersion,
     EntryRoute,
     InformationRequest,
     LifeDomain,
@@ -27,7 +25,14 @@ from casustafel.cases.models import (
     Triage,
 )
 from casustafel.lib.bsn import bsn_digest, encrypt_bsn
-from casustafel.meetings.models import InputRequirement, InputRequirementCheck, MeetingType, RequirementStage
+from casustafel.meeting_types.models import (
+    CriteriaSet,
+    CriteriaSetVersion,
+    InputRequirement,
+    InputRequirementCheck,
+    MeetingType,
+    RequirementStage,
+)
 from casustafel.testing.factories import OrganisationFactory, SafetyHouseFactory, UserFactory
 
 

@@ -17,7 +17,7 @@ import factory
 from casustafel.audit.context import Actor
 from casustafel.cases.attachment_storage import storage_path
 from casustafel.cases.models import Attachment, Case, CaseFact, CaseInvolvement, FactKind
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Organisation, SafetyHouse
 from casustafel.privacy.covenant.services import covenant_rule_update, covenant_version_publish
 from casustafel.privacy.models import (

@@ -69,9 +69,10 @@ from casustafel.testing.personas import ANONYMOUS, Personas
 # --- Which URLs must be in the leak table -----------------------------------------------
 
 # Every URL under these paths must be registered...
-LEAK_SCOPE_PREFIXES = ("/casussen/", "/aanmeldingen/", "/personen/", "/privacy/", "/api/")
+LEAK_SCOPE_PREFIXES = ("/casussen/", "/aanmeldingen/", "/personen/", "/privacy/", "/api/", "/leren/")
 # ...and every URL whose route names a case, referral, person or party id, wherever it lives.
-LEAK_SCOPE_KWARG = re.compile(r"case|referral|person|party", re.IGNORECASE)
+# (meetings: an agenda item shows a case, so every meeting, item and invitation id is in scope)
+LEAK_SCOPE_KWARG = re.compile(r"case|referral|person|party|meeting|item|invitation|notification", re.IGNORECASE)
 _ROUTE_KWARG = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
 
 

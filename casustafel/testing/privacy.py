@@ -10,7 +10,7 @@ from django.utils import timezone
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.audit.services import audit_record
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, SafetyHouse
 from casustafel.privacy.covenant.selectors import draft_of
 from casustafel.privacy.covenant.services import (

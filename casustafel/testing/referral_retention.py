@@ -11,17 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from casustafel.audit.context import Actor
-from casustafel.cases.models import (
-    Criterion,
-    CriterionVerdict,
-    PartyRole,
-    Person,
-    Referral,
-    ReferralStatus,
-    Routing,
-)
+from casustafel.cases.models import CriterionVerdict, PartyRole, Person, Referral, ReferralStatus, Routing
 from casustafel.cases.services.closing import referral_retention_set
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import Criterion, MeetingType
 from casustafel.organisations.models import Organisation
 from casustafel.privacy.covenant.services import covenant_rule_update, covenant_version_publish
 from casustafel.privacy.models import CovenantVersion

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from casustafel.audit.context import Actor
 from casustafel.cases.models import Referral
-from casustafel.meetings.models import InputRequirementCheck, MeetingType, RequirementStage
+from casustafel.meeting_types.models import InputRequirementCheck, MeetingType, RequirementStage
 from casustafel.organisations.models import Organisation
 from casustafel.testing.cases import InputRequirementFactory, MeetingTypeFactory, ReferralFactory
 from casustafel.testing.factories import OrganisationFactory

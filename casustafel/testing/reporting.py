@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from casustafel.cases.models import Case, CaseStatus, EntryRoute, PartyRole, Referral, ReferralStatus
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Organisation
 from casustafel.testing.cases import CaseFactory, CasePartyFactory, MeetingTypeFactory, PersonFactory, ReferralFactory
 from casustafel.testing.factories import OrganisationFactory

@@ -14,7 +14,6 @@ from casustafel.cases.models import (
     Case,
     CaseInvolvement,
     CaseStatus,
-    Criterion,
     CriterionVerdict,
     LifeDomainProblem,
     PartyRole,
@@ -25,7 +24,7 @@ from casustafel.cases.models import (
     Triage,
 )
 from casustafel.cases.services.closing import case_close
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import Criterion, MeetingType
 from casustafel.organisations.models import Organisation
 from casustafel.testing.cases import (
     CaseFactory,

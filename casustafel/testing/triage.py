@@ -10,10 +10,10 @@ from typing import Any
 from django.utils import timezone
 
 from casustafel.audit.context import Actor
-from casustafel.cases.models import CriteriaSetVersion, Criterion, PartyRole, Referral, Triage
+from casustafel.cases.models import PartyRole, Referral, Triage
 from casustafel.cases.services.criteria import criteria_set_install_default
 from casustafel.cases.services.triage import VerdictInput, triage_decide
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import CriteriaSetVersion, Criterion, MeetingType
 from casustafel.organisations.models import Organisation
 from casustafel.testing.cases import CasePartyFactory, LifeDomainProblemFactory
 from casustafel.testing.personas import Personas

@@ -23,7 +23,7 @@ from casustafel.accounts.middleware import LAST_ACTIVITY_KEY
 from casustafel.accounts.models import User
 from casustafel.audit.context import Actor
 from casustafel.cases.models import Case, CaseParty, Criterion, LifeDomainProblem, PartyRole, PriorAction, Referral
-from casustafel.meetings.services import meeting_types_install_default
+from casustafel.meetings.services.meeting_types import meeting_types_install_default
 from casustafel.organisations.models import Role
 from casustafel.testing.browser import assert_header_contrast, follow, sign_in, swap, visit
 from casustafel.testing.factories import TEST_PASSWORD, MembershipFactory, OrganisationFactory, UserFactory

@@ -14,8 +14,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from casustafel.audit.context import Actor
-from casustafel.cases.models import Case, Criterion, Referral, ReferralStatus, Triage
-from casustafel.meetings.services import meeting_types_install_default
+from casustafel.cases.models import Case, Referral, ReferralStatus, Triage
+from casustafel.meeting_types.models import Criterion
+from casustafel.meetings.services.meeting_types import meeting_types_install_default
 from casustafel.testing.browser import assert_axe_clean, assert_console_clean, follow, sign_in, swap, visit
 from casustafel.testing.factories import OrganisationFactory
 from casustafel.testing.personas import Personas

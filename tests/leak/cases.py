@@ -398,3 +398,17 @@ register(
 register(
     LeakCase("dashboards:start", sees=ALL_USERS, shows=_case_url, shown_to=CASE_VIEWERS, label="my cases"),
 )
+
+# --- The timeline -------------------------------------------------------------------------
+
+register(
+    LeakCase("cases:case_timeline", sees=CASE_VIEWERS, kwargs=_case, reads=1),
+    LeakCase(
+        "cases:case_timeline",
+        sees=CASE_VIEWERS,
+        kwargs=_case,
+        query=lambda s: "kind=agreement&kind=plan",
+        reads=1,
+        label="filtered",
+    ),
+)

@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from casustafel.cases.models import Case, Referral
+from casustafel.plans.services_closure import open_agreements, open_goals
 from casustafel.privacy.models import RetentionExtension
 from casustafel.testing.cases import MeetingTypeFactory
 from casustafel.testing.leak import (
@@ -77,8 +78,24 @@ def _extension(s: LeakScenario) -> dict[str, object]:
 
 
 def _close(s: LeakScenario) -> dict[str, object]:
+    """A complete closing (plans.services_closure): reason, each open goal and agreement settled,
+    the closure plan and the last safety score."""
     case = Case.objects.get(pk=s.case.pk)
-    return {"closed_on": timezone.localdate().isoformat(), "reason": "Doelen bereikt", "version": case.version}
+    data: dict[str, object] = {
+        "closed_on": timezone.localdate().isoformat(),
+        "reason_kind": "goals_achieved",
+        "reason": "Doelen bereikt",
+        "continues": "Wijkteam blijft betrokken.",
+        "if_it_goes_wrong": "Wijkteam meldt opnieuw aan.",
+        "last_safety_score": 8,
+        "last_safety_justification": "Rustig.",
+        "version": case.version,
+    }
+    for goal in open_goals(case):
+        data[f"goal_{goal.pk}"], data[f"goal_{goal.pk}_evidence"] = "achieved", "Geen meldingen."
+    for agreement in open_agreements(case):
+        data[f"agreement_{agreement.pk}"] = "done"
+    return data
 
 
 register(
@@ -140,14 +157,14 @@ register(
     # The active case of the scenario: its viewers may open the closing page only when they
     # are a process director of the house.
     LeakCase(
-        "cases:case_close",
+        "plans:case_close",
         sees=frozenset({"process_director"}),
         forbidden=CASE_VIEWERS - {"process_director"},
         kwargs=lambda s: {"pk": s.case.pk},
-        reads=0,
+        reads=1,
     ),
     LeakCase(
-        "cases:case_close",
+        "plans:case_close",
         method="post",
         ok=302,
         sees=frozenset({"process_director"}),

@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "FIELD_ENCRYPTION_KEY": "ZGV2LW9ubHktZmllbGQta2V5LWNhc3VzdGFmZWwtMDE=",
     "AUDIT_KEY": "a" * 40,
     "ALLOWED_HOSTS": "casustafel.example",
+    "SITE_URL": "https://casustafel.example",
 }
 
 
@@ -46,6 +47,8 @@ def test_production_settings_load_with_the_required_values() -> None:
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"DEBUG": "true"}, "DEBUG must be off"),
         ({"CASUSTAFEL_DEMO": "true"}, "CASUSTAFEL_DEMO is refused"),
+        ({"SITE_URL": ""}, "SITE_URL must be set"),
+        ({"SITE_URL": "http://casustafel.example"}, "SITE_URL must be set"),
     ],
 )
 def test_production_refuses_unsafe_settings(override: dict[str, str], message: str) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casustafel.cases.models import Combinator, CriteriaSetVersion, Criterion
 from casustafel.lib.forms import VersionedForm
+from casustafel.meeting_types.models import Combinator, CriteriaSetVersion, Criterion
 from casustafel.organisations.models import Organisation
 
 COMBINATOR_CHOICES = [("", _("Geen onderdelen (het criterium krijgt zelf een oordeel)")), *Combinator.choices]

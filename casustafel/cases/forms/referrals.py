@@ -13,7 +13,7 @@ from casustafel.cases.models import CaseParty, EntryRoute, LifeDomain, PartyRole
 from casustafel.cases.selectors.referrals import meeting_types_for_referral, municipalities_of
 from casustafel.lib.bsn import validate_bsn
 from casustafel.lib.forms import BoundedDateField, IdField, VersionedForm, parse_id
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Organisation, SafetyHouse
 
 

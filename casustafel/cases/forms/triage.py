@@ -26,7 +26,7 @@ from casustafel.cases.forms.referrals import DateInput
 from casustafel.cases.models import CriterionVerdict, Routing, Verdict
 from casustafel.cases.services.triage import VerdictInput
 from casustafel.lib.forms import missing_version_message
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 
 RESULT_BADGE = {
     criteria_logic.MEETS: "ct-badge--ok",

@@ -165,3 +165,15 @@ def involvement_contacts(case: Case) -> QuerySet[Membership]:
 
 def get_involvement_of(case: Case, pk: int) -> CaseInvolvement:
     return get_object_or_404(CaseInvolvement.objects.select_related("organisation", "contact"), case=case, pk=pk)
+
+
+def previous_episode(referral: Referral) -> Case | None:
+    """The latest closed case of the referral's house in which one of its persons was a party:
+    the earlier episode of a re-entry. Destroyed cases hold no persons any more and are not found."""
+    persons = CaseParty.objects.filter(referral=referral, person__isnull=False).values("person")
+    return (
+        Case.objects.filter(house=referral.house_id, status=CaseStatus.CLOSED, referral__parties__person__in=persons)
+        .exclude(referral=referral)
+        .order_by("-closed_at", "-pk")
+        .first()
+    )

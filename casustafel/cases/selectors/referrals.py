@@ -14,8 +14,6 @@ from casustafel.accounts.models import User
 from casustafel.accounts.types import AnyUser
 from casustafel.cases.models import (
     CaseParty,
-    CriteriaSetVersion,
-    Criterion,
     InformationRequest,
     LifeDomainProblem,
     PartyRole,
@@ -23,7 +21,7 @@ from casustafel.cases.models import (
     ReferralStatus,
     Triage,
 )
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import CriteriaSetVersion, Criterion, MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector
 
 # Who may refer: every professional of a partner organisation, and the house's own staff.

@@ -26,9 +26,6 @@ from casustafel.cases.models import (
     Case,
     CaseloadCap,
     CaseStatus,
-    CriteriaSet,
-    CriteriaSetVersion,
-    Criterion,
     CriterionVerdict,
     Referral,
     ReferralStatus,
@@ -36,7 +33,7 @@ from casustafel.cases.models import (
 )
 from casustafel.cases.selectors.referrals import get_referral_for_user, subject_parties
 from casustafel.lib.forms import parse_id
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import CriteriaSet, CriteriaSetVersion, Criterion, MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector, administered_houses
 from casustafel.organisations.selectors import has_active_role
 

@@ -24,6 +24,7 @@ from casustafel.audit.services import audit_record, diff, snapshot
 from casustafel.cases.models import Case, CaseInvolvement, CaseStatus
 from casustafel.cases.selectors.cases import can_manage_involvements
 from casustafel.cases.services.triage import INVOLVEMENT_FIELDS
+from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
 from casustafel.privacy.subject_access.restrictions import restriction_exempt
@@ -223,3 +224,65 @@ def case_involvement_end(
         changes=diff(before, snapshot(locked, ("ended_at", "end_reason"))),
     )
     return locked
+
+
+# --- What puts a case on an agenda ------------------------------------------------------------
+# Minimal for the meetings issue (the agenda proposal reads them); the plans issue manages the
+# review date and closure proposals properly.
+
+AGENDA_FIELDS = ("review_date", "closure_proposed_on", "separate_perpetrator_and_victim")
+
+
+def _case_agenda_set(*, actor: Actor, case: Case, expected_version: int | None, **values: object) -> Case:
+    _require_involvement_manager(actor, case)
+    locked = lock_for_update(case, expected_version=expected_version)
+    if locked.status != CaseStatus.ACTIVE:
+        raise ServiceError(_("Deze casus is niet meer actief."))
+    before = snapshot(locked, AGENDA_FIELDS)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    changes = diff(before, snapshot(locked, AGENDA_FIELDS))
+    if not changes:
+        return locked
+    bump_version(locked)
+    locked.save(update_fields=[*values, "version", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, case_id=locked.pk, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def case_review_date_set(
+    *, actor: Actor, case: Case, review_date: dt.date | None, expected_version: int | None = None
+) -> Case:
+    """Set when the case comes back on an agenda (rappeldatum); None clears it.
+
+    Raises:
+        PermissionDenied: the actor is no process director or secretary of the case's house.
+        ConflictError: someone else saved the case in the meantime.
+        ServiceError: the case is no longer active.
+    """
+    return _case_agenda_set(actor=actor, case=case, expected_version=expected_version, review_date=review_date)
+
+
+@transaction.atomic
+def case_closure_propose(
+    *, actor: Actor, case: Case, proposed: bool = True, expected_version: int | None = None
+) -> Case:
+    """Propose the case for closure at the next meeting (or withdraw the proposal).
+
+    Raises: as `case_review_date_set`.
+    """
+    on = timezone.localdate() if proposed else None
+    return _case_agenda_set(actor=actor, case=case, expected_version=expected_version, closure_proposed_on=on)
+
+
+@transaction.atomic
+def case_separation_set(*, actor: Actor, case: Case, separate: bool, expected_version: int | None = None) -> Case:
+    """Mark stalking or intimate terror: perpetrator and victim never sit together in a part of
+    a meeting about this case.
+
+    Raises: as `case_review_date_set`.
+    """
+    return _case_agenda_set(
+        actor=actor, case=case, expected_version=expected_version, separate_perpetrator_and_victim=separate
+    )

@@ -30,9 +30,9 @@ from casustafel.cases.defaults import (
     DEFAULT_SOURCE,
     CriterionSpec,
 )
-from casustafel.cases.models import Combinator, CriteriaSet, CriteriaSetVersion, Criterion
 from casustafel.lib.concurrency import bump_version, check_version
 from casustafel.lib.errors import ConflictError, ServiceError
+from casustafel.meeting_types.models import Combinator, CriteriaSet, CriteriaSetVersion, Criterion
 from casustafel.organisations.models import SafetyHouse, administered_houses
 
 CRITERION_FIELDS = ("version", "parent", "code", "label", "text", "combinator", "position")

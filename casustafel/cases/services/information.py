@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,9 +26,19 @@ from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, snapshot
 from casustafel.cases.attachment_storage import Upload, clean_filename, orphaned_files, remove_stored, store_upload
-from casustafel.cases.models import Attachment, Case, CaseFact, CaseParty, CaseStatus, FactKind, Person
+from casustafel.cases.models import (
+    Attachment,
+    Case,
+    CaseFact,
+    CaseInvolvement,
+    CaseParty,
+    CaseStatus,
+    FactKind,
+    Person,
+)
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
+from casustafel.organisations.models import Organisation
 from casustafel.privacy.models import PROVENANCE_FIELDS, Provenance
 from casustafel.privacy.provenance.access import CaseViewer, case_viewer
 from casustafel.privacy.provenance.checks import ProvenanceData, contribution_check, provenance_errors
@@ -65,6 +76,27 @@ def contributor_for(actor: Actor, case: Case) -> CaseViewer:
     return viewer
 
 
+def recording_for(viewer: CaseViewer, case: Case, organisation: Organisation) -> CaseViewer:
+    """The viewer of house staff who record, in a meeting, what a partner organisation brings
+    in: the item is that organisation's (its provenance, the covenant check for its sector).
+
+    Raises:
+        PermissionDenied: the viewer is not house staff of the case.
+        ValidationError: the organisation is not involved in the case now.
+    """
+    if not viewer.is_staff:
+        raise PermissionDenied
+    involved = CaseInvolvement.objects.current().filter(case=case, organisation=organisation).exists()
+    if not involved and organisation.pk not in viewer.organisation_ids:
+        raise ValidationError(
+            {
+                "organisation": _("%(organisation)s is niet betrokken bij deze casus.")
+                % {"organisation": organisation.name}
+            }
+        )
+    return replace(viewer, contributes_as=organisation)
+
+
 def _item_errors(case: Case, viewer: CaseViewer, person: Person | None, provenance: ProvenanceData) -> dict[str, str]:
     if case.status != CaseStatus.ACTIVE:
         raise ServiceError(_("Deze casus is niet meer actief; er kan geen informatie meer bij."))
@@ -89,6 +121,7 @@ def case_fact_add(
     provenance: ProvenanceData,
     kind: FactKind | str = FactKind.FACT,
     person: Person | None = None,
+    contributor: Organisation | None = None,
 ) -> CaseFact:
     """Add a fact or concern to the picture of an active case.
 
@@ -100,6 +133,8 @@ def case_fact_add(
         provenance: category, legal basis, consent and restriction.
         kind: fact or concern.
         person: the person it is about (a party of the case), or None for the household.
+        contributor: the organisation that brings the fact in, when house staff record it on
+            its behalf in a meeting (`recording_for`); by default the one the actor acts for.
 
     Raises:
         PermissionDenied: see `contributor_for`.
@@ -109,6 +144,8 @@ def case_fact_add(
             organisation's sector bring in the category.
     """
     viewer = contributor_for(actor, case)
+    if contributor is not None:
+        viewer = recording_for(viewer, case, contributor)
     provenance = provenance.normalised()
     errors = _item_errors(case, viewer, person, provenance)
     text = text.strip()

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,10 +34,13 @@ from casustafel.cases.models import (
     Referral,
     ReferralStatus,
 )
+from casustafel.cases.selectors.cases import previous_episode
 from casustafel.cases.selectors.referrals import can_refer, is_referral_writer
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
+from casustafel.notifications.models import NotificationKind
+from casustafel.notifications.services import notification_send
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
 from casustafel.privacy.retention.destruction import person_still_referenced
 from casustafel.privacy.subject_access.restrictions import refuses_restricted, restricted_person_ids, restriction_exempt
@@ -243,7 +247,9 @@ def _restriction_blockers(referral: Referral) -> list[str]:
 @transaction.atomic
 def referral_submit(*, actor: Actor, referral: Referral, expected_version: int | None) -> Referral:
     """Submit a draft to the house: it becomes visible to the process directors and
-    secretaries, and the first-contact and response deadlines start to run.
+    secretaries, and the first-contact and response deadlines start to run. When one of its
+    persons was in a case of the house that has been closed, the referral is linked to that
+    case (`previous_case`, the earlier episode).
 
     Raises:
         ConflictError: the referral changed since the page was loaded.
@@ -255,18 +261,23 @@ def referral_submit(*, actor: Actor, referral: Referral, expected_version: int |
     blockers = submit_blockers(locked)
     if blockers:
         raise ValidationError(blockers)
-    before = snapshot(locked, SUBMIT_FIELDS)
+    before = {**snapshot(locked, SUBMIT_FIELDS), "previous_case": locked.previous_case_id}
     now = timezone.now()
     hours = locked.meeting_type.first_contact_hours if locked.meeting_type else DEFAULT_FIRST_CONTACT_HOURS
     locked.status = ReferralStatus.SUBMITTED
     locked.submitted_at = now
     locked.first_contact_due_at = now + dt.timedelta(hours=hours)
     locked.response_due_at = now + dt.timedelta(days=locked.desired_response_days or 0)
+    # Re-entry: a person of a closed case of this house comes back; triage sees that episode.
+    locked.previous_case = previous_episode(locked)
     locked.full_clean()
     bump_version(locked)
     locked.save()
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=locked, changes=diff(before, snapshot(locked, SUBMIT_FIELDS))
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        changes=diff(before, {**snapshot(locked, SUBMIT_FIELDS), "previous_case": locked.previous_case_id}),
     )
     return locked
 
@@ -481,6 +492,12 @@ def information_request_create(*, actor: Actor, referral: Referral, question: st
     )
     if locked.status != ReferralStatus.INFORMATION_REQUESTED:
         _set_status(actor, locked, ReferralStatus.INFORMATION_REQUESTED)
+    notification_send(
+        actor=actor,
+        recipient=locked.referrer,
+        kind=NotificationKind.QUESTION_ASKED,
+        url=reverse("cases:referral_detail", args=[locked.pk]),
+    )
     return request
 
 
@@ -519,4 +536,11 @@ def information_request_answer(*, actor: Actor, request: InformationRequest, ans
     still_open = InformationRequest.objects.filter(referral=referral, answered_at__isnull=True).exists()
     if not still_open and referral.status == ReferralStatus.INFORMATION_REQUESTED:
         _set_status(actor, referral, ReferralStatus.SUBMITTED)
+    if locked.asked_by is not None and locked.asked_by_id != actor.user.pk:
+        notification_send(
+            actor=actor,
+            recipient=locked.asked_by,
+            kind=NotificationKind.QUESTION_ANSWERED,
+            url=reverse("cases:triage_detail", args=[referral.pk]),
+        )
     return locked

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,6 @@ from casustafel.cases.models import (
     Case,
     CaseInvolvement,
     CaseloadCap,
-    CriteriaSetVersion,
     CriterionVerdict,
     Referral,
     ReferralStatus,
@@ -46,7 +46,9 @@ from casustafel.cases.services.referral_items import case_referral_items_record
 from casustafel.cases.services.referrals import information_request_create
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ConflictError, ServiceError
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType
+from casustafel.notifications.models import NotificationKind
+from casustafel.notifications.services import notification_send
 from casustafel.organisations.models import Membership, Organisation, Sector, administered_houses
 from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
@@ -529,6 +531,12 @@ def triage_decide(
         else:
             # No case: the referral's own keep-until date starts at the decision (retention).
             referral_retention_set(actor=actor, referral=locked, decided_on=timezone.localdate(now))
+        notification_send(
+            actor=actor,
+            recipient=locked.referrer,
+            kind=NotificationKind.REFERRAL_DECIDED,
+            url=reverse("cases:referral_detail", args=[locked.pk]),
+        )
     audit_record(
         actor=actor,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,

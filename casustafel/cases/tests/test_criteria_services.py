@@ -10,7 +10,6 @@ from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases import criteria_logic
 from casustafel.cases.defaults import DEFAULT_SET_NAME
-from casustafel.cases.models import CriteriaSet, CriteriaSetVersion, Criterion
 from casustafel.cases.selectors.triage import current_version, tree_of
 from casustafel.cases.services.criteria import (
     criteria_set_create,
@@ -24,6 +23,7 @@ from casustafel.cases.services.criteria import (
     criterion_update,
 )
 from casustafel.lib.errors import ConflictError, ServiceError
+from casustafel.meeting_types.models import CriteriaSet, CriteriaSetVersion, Criterion
 from casustafel.testing.referrals import actor_for
 from casustafel.testing.triage import decide, triage_setting
 
@@ -84,7 +84,7 @@ def test_installing_the_default_twice_keeps_one_set(personas, admin, default_set
 
 def test_installing_the_default_is_audited(default_set):
     version = current_version(default_set.pk)
-    event = AuditEvent.objects.get(object_type="cases.criteriasetversion", object_id=str(version.pk))
+    event = AuditEvent.objects.get(object_type="meeting_types.criteriasetversion", object_id=str(version.pk))
     assert event.action == AuditAction.CREATE
     assert event.changes["criteria"][1][:2] == ["a", "a1-a3"]
 
@@ -166,7 +166,9 @@ def test_removing_a_criterion_removes_its_parts(admin, default_set):
     draft = criteria_version_draft(actor=admin, criteria_set=default_set)
     criterion_remove(actor=admin, criterion=draft.criteria.get(code="a"))
     assert sorted(draft.criteria.values_list("code", flat=True)) == ["b", "c", "d", "e"]
-    event = AuditEvent.objects.filter(action=AuditAction.DELETE, object_type="cases.criterion").latest("sequence")
+    event = AuditEvent.objects.filter(action=AuditAction.DELETE, object_type="meeting_types.criterion").latest(
+        "sequence"
+    )
     assert sorted(event.changes["removed_codes"][0]) == ["a", "a1", "a1-a3", "a2", "a3", "a4"]
 
 

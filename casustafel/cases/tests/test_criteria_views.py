@@ -8,9 +8,10 @@ from django.urls import reverse
 import pytest
 
 from casustafel.cases.defaults import DEFAULT_SET_NAME
-from casustafel.cases.models import CaseloadCap, CriteriaSet, CriteriaSetVersion, Criterion
+from casustafel.cases.models import CaseloadCap
 from casustafel.cases.selectors.triage import current_version
 from casustafel.cases.services.criteria import criteria_set_install_default, criteria_version_draft
+from casustafel.meeting_types.models import CriteriaSet, CriteriaSetVersion, Criterion
 from casustafel.testing.factories import OrganisationFactory
 from casustafel.testing.matrix import assert_matrix
 from casustafel.testing.referrals import actor_for

@@ -30,7 +30,7 @@ from casustafel.cases.services.information import (
     case_fact_withdraw,
 )
 from casustafel.lib.errors import ServiceError
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Sector
 from casustafel.privacy.models import Consent, ConsentException, InformationCategory, LegalBasis, Restriction
 from casustafel.privacy.provenance.checks import ProvenanceData, contribution_check

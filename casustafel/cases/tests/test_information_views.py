@@ -12,7 +12,7 @@ import pytest
 
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import Attachment, Case, CaseFact
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Role, Sector
 from casustafel.privacy.models import Consent, InformationCategory, LegalBasis, Restriction
 from casustafel.testing.cases import MeetingTypeFactory

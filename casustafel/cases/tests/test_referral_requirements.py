@@ -8,7 +8,7 @@ import pytest
 
 from casustafel.cases.models import LifeDomain, PartyRole, Referral
 from casustafel.cases.requirements import EVALUATORS, missing_items, referral_checklist
-from casustafel.meetings.models import InputRequirementCheck, RequirementStage
+from casustafel.meeting_types.models import InputRequirementCheck, RequirementStage
 from casustafel.testing.cases import (
     CasePartyFactory,
     InputRequirementFactory,

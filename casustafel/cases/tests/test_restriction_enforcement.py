@@ -16,7 +16,7 @@ from casustafel.cases.models import Case, CaseFact, PartyRole, Referral, Referra
 from casustafel.cases.services.information import attachment_add, case_fact_add
 from casustafel.cases.services.referrals import referral_submit, submit_blockers
 from casustafel.lib.errors import ServiceError
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.privacy.models import Consent, InformationCategory, LegalBasis, Restriction
 from casustafel.privacy.provenance.checks import ProvenanceData
 from casustafel.privacy.subject_access.services import restriction_mark_lift

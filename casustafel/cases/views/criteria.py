@@ -32,7 +32,6 @@ from casustafel.cases.forms.criteria import (
     CriterionAddForm,
     CriterionForm,
 )
-from casustafel.cases.models import CriteriaSetVersion
 from casustafel.cases.selectors.triage import (
     caseload_overview,
     criteria_sets_for_admin,
@@ -61,7 +60,8 @@ from casustafel.cases.services.triage import caseload_cap_set
 from casustafel.lib.concurrency import posted_version
 from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
-from casustafel.meetings.selectors import admin_house
+from casustafel.meeting_types.models import CriteriaSetVersion
+from casustafel.meeting_types.selectors import admin_house
 
 
 @require_GET

@@ -83,7 +83,7 @@ from casustafel.cases.services.referrals import (
 )
 from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
-from casustafel.meetings.models import RequirementStage
+from casustafel.meeting_types.models import RequirementStage
 from casustafel.organisations.models import Role
 from casustafel.privacy.subject_access.restrictions import restricted_person_ids
 

@@ -27,7 +27,7 @@ from casustafel.audit.services import audit_read
 from casustafel.cases import criteria_logic
 from casustafel.cases.defaults import LOCAL_HANDLING_CRITERIA, RIEC_CRITERIA
 from casustafel.cases.forms.triage import FirstContactForm, TriageForm, criterion_rows, summarise, verdict_tally
-from casustafel.cases.models import OPEN_REFERRAL_STATUSES, CriteriaSetVersion, Referral, Routing, Triage
+from casustafel.cases.models import OPEN_REFERRAL_STATUSES, Case, Referral, Routing, Triage
 from casustafel.cases.requirements import referral_checklist
 from casustafel.cases.selectors.triage import (
     TRIAGE_LIST_STATES,
@@ -52,7 +52,7 @@ from casustafel.cases.selectors.triage import (
 from casustafel.cases.services.triage import referral_record_first_contact, triage_decide, triage_save
 from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors, parse_id
-from casustafel.meetings.models import MeetingType, RequirementStage
+from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType, RequirementStage
 
 LIST_PAGE_SIZE = 25
 
@@ -146,6 +146,10 @@ def render_triage_page(
         "local_criteria": LOCAL_HANDLING_CRITERIA,
         "riec_criteria": RIEC_CRITERIA,
         "first_contact_form": first_contact_form or FirstContactForm(initial={"version": referral.version}),
+        # Re-entry: the earlier episode, as far as the viewer may still see it (not once destroyed).
+        "previous_episode": Case.objects.visible_to(request.user).filter(pk=referral.previous_case_id).first()
+        if referral.previous_case_id
+        else None,
     }
     if is_open:
         context.update(

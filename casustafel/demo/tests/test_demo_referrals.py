@@ -42,7 +42,7 @@ from casustafel.demo.referrals import (
     render_visibility_table,
 )
 from casustafel.demo.services import demo_dates_set
-from casustafel.meetings.models import MeetingType, RequirementStage
+from casustafel.meeting_types.models import MeetingType, RequirementStage
 from casustafel.organisations.models import Role
 from casustafel.privacy.models import CovenantVersion
 from casustafel.testing.factories import SafetyHouseFactory
@@ -114,7 +114,7 @@ class TestBuiltReferrals:
     def test_the_house_has_the_default_meeting_type_criteria_covenant_and_caps_from_before_the_oldest_referral(
         self, region: DemoRegion
     ) -> None:
-        meeting_type = MeetingType.objects.get(house=region.house)
+        meeting_type = MeetingType.objects.get(house=region.house, name="Casus-op-Maat")
         oldest = min(r.created_at for r in referrals_of(region))
         covenant = CovenantVersion.objects.get(covenant__house=region.house)
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 import pytest
 
-from casustafel.cases.models import CriteriaSet
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import CriteriaSet, MeetingType
 from casustafel.testing.cases import MeetingTypeFactory
 from casustafel.testing.personas import Personas
 

@@ -10,8 +10,8 @@ import pytest
 from casustafel.audit.models import AuditEvent
 from casustafel.cases.defaults import DEFAULT_SET_NAME
 from casustafel.lib.errors import ConflictError
-from casustafel.meetings.models import InputRequirement, InputRequirementCheck, MeetingType, RequirementStage
-from casustafel.meetings.services import (
+from casustafel.meeting_types.models import InputRequirement, InputRequirementCheck, MeetingType, RequirementStage
+from casustafel.meetings.services.meeting_types import (
     input_requirement_add,
     input_requirement_remove,
     meeting_type_create,
@@ -122,7 +122,7 @@ def test_requirements_are_added_once_and_removed_with_an_audit_event(personas, a
         )
     input_requirement_remove(actor=admin, requirement=item)
     assert not InputRequirement.objects.exists()
-    actions = AuditEvent.objects.filter(object_type="meetings.inputrequirement").values_list("action", flat=True)
+    actions = AuditEvent.objects.filter(object_type="meeting_types.inputrequirement").values_list("action", flat=True)
     assert sorted(actions) == ["create", "delete"]
 
 

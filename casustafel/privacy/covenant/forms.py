@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casustafel.lib.forms import VersionedForm
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Organisation, SafetyHouse, Sector
 from casustafel.privacy.covenant.models import (
     CovenantMeetingRule,

@@ -178,7 +178,10 @@ class CovenantMeetingRule(VersionedModel):
         CovenantVersion, on_delete=models.CASCADE, related_name="meeting_rules", verbose_name=_("versie")
     )
     meeting_type = models.ForeignKey(
-        "meetings.MeetingType", on_delete=models.PROTECT, related_name="covenant_rules", verbose_name=_("overlegtype")
+        "meeting_types.MeetingType",
+        on_delete=models.PROTECT,
+        related_name="covenant_rules",
+        verbose_name=_("overlegtype"),
     )
     legal_basis = models.CharField(_("grondslag"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.WGS)
     legal_basis_detail = models.CharField(

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import (
     HOUSE_STAFF_ROLES,
     Membership,

@@ -22,7 +22,7 @@ from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, snapshot
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Organisation, SafetyHouse, Sector, administered_houses
 from casustafel.privacy.covenant.defaults import DEFAULT_MATRIX, DEFAULT_PURPOSES
 from casustafel.privacy.covenant.models import (

@@ -62,6 +62,36 @@ POLICIES: dict[str, Policy] = {
     "privacy.caseretention": KEEP,
     "privacy.referralretention": KEEP,
     "privacy.retentionextension": blank("reason"),
+    # The plan side keeps its rows without their text: agreements done on time, goals achieved,
+    # phases, case direction, escalations and follow-up answers are indicators (reporting).
+    "plans.phasemove": blank("reason"),
+    "plans.minimumrequirement": blank("what", "if_not_met", "end_reason"),
+    "plans.requirementcheck": blank("note"),
+    "plans.agreement": blank("what", "justification", "decline_reason", "continues_with"),
+    "plans.agreementupdate": blank("result"),
+    "plans.actionplan": blank("common_goal", "problem", "household_summary"),
+    "plans.goal": blank("title", "criterion", "evidence"),
+    "plans.directionassignment": Policy(
+        "blank", {"reason": "", "decline_reason": "", "end_reason": "", "excluded_tasks": []}
+    ),
+    "plans.directiontaskcheck": blank("note"),
+    "plans.closureplan": blank("continues", "if_it_goes_wrong", "last_safety_justification"),
+    "plans.followup": blank("note"),
+    "escalations.escalation": blank("question", "outcome"),
+    "escalations.escalationstage": blank("question", "answer"),
+    # Meetings: the agenda item, its parts and the attendance stay (which organisations were
+    # invited and came feeds the reports); what was written about the clients goes.
+    "meetings.agendaitem": KEEP,
+    "meetings.agendaitempart": blank("title"),
+    "meetings.invitation": blank("decline_reason"),
+    "meetings.attendance": KEEP,
+    "meetings.clientparticipation": blank("not_invited_reason", "client_input", "trusted_person", "debrief_notes"),
+    # The discussion row (timer, guide version) and the scores stay for the outcome indicators
+    # (safety score at the first and the last discussion); why a score was given goes. The
+    # participant (a professional, unique per discussion part) stays, as agreements keep their
+    # owners.
+    "meetings.discussion": KEEP,
+    "meetings.safetyscore": blank("justification"),
 }
 
 # The referral's own free text (the case row itself keeps only ids, dates and codes; its close

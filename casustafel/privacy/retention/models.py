@@ -169,7 +169,7 @@ class Destruction(models.Model):
         verbose_name=_("Zorg- en Veiligheidshuis"),
     )
     meeting_type = models.ForeignKey(
-        "meetings.MeetingType",
+        "meeting_types.MeetingType",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -40,7 +40,7 @@ from casustafel.cases.models import (
     ReferralStatus,
 )
 from casustafel.lib.dates import add_months
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Membership, Role, SafetyHouse
 from casustafel.privacy.covenant.selectors import covenant_rules_for
 from casustafel.privacy.retention.models import Destruction, DestructionBasis, RetentionExtension, RetentionSource

@@ -44,7 +44,7 @@ from casustafel.cases.models import (
 )
 from casustafel.cases.selectors.persons import MATCH_LIMIT, PersonMatch, person_bsn_masked, person_match
 from casustafel.lib.bsn import bsn_digest, validate_bsn
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, SafetyHouse
 from casustafel.privacy.access_log.selectors import role_label
 from casustafel.privacy.covenant.selectors import covenant_rules_for, version_in_force

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.testing.cases import MeetingTypeFactory
 from casustafel.testing.personas import Personas
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from casustafel.cases.models import Case, CaseFact
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Role, Sector
 from casustafel.privacy.models import InformationCategory, Restriction, Visibility
 from casustafel.privacy.provenance.access import Access, case_viewer, item_access, visible_items, with_access

@@ -8,7 +8,7 @@ import pytest
 
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction, AuditEvent
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Sector
 from casustafel.privacy.covenant.forms import CovenantRuleForm
 from casustafel.privacy.covenant.selectors import draft_of

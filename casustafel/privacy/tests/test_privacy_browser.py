@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from casustafel.audit.models import AuditAction
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.privacy.models import CovenantVersion, LegalBasis, Visibility
 from casustafel.testing.browser import assert_axe_clean, follow, sign_in, visit
 from casustafel.testing.personas import Personas

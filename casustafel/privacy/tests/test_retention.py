@@ -41,7 +41,7 @@ from casustafel.cases.services.closing import case_close
 from casustafel.cases.services.persons import person_merge
 from casustafel.lib.dates import add_years
 from casustafel.lib.errors import ConflictError, ServiceError
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation
 from casustafel.privacy.covenant.services import covenant_rule_update, covenant_version_publish
 from casustafel.privacy.models import (
@@ -529,6 +529,7 @@ KNOWN_RELATED = {
     "cases.lifedomainproblem": "blank",
     "cases.prioraction": "blank",
     "cases.triage": "blank",
+    "meetings.agendaitem": "keep",
     "privacy.caseretention": "keep",
     "privacy.referralretention": "keep",
     "privacy.retentionextension": "blank",

@@ -15,7 +15,7 @@ import time_machine
 
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import Referral, ReferralStatus
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.privacy.models import RetentionExtension
 from casustafel.privacy.retention.services import referral_destroy, referral_retention_extend
 from casustafel.testing.cases import MeetingTypeFactory

@@ -34,7 +34,7 @@ from casustafel.cases.models import (
 from casustafel.cases.selectors.referrals import open_questions_for, referral_drafts_of
 from casustafel.lib.dates import add_years
 from casustafel.lib.errors import ServiceError
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation
 from casustafel.privacy.management.commands import destroy_expired_cases
 from casustafel.privacy.models import (

@@ -14,7 +14,7 @@ import pytest
 
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import Case, CaseStatus, Referral
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.privacy.models import RetentionExtension
 from casustafel.privacy.retention.services import case_destroy, referral_destroy, retention_extend
 from casustafel.testing.cases import MeetingTypeFactory

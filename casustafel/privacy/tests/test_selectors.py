@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from casustafel.audit.context import Actor
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Sector
 from casustafel.privacy.covenant.selectors import covenant_document, covenant_rules_for, version_in_force
 from casustafel.privacy.covenant.services import covenant_rule_update, covenant_version_draft, covenant_version_publish

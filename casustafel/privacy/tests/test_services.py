@@ -10,7 +10,7 @@ import pytest
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.lib.errors import ConflictError, ServiceError
-from casustafel.meetings.models import MeetingType
+from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Sector
 from casustafel.privacy.covenant.defaults import DEFAULT_PURPOSES
 from casustafel.privacy.covenant.services import (
