@@ -53,7 +53,9 @@ def seed(personas: Personas) -> None:
         )
     for index in range(12):
         municipality = aland if index % 2 else bedum
-        case = episode(personas, meeting_type=mt, opened=at(3, 2 + index), submitted=at(3, 1), municipality=municipality)
+        case = episode(
+            personas, meeting_type=mt, opened=at(3, 2 + index), submitted=at(3, 1), municipality=municipality
+        )
         discussed(personas, case, at(4, 1 + index))
 
 
@@ -91,7 +93,9 @@ def test_board_member_reads_the_dashboard_and_downloads_the_annual_report(page: 
     foreword.get_by_label("Tekst").fill("Het huis besprak meer casussen dan ooit.")
     follow(page, foreword.get_by_role("button", name="'Voorwoord van het bestuur' opslaan").click)
     expect(page.get_by_text("Het hoofdstuk 'Voorwoord van het bestuur' is opgeslagen.")).to_be_visible()
-    expect(page.locator("#section-foreword").get_by_label("Tekst")).to_have_value("Het huis besprak meer casussen dan ooit.")
+    expect(page.locator("#section-foreword").get_by_label("Tekst")).to_have_value(
+        "Het huis besprak meer casussen dan ooit."
+    )
 
     follow(page, page.get_by_role("button", name="Nieuwe editie maken (PDF en Excel)").click)
     expect(page.get_by_text("Editie 1 wordt op de achtergrond gemaakt")).to_be_visible()
