@@ -91,6 +91,10 @@ class IndicatorForm(forms.Form):
         required=False,
         max_digits=9,
         decimal_places=2,
+        # A text box that takes the Dutch decimal comma ("7,5"); a number input refuses it in
+        # some browsers and drops what was typed in others.
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         error_messages={"invalid": _("Vul een getal in, bijv. 80 of 7,5.")},
     )
     target_direction = forms.ChoiceField(
