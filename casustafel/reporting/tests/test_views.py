@@ -10,6 +10,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.urls import reverse
 
 import pytest
@@ -350,3 +351,23 @@ def test_board_start_page_queries_do_not_grow_with_the_data(personas: Personas, 
     client = personas.client("board_member")
     with django_assert_max_num_queries(20):
         assert client.get(reverse("dashboards:start")).status_code == 200
+
+
+def test_shipped_definitions_read_in_english_until_the_house_rewords_them(personas: Personas) -> None:
+    from casustafel.audit.context import Actor
+    from casustafel.reporting.services import indicator_revise
+
+    client = personas.client("house_manager")
+    client.get(reverse("reporting:catalogue"))
+    indicator = Indicator.objects.get(house=personas.house, key="cases_opened")
+    indicator_revise(
+        actor=Actor(user=personas.house_manager, membership=personas.memberships["house_manager"]),
+        indicator=indicator,
+        expected_version=indicator.version,
+        reason="Eigen woorden",
+        name="Nieuwe casussen",
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("reporting:catalogue")).content.decode()
+    assert "Referrals per entry route" in html and "Aanmeldingen per instroomroute" not in html
+    assert "Nieuwe casussen" in html  # the house's own words, as written
