@@ -34,9 +34,9 @@ def threshold_line(threshold: int) -> list[Value]:
         _("Drempel"),
         threshold,
         _(
-            "aantallen van 1 tot %(threshold)s staan als '< %(threshold)s'; 'afgeschermd' verbergt een aantal waaruit zo'n klein aantal te berekenen zou zijn"
+            "aantallen van 1 tot en met %(highest)s staan als '< %(threshold)s'; 'afgeschermd' verbergt een aantal waaruit zo'n klein aantal te berekenen zou zijn"
         )
-        % {"threshold": threshold},
+        % {"threshold": threshold, "highest": threshold - 1},
     ]
 
 

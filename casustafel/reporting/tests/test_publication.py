@@ -15,7 +15,7 @@ from casustafel.cases.models import Case, CaseStatus, EntryRoute
 from casustafel.meeting_types.models_guides import SafetyPhase
 from casustafel.meetings.models import AttendanceStatus
 from casustafel.plans.models import FollowUpAnswer, GoalStatus, PhaseDirection
-from casustafel.privacy.retention_services import case_destroy
+from casustafel.privacy.retention.services import case_destroy
 from casustafel.reporting.grid import GridPeriod
 from casustafel.reporting.indicators.base import Scope, house_scope
 from casustafel.reporting.selectors import Dashboard, build_dashboard
