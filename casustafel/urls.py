@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("meldingen/", include("casustafel.notifications.urls")),
     path("privacy/", include("casustafel.privacy.urls")),
     path("rapportage/", include("casustafel.reporting.urls")),
+    path("leren/", include("casustafel.learning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("technisch-beheer/", admin.site.urls),
 ]

@@ -26,6 +26,8 @@ from casustafel.cases.selectors.referrals import (
 )
 from casustafel.cases.selectors.triage import awaiting_triage_for, near_deadline_for
 from casustafel.escalations.selectors import open_escalations_for
+from casustafel.learning.roles import is_manager as runs_learning_cycle
+from casustafel.learning.selectors import open_invitations_of, overdue_actions_for
 from casustafel.meetings.selectors.meetings import open_invitations_for, unconfirmed_crucial_for
 from casustafel.organisations.models import (
     CASE_STAFF_ROLES,
@@ -41,8 +43,8 @@ from casustafel.plans.selectors_pages import (
     follow_ups_due_for,
     overdue_agreements_for,
 )
-from casustafel.privacy.retention_selectors import destructions_due, referral_destructions_due
-from casustafel.privacy.selectors_sar import open_requests
+from casustafel.privacy.retention.selectors import destructions_due, referral_destructions_due
+from casustafel.privacy.subject_access.selectors import open_requests
 from casustafel.reporting.selectors import headline_figures
 
 SECTION_LIMIT = 20
@@ -100,6 +102,7 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
     sections.extend(_referrer_sections(user, membership))
     sections.extend(_meeting_sections(user, membership, now))
     sections.extend(_plan_sections(user, membership))
+    sections.extend(_learning_sections(user, membership))
     if membership.role == Role.BOARD:
         sections.append(_report_headlines(membership))
     if membership.role in (Role.PROCESS_DIRECTOR, Role.SECRETARY):
@@ -291,13 +294,30 @@ def _plan_sections(user: User, membership: Membership) -> list[AttentionSection]
     return [section for section in sections if section.total]
 
 
+def _learning_sections(user: User, membership: Membership) -> list[AttentionSection]:
+    """The learning cycle: self-assessments to fill in (whoever is invited, when any);
+    overdue improvement actions (the process director and house manager always; an owner or
+    their organisation when any)."""
+    sections = [
+        _section("open_assessments", _("Zelfevaluaties om in te vullen"), "", open_invitations_of(user)),
+        _section(
+            "overdue_improvement_actions",
+            _("Verbeteracties over de termijn"),
+            _("Er zijn geen verbeteracties over de termijn."),
+            overdue_actions_for(user, membership),
+        ),
+    ]
+    manager = runs_learning_cycle(membership)
+    return [s for s in sections if s.total or (manager and s.key == "overdue_improvement_actions")]
+
+
 def _report_headlines(membership: Membership) -> AttentionSection:
-    """Board members: a few suppressed headline figures of the last twelve months; the last
+    """Board members: a few suppressed headline figures of the last completed quarter; the last
     item links to the report."""
-    figures = headline_figures(membership.organisation.house)
+    period, figures = headline_figures(membership.organisation.house)
     return AttentionSection(
         key="report_headlines",
-        title=str(_("Kerncijfers van de afgelopen 12 maanden")),
+        title=str(_("Kerncijfers van het %(period)s") % {"period": period.label}),
         empty_text="",
         items=list(figures),
         total=len(figures),

@@ -37,6 +37,12 @@ class NotificationKind(models.TextChoices):
     QUESTION_ANSWERED = "question_answered", _("Een vraag over een aanmelding is beantwoord.")
     REFERRAL_DECIDED = "referral_decided", _("Er is besloten over een aanmelding.")
     FOLLOW_UP_DUE = "follow_up_due", _("Het is tijd voor een nazorgvraag over een afgesloten casus.")
+    # The learning cycle (casustafel.learning).
+    ASSESSMENT_INVITED = "assessment_invited", _("U bent uitgenodigd voor een zelfevaluatie.")
+    ASSESSMENT_CLOSING = "assessment_closing", _("Een zelfevaluatie waarvoor u bent uitgenodigd sluit binnenkort.")
+    IMPROVEMENT_ASSIGNED = "improvement_assigned", _("Er is een verbeteractie voor u vastgelegd.")
+    IMPROVEMENT_DUE_SOON = "improvement_due_soon", _("Een verbeteractie van u moet binnenkort klaar zijn.")
+    IMPROVEMENT_OVERDUE = "improvement_overdue", _("Een verbeteractie is over de termijn.")
 
 
 class EmailState(models.TextChoices):
