@@ -79,7 +79,7 @@ def test_a_403_is_logged_with_its_status(personas: Personas) -> None:
 
     setting = open_case(personas)
     # A professional of an involved organisation sees the case but may not close it.
-    response = personas.client("professional_a").post(reverse("cases:case_close", args=[setting.case.pk]), {})
+    response = personas.client("professional_a").post(reverse("plans:case_close", args=[setting.case.pk]), {})
     assert response.status_code == 403
     event = AuditEvent.objects.get(action=AuditAction.ACCESS_DENIED)
     assert (event.object_type, event.object_id, event.changes["status"]) == ("cases.case", str(setting.case.pk), 403)

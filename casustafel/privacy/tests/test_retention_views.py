@@ -285,6 +285,21 @@ CLOSE_GET = {
 CLOSE_POST = {**CLOSE_GET, "process_director": 302}
 
 
+def close_data(case: Case, **changes: object) -> dict[str, object]:
+    """A complete closing form (plans' closure page) for a case without open goals or agreements."""
+    return {
+        "reason_kind": "goals_achieved",
+        "reason": "",
+        "closed_on": timezone.localdate().isoformat(),
+        "continues": "Niets loopt door.",
+        "if_it_goes_wrong": "Veilig Thuis meldt opnieuw aan.",
+        "last_safety_score": 8,
+        "last_safety_justification": "Geen incidenten meer.",
+        "version": case.version,
+        **changes,
+    }
+
+
 def test_case_close_matrix(personas: Personas, meeting_type: MeetingType) -> None:
     cases: list[Case] = []
 
@@ -292,7 +307,7 @@ def test_case_close_matrix(personas: Personas, meeting_type: MeetingType) -> Non
         cases.append(rich_case(personas, meeting_type=meeting_type, with_information=False))
 
     def url() -> str:
-        return reverse("cases:case_close", args=[cases[-1].pk])
+        return reverse("plans:case_close", args=[cases[-1].pk])
 
     fresh_case()
     assert_matrix(personas, "get", url, CLOSE_GET)
@@ -301,7 +316,7 @@ def test_case_close_matrix(personas: Personas, meeting_type: MeetingType) -> Non
         "post",
         url,
         CLOSE_POST,
-        data=lambda: {"closed_on": timezone.localdate().isoformat(), "reason": "Klaar", "version": 1},
+        data=lambda: close_data(cases[-1]),
         setup=fresh_case,
     )
     assert Case.objects.filter(status=CaseStatus.CLOSED).count() == 1
@@ -310,13 +325,10 @@ def test_case_close_matrix(personas: Personas, meeting_type: MeetingType) -> Non
 def test_closing_page_closes_and_shows_the_date(personas: Personas, meeting_type: MeetingType) -> None:
     case = rich_case(personas, meeting_type=meeting_type, with_information=False)
     client = personas.client("process_director")
-    page = client.get(reverse("cases:case_close", args=[case.pk])).content.decode()
+    page = client.get(reverse("plans:case_close", args=[case.pk])).content.decode()
     assert "1 jaar bewaard" in page
     assert "standaardtermijn van het overlegtype" in page
-    response = client.post(
-        reverse("cases:case_close", args=[case.pk]),
-        {"closed_on": timezone.localdate().isoformat(), "reason": "Doelen bereikt", "version": case.version},
-    )
+    response = client.post(reverse("plans:case_close", args=[case.pk]), close_data(case))
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:case_detail", args=[case.pk])
     case.refresh_from_db()
@@ -330,18 +342,18 @@ def test_closing_without_reason_shows_a_dutch_error_and_keeps_the_date(
     case = rich_case(personas, meeting_type=meeting_type, with_information=False)
     day = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
     response = personas.client("process_director").post(
-        reverse("cases:case_close", args=[case.pk]), {"closed_on": day, "reason": "", "version": case.version}
+        reverse("plans:case_close", args=[case.pk]), close_data(case, closed_on=day, reason_kind="")
     )
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Vul de reden van afsluiten in." in content
+    assert "Kies de reden van afsluiten." in content
     assert day in content
     assert Case.objects.get(pk=case.pk).status == CaseStatus.ACTIVE
 
 
 def test_closing_page_of_a_closed_case_shows_its_retention(personas: Personas, meeting_type: MeetingType) -> None:
     case = closed_case(personas, meeting_type, days_ago=5)
-    content = personas.client("process_director").get(reverse("cases:case_close", args=[case.pk])).content.decode()
+    content = personas.client("process_director").get(reverse("plans:case_close", args=[case.pk])).content.decode()
     assert "Deze casus is afgesloten op" in content
     assert 'name="reason"' not in content
 
@@ -353,11 +365,11 @@ def test_case_page_links_the_process_director_to_closing_and_retention(
     closed = closed_case(personas, meeting_type, days_ago=5)
     client = personas.client("process_director")
     assert (
-        reverse("cases:case_close", args=[active.pk])
+        reverse("plans:case_close", args=[active.pk])
         in client.get(reverse("cases:case_detail", args=[active.pk])).content.decode()
     )
     page = client.get(reverse("cases:case_detail", args=[closed.pk])).content.decode()
     assert reverse("privacy:retention_case", args=[closed.pk]) in page
-    assert reverse("cases:case_close", args=[closed.pk]) not in page
+    assert reverse("plans:case_close", args=[closed.pk]) not in page
     secretary_page = personas.client("secretary").get(reverse("cases:case_detail", args=[active.pk])).content.decode()
-    assert reverse("cases:case_close", args=[active.pk]) not in secretary_page
+    assert reverse("plans:case_close", args=[active.pk]) not in secretary_page
