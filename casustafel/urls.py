@@ -17,10 +17,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("casustafel.accounts.urls")),
     path("beheer/", include("casustafel.organisations.urls")),
     path("casussen/", include("casustafel.cases.urls")),
+    path("", include("casustafel.plans.urls")),
+    path("", include("casustafel.escalations.urls")),
     path("overleggen/", include("casustafel.meetings.urls")),
     path("meldingen/", include("casustafel.notifications.urls")),
     path("privacy/", include("casustafel.privacy.urls")),
     path("rapportage/", include("casustafel.reporting.urls")),
+    path("leren/", include("casustafel.learning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("technisch-beheer/", admin.site.urls),
 ]

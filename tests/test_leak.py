@@ -1,7 +1,7 @@
 """The leak test (issue 4): every case-scoped URL of the project, for every persona, gives
 exactly the expected people access; the scoped querysets return exactly the expected objects.
 
-The table lives in `casustafel/<app>/leak_cases.py`; the machinery and the scenario in
+The table lives in `tests/leak/<app>.py`; the machinery and the scenario in
 `casustafel/testing/leak.py`.
 """
 
@@ -56,7 +56,7 @@ def test_every_case_scoped_url_is_in_the_leak_table() -> None:
     missing = sorted(f"{pattern.name} ({pattern.route})" for pattern in patterns if pattern.name not in registered)
     assert not unnamed, f"case-scoped URL patterns without a name cannot be in the leak table: {unnamed}"
     assert not missing, (
-        "these URLs are not in the leak table; register them in casustafel/<app>/leak_cases.py "
+        "these URLs are not in the leak table; register them in tests/leak/<app>.py "
         f"with exactly who may see them: {missing}"
     )
     assert len(patterns) > 50  # the walk really found the project's URLs
@@ -140,13 +140,16 @@ def _expected_for(names: list[str], **sets: set[Any]) -> dict[str, set[Any]]:
 
 def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario) -> None:
     case, other = scenario.case.pk, scenario.other_case.pk
+    # The plans' scenario step closes a second case of the house: house staff only, until destruction.
+    closed = {scenario.extra["closed"].pk}
     expected = _expected_for(
         scenario.personas.names,
-        process_director={case},
-        secretary={case},
+        process_director={case} | closed,
+        secretary={case} | closed,
         professional_a={case},
         ambassador_a={case},
         substitute_current={case},
+        professional_e={case},
         outsider_process_director={other},
     )
     actual = {
@@ -159,12 +162,13 @@ def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario
 
 def test_referral_visible_to_gives_exactly_the_expected_referrals(scenario: LeakScenario) -> None:
     referral, draft, other = scenario.referral.pk, scenario.draft.pk, scenario.other_referral.pk
+    closed = {scenario.extra["closed"].referral_id}  # the plans' closed case, referred by org_a
     expected = _expected_for(
         scenario.personas.names,
-        process_director={referral},
-        secretary={referral},
-        professional_a={referral, draft},
-        ambassador_a={referral, draft},
+        process_director={referral} | closed,
+        secretary={referral} | closed,
+        professional_a={referral, draft} | closed,
+        ambassador_a={referral, draft} | closed,
         outsider_process_director={other},
     )
     actual = {

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, Q
+from django.db.models import CharField, Count, Q, Window
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +22,12 @@ from casustafel.cases.selectors.referrals import (
     open_questions_for,
     recent_outcomes_for,
     referral_drafts_of,
+    referrals_writable_by,
 )
 from casustafel.cases.selectors.triage import awaiting_triage_for, near_deadline_for
+from casustafel.escalations.selectors import open_escalations_for
+from casustafel.learning.roles import is_manager as runs_learning_cycle
+from casustafel.learning.selectors import open_invitations_of, overdue_actions_for
 from casustafel.meetings.selectors.meetings import open_invitations_for, unconfirmed_crucial_for
 from casustafel.organisations.models import (
     CASE_STAFF_ROLES,
@@ -33,8 +37,14 @@ from casustafel.organisations.models import (
     Substitution,
     administered_houses,
 )
-from casustafel.privacy.retention_selectors import destructions_due, referral_destructions_due
-from casustafel.privacy.selectors_sar import open_requests
+from casustafel.plans.selectors_pages import (
+    cases_without_director_for,
+    direction_proposals_for,
+    follow_ups_due_for,
+    overdue_agreements_for,
+)
+from casustafel.privacy.retention.selectors import destructions_due, referral_destructions_due
+from casustafel.privacy.subject_access.selectors import open_requests
 from casustafel.reporting.selectors import headline_figures
 
 SECTION_LIMIT = 20
@@ -53,8 +63,14 @@ def _section(key: str, title: StrOrPromise, empty_text: StrOrPromise, queryset: 
     if isinstance(queryset, list):  # rows a selector computed in Python
         items, total = queryset[:SECTION_LIMIT], len(queryset)
         return AttentionSection(key=key, title=str(title), empty_text=str(empty_text), items=items, total=total)
-    items = list(queryset[:SECTION_LIMIT])
-    total = len(items) if len(items) < SECTION_LIMIT else queryset.count()
+    if queryset.query.distinct:
+        items = list(queryset[:SECTION_LIMIT])
+        total = len(items) if len(items) < SECTION_LIMIT else queryset.count()
+    else:
+        # The total rides along on every row (a window over the whole result, counted before
+        # the limit): one query a section instead of a second, separately built count query.
+        items = list(queryset.annotate(section_total=Window(Count("pk")))[:SECTION_LIMIT])
+        total = items[0].section_total if items else 0
     return AttentionSection(key=key, title=str(title), empty_text=str(empty_text), items=items, total=total)
 
 
@@ -85,6 +101,8 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
         )
     sections.extend(_referrer_sections(user, membership))
     sections.extend(_meeting_sections(user, membership, now))
+    sections.extend(_plan_sections(user, membership))
+    sections.extend(_learning_sections(user, membership))
     if membership.role == Role.BOARD:
         sections.append(_report_headlines(membership))
     if membership.role in (Role.PROCESS_DIRECTOR, Role.SECRETARY):
@@ -179,6 +197,10 @@ def _referrer_sections(user: User, membership: Membership) -> list[AttentionSect
     Professionals always see them; house staff only when there is something in them."""
     if membership.role not in REFERRER_ROLES:
         return []
+    if membership.role != Role.PROFESSIONAL and not referrals_writable_by(user).exists():
+        # House staff who never referred anything (the usual case) have nothing in any of the
+        # three: one cheap query instead of three heavy ones.
+        return []
     sections = [
         _section(
             "referral_questions",
@@ -223,13 +245,79 @@ def _triage_sections(user: User, now: dt.datetime) -> list[AttentionSection]:
     ]
 
 
+def _plan_sections(user: User, membership: Membership) -> list[AttentionSection]:
+    """The plans issue: overdue agreements (process director, case director, ambassador), cases
+    without a case director and follow-ups due (process director), open escalations (process
+    director, house manager, ambassador), case direction proposed to me. A case worker sees the
+    sections only when there is something in them."""
+    sections = [
+        _section(
+            "overdue_agreements",
+            _("Afspraken over de termijn"),
+            _("Er zijn geen afspraken over de termijn."),
+            overdue_agreements_for(user, membership),
+        ),
+        _section(
+            "open_escalations",
+            _("Open escalaties"),
+            _("Er staan geen escalaties open."),
+            open_escalations_for(user, membership),
+        ),
+    ]
+    if membership.role == Role.PROCESS_DIRECTOR:
+        sections += [
+            _section(
+                "cases_without_director",
+                _("Casussen zonder casusregisseur"),
+                _("Al uw actieve casussen hebben een casusregisseur."),
+                cases_without_director_for(user, membership),
+            ),
+            _section(
+                "follow_ups_due",
+                _("Nazorgvragen"),
+                _("Er staan geen nazorgvragen open."),
+                follow_ups_due_for(user, membership),
+            ),
+        ]
+        return sections
+    if membership.role in CASE_WORKER_ROLES:
+        sections.append(
+            _section(
+                "direction_proposals",
+                _("Voorgesteld als casusregisseur"),
+                "",
+                direction_proposals_for(user),
+            )
+        )
+    if membership.role == Role.HOUSE_MANAGER:
+        return [section for section in sections if section.key == "open_escalations"]
+    return [section for section in sections if section.total]
+
+
+def _learning_sections(user: User, membership: Membership) -> list[AttentionSection]:
+    """The learning cycle: self-assessments to fill in (whoever is invited, when any);
+    overdue improvement actions (the process director and house manager always; an owner or
+    their organisation when any)."""
+    sections = [
+        _section("open_assessments", _("Zelfevaluaties om in te vullen"), "", open_invitations_of(user)),
+        _section(
+            "overdue_improvement_actions",
+            _("Verbeteracties over de termijn"),
+            _("Er zijn geen verbeteracties over de termijn."),
+            overdue_actions_for(user, membership),
+        ),
+    ]
+    manager = runs_learning_cycle(membership)
+    return [s for s in sections if s.total or (manager and s.key == "overdue_improvement_actions")]
+
+
 def _report_headlines(membership: Membership) -> AttentionSection:
-    """Board members: a few suppressed headline figures of the last twelve months; the last
+    """Board members: a few suppressed headline figures of the last completed quarter; the last
     item links to the report."""
-    figures = headline_figures(membership.organisation.house)
+    period, figures = headline_figures(membership.organisation.house)
     return AttentionSection(
         key="report_headlines",
-        title=str(_("Kerncijfers van de afgelopen 12 maanden")),
+        title=str(_("Kerncijfers van het %(period)s") % {"period": period.label}),
         empty_text="",
         items=list(figures),
         total=len(figures),

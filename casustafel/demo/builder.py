@@ -117,7 +117,12 @@ def build_demo_region(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: Write
     existing = SafetyHouse.objects.filter(name=HOUSE_NAME).first()
     if existing is not None:
         return _load(existing, seed=seed, scale=scale, faker=faker, rng=rng)
-    # One transaction: a failure half-way leaves no half demo behind that a rerun would skip.
+    # The house, its organisations and people in one transaction; each later story in its own
+    # (demo/referrals.py). One transaction for everything made PostgreSQL crawl: every audit
+    # event updates the chain head row, and a row updated tens of thousands of times within one
+    # transaction leaves a chain of versions that no vacuum may prune and every later lock on it
+    # walks. A failure half-way therefore leaves a partial demo: start again from an empty
+    # database (the command says so).
     with transaction.atomic():
         region = DemoRegion(
             house=house_create(actor=SYSTEM, name=HOUSE_NAME, region=HOUSE_REGION, contact_email=HOUSE_EMAIL),
@@ -150,30 +155,35 @@ def build_demo_region(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: Write
         _report(stdout, f"{sum(len(users) for users in region.users.values())} users")
         region.substitutions = _add_substitutions(region)
         _report(stdout, f"{len(region.substitutions)} substitutions")
-        # Referrals, triages and cases (demo/referrals.py); imported here, it imports this module.
-        from casustafel.demo.referrals import build_demo_referrals
+    # Referrals, triages and cases (demo/referrals.py); imported here, it imports this module.
+    from casustafel.demo.referrals import build_demo_referrals
 
-        build_demo_referrals(region, stdout=stdout)
-        # Facts with provenance on the first demo cases (demo/information.py).
-        from casustafel.demo.information import build_demo_information
+    build_demo_referrals(region, stdout=stdout)
+    # Facts with provenance on the first demo cases (demo/information.py).
+    from casustafel.demo.information import build_demo_information
 
-        build_demo_information(region, stdout=stdout)
-        # Closed cases and a repeated retention extension (demo/retention.py).
-        from casustafel.demo.retention import build_demo_retention
+    build_demo_information(region, stdout=stdout)
+    # Closed cases and a repeated retention extension (demo/retention.py).
+    from casustafel.demo.retention import build_demo_retention
 
-        build_demo_retention(region, stdout=stdout)
-        # Two years of meetings and the coming weeks' agendas (demo/meetings.py).
-        from casustafel.demo.meetings import build_demo_meetings
+    build_demo_retention(region, stdout=stdout)
+    # Two years of meetings and the coming weeks' agendas (demo/meetings.py).
+    from casustafel.demo.meetings import build_demo_meetings
 
-        meetings = build_demo_meetings(region, stdout=stdout)
-        # What was said and decided in them, and their approved minutes (demo/discussions.py).
-        from casustafel.demo.discussions import build_demo_discussions
+    meetings = build_demo_meetings(region, stdout=stdout)
+    # What was said and decided in them, and their approved minutes (demo/discussions.py).
+    from casustafel.demo.discussions import build_demo_discussions
 
-        build_demo_discussions(region, meetings, stdout=stdout)
-        # Privacy officer's work (demo/privacy.py); last: a restriction refuses new information.
-        from casustafel.demo.privacy import build_demo_privacy
+    build_demo_discussions(region, meetings, stdout=stdout)
+    # Plans, case direction, agreements in every state, escalations, closed episodes with
+    # follow-up and a re-entry (demo/plans.py).
+    from casustafel.demo.plans import build_demo_plans
 
-        build_demo_privacy(region, stdout=stdout)
+    build_demo_plans(region, stdout=stdout)
+    # Privacy officer's work (demo/privacy.py); last: a restriction refuses new information.
+    from casustafel.demo.privacy import build_demo_privacy
+
+    build_demo_privacy(region, stdout=stdout)
     return region
 
 

@@ -43,6 +43,7 @@ from casustafel.audit.context import Actor
 from casustafel.cases.defaults import DEFAULT_SET_NAME, OTHER_MEETING_TYPES
 from casustafel.cases.models import (
     Case,
+    CaseFact,
     CaseInvolvement,
     CaseParty,
     EntryRoute,
@@ -80,8 +81,12 @@ from casustafel.demo.services import demo_dates_set
 from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType
 from casustafel.meetings.services.meeting_types import meeting_type_install, meeting_types_install_default
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse
+from casustafel.privacy.covenant.services import (
+    covenant_version_draft,
+    covenant_version_publish,
+    covenant_version_update,
+)
 from casustafel.privacy.models import CovenantVersion
-from casustafel.privacy.services import covenant_version_draft, covenant_version_publish, covenant_version_update
 
 if TYPE_CHECKING:  # builder.py calls this module: import it for the types only
     from casustafel.demo.builder import DemoRegion, Writer
@@ -248,9 +253,9 @@ def build_demo_referrals(region: DemoRegion, *, stdout: Writer | None = None) ->
     """
     if Referral.objects.filter(house=region.house).exists():
         return DemoReferrals(created=False)
-    with transaction.atomic():
-        builder = _Builder(region)
-        result = builder.build()
+    # One transaction per story (and one for the house's configuration), not one for all:
+    # see build_demo_region.
+    result = _Builder(region).build()
     if stdout is not None:
         stdout.write(f"  {result.summary()}\n")
     return result
@@ -322,7 +327,8 @@ class _Builder:
     # -- the plan -------------------------------------------------------------------------
 
     def build(self) -> DemoReferrals:
-        self.install_defaults()
+        with transaction.atomic():
+            self.install_defaults()
         planned: list[tuple[int, int, Planned]] = []
         for copy in range(self.region.scale):
             spread = self._spread([p for p in PLAN if p.days_ago is None])
@@ -333,7 +339,8 @@ class _Builder:
                 planned.append((days, copy, item))
         # Oldest first: ids grow with time, and a returning person exists before they return.
         for days, copy, item in sorted(planned, key=lambda row: (-row[0], row[1])):
-            self.result.referrals.append(self.make(item, days, copy))
+            with transaction.atomic():
+                self.result.referrals.append(self.make(item, days, copy))
         return self.result
 
     def _spread(self, items: list[Planned]) -> list[int]:
@@ -615,6 +622,9 @@ class _Builder:
             self._dates(case, at, case_id=case.pk, **dates)
             for involvement in CaseInvolvement.objects.filter(case=case):
                 self._dates(involvement, at, case_id=case.pk, started_at=at)
+            # The referral's content, recorded on the case when it opened (case_open).
+            for fact in CaseFact.objects.filter(case=case):
+                self._dates(fact, at, case_id=case.pk, person_id=fact.person_id)
             self._second_partner(case, story, first_meeting)
             self.result.cases.append(case)
         return triage
@@ -730,7 +740,8 @@ class _Builder:
         | InformationRequest
         | Triage
         | Case
-        | CaseInvolvement,
+        | CaseInvolvement
+        | CaseFact,
         created: dt.datetime,
         *,
         case_id: int | None = None,

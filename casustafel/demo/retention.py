@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from casustafel.cases.models import Case, CaseStatus
+from casustafel.cases.models import Case, CaseStatus, CloseReason
 from casustafel.cases.services.closing import case_close
+from casustafel.demo.information import with_demo_information
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.organisations.models import Role
-from casustafel.privacy.retention_services import retention_extend
+from casustafel.privacy.retention.services import retention_extend
 
 if TYPE_CHECKING:
     from casustafel.demo.builder import DemoRegion, Writer
@@ -31,9 +32,12 @@ if TYPE_CHECKING:
 CLOSED_CASES = 2
 SEED_OFFSET = 6
 CLOSE_REASONS = (
-    "Doelen van het plan van aanpak bereikt; nazorg belegd bij het sociaal wijkteam.",
-    "Veiligheid is hersteld; het lokale zorgnetwerk neemt de regie over.",
-    "Betrokkene is verhuisd naar een andere regio; overgedragen aan het Zorg- en Veiligheidshuis daar.",
+    (CloseReason.GOALS_ACHIEVED, "Doelen van het plan van aanpak bereikt; nazorg belegd bij het sociaal wijkteam."),
+    (
+        CloseReason.MOVED_AWAY,
+        "Betrokkene is verhuisd naar een andere regio; overgedragen aan het Zorg- en Veiligheidshuis daar.",
+    ),
+    (CloseReason.STEPPED_DOWN, "Veiligheid is hersteld; het lokale zorgnetwerk neemt de regie over."),
 )
 EXTENSIONS = (
     (365, "Er loopt een klachtprocedure over de aanpak; de stukken zijn daarvoor nodig."),
@@ -56,10 +60,10 @@ def build_demo_retention(region: DemoRegion, *, stdout: Writer | None = None) ->
     privacy_officer = region.actor(region.staff(Role.PRIVACY_OFFICER))
     closed: list[Case] = []
     with transaction.atomic():
-        for case, reason in zip(
+        for case, (reason_kind, reason) in zip(
             Case.objects.filter(house=house, status=CaseStatus.ACTIVE)
-            # Cases without information: the information demo keeps its own (the oldest ones).
-            .filter(facts__isnull=True)
+            # Cases without demo information: the information demo keeps its own (the oldest ones).
+            .exclude(with_demo_information())
             .order_by("opened_at", "pk")[:CLOSED_CASES],
             CLOSE_REASONS,
             strict=False,
@@ -68,7 +72,11 @@ def build_demo_retention(region: DemoRegion, *, stdout: Writer | None = None) ->
             if director is None:
                 continue
             closed_on = min(timezone.localdate(case.opened_at) + dt.timedelta(days=rng.randint(90, 150)), today)
-            closed.append(case_close(actor=region.actor(director), case=case, reason=reason, closed_on=closed_on))
+            closed.append(
+                case_close(
+                    actor=region.actor(director), case=case, reason=reason, reason_kind=reason_kind, closed_on=closed_on
+                )
+            )
         if closed:
             for days, reason in EXTENSIONS:
                 case = Case.objects.get(pk=closed[0].pk)

@@ -3,6 +3,7 @@ hash, and historical dates for what the demo builds today."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from casustafel.accounts.models import User
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, snapshot
+from casustafel.notifications.models import Notification
 
 
 @transaction.atomic
@@ -48,13 +50,26 @@ BACKDATABLE: dict[str, frozenset[str]] = {
     "cases.triage": frozenset({"created_at", "updated_at", "decided_at"}),
     "cases.case": frozenset({"created_at", "updated_at", "opened_at", "first_meeting_date"}),
     "cases.caseinvolvement": frozenset({"created_at", "updated_at", "started_at"}),
+    "cases.casefact": frozenset({"created_at", "updated_at"}),
     "meeting_types.criteriasetversion": frozenset({"created_at", "updated_at", "published_at"}),
     "privacy.covenantversion": frozenset({"created_at", "updated_at", "published_at"}),
     "meetings.meeting": frozenset({"created_at", "updated_at", "starts_at", "ends_at", "invitations_sent_at"}),
     "meetings.invitation": frozenset({"created_at", "updated_at", "notified_at", "responded_at"}),
     "notifications.notification": frozenset({"created_at", "read_at"}),
     "meetings.minutes": frozenset({"created_at", "approved_at"}),
-    "plans.phasemove": frozenset({"created_at", "moved_at"}),
+    # The plans issue (demo/plans.py): closed episodes of earlier years, escalations in progress.
+    "plans.phasemove": frozenset({"created_at", "updated_at", "moved_at"}),
+    "plans.actionplan": frozenset({"created_at", "updated_at"}),
+    "plans.planversion": frozenset({"created_at"}),
+    "plans.goal": frozenset({"created_at", "updated_at", "status_on"}),
+    "plans.minimumrequirement": frozenset({"created_at", "updated_at"}),
+    "plans.agreement": frozenset({"created_at", "updated_at", "responded_at", "progress_at", "ended_at"}),
+    "plans.agreementupdate": frozenset({"created_at", "updated_at", "reported_at"}),
+    "plans.directionassignment": frozenset({"created_at", "updated_at", "proposed_at", "responded_at", "ended_at"}),
+    "plans.closureplan": frozenset({"created_at", "updated_at"}),
+    "plans.followup": frozenset({"created_at", "updated_at", "answered_at"}),
+    "escalations.escalation": frozenset({"created_at", "updated_at", "raised_at"}),
+    "escalations.escalationstage": frozenset({"created_at", "updated_at", "started_at"}),
 }
 
 
@@ -102,3 +117,31 @@ def demo_dates_set(
         audit_record(
             actor=actor, action=AuditAction.UPDATE, obj=obj, case_id=case_id, person_id=person_id, changes=changes
         )
+
+
+@transaction.atomic
+def demo_notifications_settle(*, actor: Actor, notifications: models.QuerySet[Notification], created_at: Any) -> int:
+    """Demo only: notices the history build sent about events of years ago went out then and
+    were read long ago (an hour later), instead of piling up unread today. One update and one
+    audit event listing the notices, as the periodic work writes its batches.
+
+    Raises:
+        PermissionDenied: in production.
+    """
+    if settings.PRODUCTION:
+        raise PermissionDenied
+    ids = sorted(notifications.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    read_at = created_at + dt.timedelta(hours=1)
+    Notification.objects.filter(pk__in=ids).update(created_at=created_at, read_at=read_at)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        changes={
+            "notifications": [None, ids],
+            "created_at": [None, created_at.isoformat()],
+            "read_at": [None, read_at.isoformat()],
+        },
+    )
+    return len(ids)

@@ -10,6 +10,7 @@ imports none of them. The models moved here from `meetings` and `cases` and keep
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +129,32 @@ class Criterion(models.Model):
         return f"{self.code}. {self.label}"
 
 
+def parse_follow_up_months(value: str) -> list[int]:
+    """The months of a follow-up setting ("3,6,12"), sorted and without repeats.
+
+    Raises:
+        ValueError: a part that is not a whole number from 1 to 60.
+    """
+    months = set()
+    for part in value.split(","):
+        if not part.strip():
+            continue
+        number = int(part.strip())
+        if not 1 <= number <= 60:
+            raise ValueError(part)
+        months.add(number)
+    return sorted(months)
+
+
+def validate_follow_up_months(value: str) -> None:
+    try:
+        parse_follow_up_months(value)
+    except ValueError as exc:
+        raise ValidationError(
+            _("Geef hele maanden van 1 tot en met 60, gescheiden door komma's, bijv. 3,6,12.")
+        ) from exc
+
+
 class MeetingTypeQuerySet(models.QuerySet["MeetingType"]):
     def active(self) -> MeetingTypeQuerySet:
         return self.filter(is_active=True)
@@ -213,6 +240,15 @@ class MeetingType(VersionedModel):
         default=False,
         help_text=_("Bij stalking of intieme terreur: een pleger en een slachtoffer zitten nooit in hetzelfde deel."),
     )
+    # Follow-up after closure (the plans issue): when the process director is asked how it goes.
+    follow_up_months = models.CharField(
+        _("nazorgmomenten (maanden na afsluiten)"),
+        max_length=40,
+        default="3,6,12",
+        blank=True,
+        validators=[validate_follow_up_months],
+        help_text=_("Komma-gescheiden, bijv. 3,6,12. Leeg: geen nazorgvragen."),
+    )
 
     objects = MeetingTypeQuerySet.as_manager()
 
@@ -225,6 +261,10 @@ class MeetingType(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def follow_up_month_list(self) -> list[int]:
+        return parse_follow_up_months(self.follow_up_months)
 
 
 class InputRequirementCheck(models.TextChoices):

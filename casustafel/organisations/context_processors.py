@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,12 @@ def acting(request: HttpRequest) -> dict[str, Any]:
         "mfa_relaxed": not settings.MFA_REQUIRED,
         "demo_mode": settings.DEMO_MODE,
     }
-    if request.user.is_authenticated:
-        # Evaluated lazily by the template: only pages that render the switcher pay the query.
-        context["my_memberships"] = memberships_of(request.user)  # type: ignore[arg-type]
+    # Error pages raised before AuthenticationMiddleware ran (a host not in ALLOWED_HOSTS is
+    # refused by CommonMiddleware) have no `request.user`.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        # A callable, which the template calls only where it renders the switcher: even building
+        # the queryset cost every page a few hundred microseconds. Cached, so `if` and `for` run
+        # one query between them.
+        context["my_memberships"] = functools.cache(lambda: list(memberships_of(user)))
     return context

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from casustafel.organisations.selectors import acting_membership_for
+from casustafel.organisations.selectors import acting_membership_for, remember_request_memberships
 
 SESSION_KEY = "acting_membership_id"
 
@@ -19,6 +19,8 @@ class ActingMembershipMiddleware:
         request.acting = None  # type: ignore[attr-defined]
         if request.user.is_authenticated:
             request.acting = acting_membership_for(  # type: ignore[attr-defined]
-                request.user, preferred_id=request.session.get(SESSION_KEY)
+                request.user,  # type: ignore[arg-type]
+                preferred_id=request.session.get(SESSION_KEY),
+                memberships=remember_request_memberships(request.user),
             )
         return self.get_response(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,11 +25,43 @@ from casustafel.organisations.models import (
     administered_houses,
 )
 
+# Where ActingMembershipMiddleware leaves the user's active memberships for the rest of the request.
+REQUEST_MEMBERSHIPS = "_active_memberships_this_request"
 
-def acting_membership_for(user: User, *, preferred_id: int | None) -> Membership | None:
+
+def request_memberships(user: AnyUser) -> list[Membership] | None:
+    """The user's memberships active at the start of this request, as the middleware loaded
+    them, or None outside a request (a user object from a test or a command is never cached:
+    its memberships may have changed since it was loaded). Permission checks at the top of a
+    view answer from it instead of running a query each."""
+    return user.__dict__.get(REQUEST_MEMBERSHIPS)
+
+
+def has_active_role(user: AnyUser, roles: Iterable[str], *, house_id: int | None = None) -> bool | None:
+    """Whether the user has an active membership in one of `roles` (in house `house_id`), from
+    the request's memberships; None when they are not loaded (the caller queries)."""
+    memberships = request_memberships(user)
+    if memberships is None:
+        return None
+    wanted = set(roles)
+    return any(m.role in wanted and (house_id is None or m.organisation.house_id == house_id) for m in memberships)
+
+
+def remember_request_memberships(user: User) -> list[Membership]:
+    """Load the user's active memberships once for this request (ActingMembershipMiddleware),
+    for `acting_membership_for` and `request_memberships`."""
+    memberships = list(Membership.objects.active().filter(user=user).select_related("organisation__house"))
+    user.__dict__[REQUEST_MEMBERSHIPS] = memberships
+    return memberships
+
+
+def acting_membership_for(
+    user: User, *, preferred_id: int | None, memberships: list[Membership] | None = None
+) -> Membership | None:
     """The membership the user acts for: the one chosen in this session if still active,
     otherwise the first active one (house staff roles first)."""
-    memberships = list(Membership.objects.active().filter(user=user).select_related("organisation__house"))
+    if memberships is None:
+        memberships = list(Membership.objects.active().filter(user=user).select_related("organisation__house"))
     if not memberships:
         return None
     for membership in memberships:

@@ -6,7 +6,8 @@ transaction; free text about the household is recorded in the audit trail as cha
 what it says (`AUDIT_REDACTED_FIELDS`).
 
 Who writes: the process directors and secretaries of the case's house (they chair and minute
-the meetings), or the system actor (demo data, commands).
+the meetings), the case director between meetings (`plans.roles.can_write_plan`), or the system
+actor (demo data, commands). A new or reassigned agreement notifies its named person.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,8 +30,19 @@ from casustafel.cases.selectors.cases import can_manage_involvements
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.meeting_types.models import PHASE_ORDER, SafetyPhase
+from casustafel.notifications.models import NotificationKind
+from casustafel.notifications.services import notification_send
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
-from casustafel.plans.models import Agreement, AgreementKind, MinimumRequirement, PhaseDirection, PhaseMove
+from casustafel.plans.models import (
+    Agreement,
+    AgreementKind,
+    AgreementResponse,
+    Goal,
+    MinimumRequirement,
+    PhaseDirection,
+    PhaseMove,
+)
+from casustafel.plans.roles import is_case_director
 from casustafel.plans.selectors import current_phase
 
 PHASE_MOVE_FIELDS = ("case", "from_phase", "to_phase", "direction", "reason", "moved_at", "moved_by")
@@ -44,21 +57,24 @@ AGREEMENT_FIELDS = (
     "due_time",
     "kind",
     "justification",
+    "goal",
+    "response",
 )
-AGREEMENT_EDITABLE = ("organisation", "owner", "what", "due_date", "due_time", "kind", "justification")
+AGREEMENT_EDITABLE = ("organisation", "owner", "what", "due_date", "due_time", "kind", "justification", "goal")
 TEXT_MAX_LENGTH = 2000
 
 
 def require_plan_writer(actor: Actor, case: Case) -> None:
     """The process directors and secretaries of the case's house write the plan side of a case
-    (the same people who manage its involvements); the system actor may too.
+    (the same people who manage its involvements), and so does its case director; the system
+    actor may too.
 
     Raises:
         PermissionDenied: anyone else.
     """
     if actor.user is None:
         return
-    if not can_manage_involvements(actor.user, case):
+    if not (can_manage_involvements(actor.user, case) or is_case_director(actor.user, case)):
         raise PermissionDenied
 
 
@@ -285,6 +301,7 @@ def _agreement_errors(
     due_date: dt.date | None,
     kind: str,
     justification: str,
+    goal: Goal | None = None,
 ) -> None:
     organisation_error = _organisation_error(
         case, organisation, empty=_("Kies de organisatie die de afspraak uitvoert.")
@@ -307,6 +324,9 @@ def _agreement_errors(
         {
             "organisation": organisation_error,
             "owner": owner_error,
+            "goal": None
+            if goal is None or (goal.plan.case_id == case.pk and goal.withdrawn_at is None)
+            else _("Kies een doel van het plan van deze casus."),
             "what": _text_error(what, _("Beschrijf wat er wordt gedaan.")),
             "due_date": None if due_date else _("Vul in wanneer de afspraak uiterlijk klaar is."),
             "kind": None if kind in AgreementKind.values else _("Kies de soort afspraak."),
@@ -327,8 +347,11 @@ def agreement_create(
     kind: AgreementKind | str,
     justification: str,
     due_time: dt.time | None = None,
+    goal: Goal | None = None,
 ) -> Agreement:
-    """Record an agreement: organisation and named person, what, by when, kind, justification.
+    """Record an agreement: organisation and named person, what, by when, kind, justification,
+    and the goal of the plan it serves. Its named person is notified; the organisation then
+    accepts or declines it (`agreement_respond`).
 
     A due date in the past is accepted (the form warns): a meeting sometimes records what was
     already agreed by phone.
@@ -351,6 +374,7 @@ def agreement_create(
         due_date=due_date,
         kind=str(kind),
         justification=justification,
+        goal=goal,
     )
     assert due_date is not None  # _agreement_errors refused it otherwise
     agreement = Agreement(
@@ -362,6 +386,7 @@ def agreement_create(
         due_time=due_time,
         kind=kind,
         justification=justification,
+        goal=goal,
         created_by=actor.user or case.process_director,
     )
     agreement.full_clean()
@@ -373,12 +398,27 @@ def agreement_create(
         case_id=case.pk,
         changes=diff({}, snapshot(agreement, AGREEMENT_FIELDS)),
     )
+    _notify_assigned(actor, agreement)
     return agreement
+
+
+def _notify_assigned(actor: Actor, agreement: Agreement) -> None:
+    if actor.user is not None and agreement.owner_id == actor.user.pk:
+        return  # recorded their own agreement
+    notification_send(
+        actor=actor,
+        recipient=agreement.owner,
+        kind=NotificationKind.AGREEMENT_ASSIGNED,
+        url=reverse("plans:my_agreements"),
+        case_id=agreement.case_id,
+    )
 
 
 @transaction.atomic
 def agreement_update(*, actor: Actor, agreement: Agreement, expected_version: int | None, **values: Any) -> Agreement:
-    """Change an agreement; refused when someone else saved it since the form was loaded.
+    """Change an agreement; refused when someone else saved it since the form was loaded. An
+    agreement given to another organisation or person must be accepted again, and its new named
+    person is notified. An agreement that has ended (done, or settled at closing) stays as it is.
 
     Raises:
         ConflictError: someone else changed it in the meantime (nothing of this call is saved).
@@ -390,18 +430,30 @@ def agreement_update(*, actor: Actor, agreement: Agreement, expected_version: in
     require_plan_writer(actor, agreement.case)
     locked = lock_for_update(agreement, expected_version=expected_version)
     _require_active(locked.case)
+    if locked.ended_at is not None:
+        raise ServiceError(_("Deze afspraak is afgerond en kan niet meer worden gewijzigd."))
     before = raw_values(locked, AGREEMENT_FIELDS)
-    for name, value in values.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    # Validate the values as they will be (a foreign key set to None cannot be read back).
+    after = {name: getattr(locked, name) for name in AGREEMENT_EDITABLE}
+    after.update({name: value.strip() if isinstance(value, str) else value for name, value in values.items()})
     _agreement_errors(
         locked.case,
-        organisation=locked.organisation,
-        owner=locked.owner,
-        what=locked.what,
-        due_date=locked.due_date,
-        kind=locked.kind,
-        justification=locked.justification,
+        organisation=after["organisation"],
+        owner=after["owner"],
+        what=after["what"],
+        due_date=after["due_date"],
+        kind=after["kind"],
+        justification=after["justification"],
+        goal=after["goal"],
     )
+    for name, value in after.items():
+        setattr(locked, name, value)
+    reassigned = locked.owner_id != before["owner"] or locked.organisation_id != before["organisation"]
+    if reassigned:
+        locked.response = AgreementResponse.PENDING
+        locked.responded_at = None
+        locked.responded_by = None
+        locked.decline_reason = ""
     changes = diff_redacting(before, locked, AGREEMENT_FIELDS)
     if not changes:
         return locked
@@ -409,4 +461,6 @@ def agreement_update(*, actor: Actor, agreement: Agreement, expected_version: in
     locked.full_clean()
     locked.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, case_id=locked.case_id, changes=changes)
+    if reassigned:
+        _notify_assigned(actor, locked)
     return locked

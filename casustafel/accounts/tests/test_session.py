@@ -116,3 +116,45 @@ def test_switching_to_someone_elses_membership_is_404(personas: Personas) -> Non
     other = personas.memberships["professional_b"]
     assert client.post(reverse("accounts:acting_switch"), {"membership": other.pk}).status_code == 404
     assert client.post(reverse("accounts:acting_switch"), {"membership": "abc"}).status_code == 404
+
+
+def _session_row_writes(client: Client, path: str = "/") -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum(
+        1
+        for query in queries
+        if "django_session" in query["sql"] and query["sql"].lstrip().upper().startswith("UPDATE")
+    )
+
+
+def test_reads_write_the_session_row_at_most_once_a_minute() -> None:
+    user = UserFactory()
+    MembershipFactory(user=user)
+    client = Client()
+    login_verified(client, user)
+    now = time.time()
+    with time_machine.travel(now, tick=False):
+        client.get("/")
+    with time_machine.travel(now + 30, tick=False):
+        assert _session_row_writes(client) == 0
+    with time_machine.travel(now + 61, tick=False):
+        assert _session_row_writes(client) == 1
+    with time_machine.travel(now + 62, tick=False):
+        assert _session_row_writes(client) == 0
+
+
+def test_activity_recorded_within_the_minute_still_counts_for_the_timeout() -> None:
+    # Requests every 50 s for 20 minutes never write more often than once a minute, yet the
+    # session stays alive: the recorded activity is never more than a minute behind.
+    user = UserFactory()
+    MembershipFactory(user=user)
+    client = Client()
+    login_verified(client, user)
+    now = time.time()
+    for step in range(25):
+        with time_machine.travel(now + step * 50, tick=False):
+            assert client.get("/").status_code == 200

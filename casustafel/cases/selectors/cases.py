@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from casustafel.organisations.models import (
     Role,
     Substitution,
 )
+from casustafel.organisations.selectors import has_active_role
 
 
 def cases_for_user(user: AnyUser) -> QuerySet[Case]:
@@ -62,9 +63,17 @@ def case_list_for(user: AnyUser, *, status: str = "") -> QuerySet[Case]:
 
 
 def my_cases_for(user: User, membership: Membership) -> QuerySet[Case]:
-    """The start page's 'Mijn casussen': active cases the user may see; a process director
-    sees the cases they direct. No names: the start page shows no personal data."""
-    cases = cases_for_user(user).filter(status=CaseStatus.ACTIVE)
+    """The start page's 'Mijn casussen': active cases the user may see, each with its main
+    person (`case.referral.subject_parties`); a process director sees the cases they direct."""
+    # Only the meeting type and the main person are shown: not the director and municipality
+    # that the case list joins.
+    cases = (
+        cases_for_user(user)
+        .select_related(None)
+        .select_related("meeting_type", "referral")
+        .prefetch_related(_subjects())
+        .filter(status=CaseStatus.ACTIVE)
+    )
     if membership.role == Role.PROCESS_DIRECTOR:
         cases = cases.filter(process_director=user)
     return cases.order_by("-opened_at", "-pk")
@@ -76,6 +85,9 @@ def has_case_role(user: AnyUser, on: dt.date | None = None) -> bool:
     house manager never see case content, so the case list does not exist for them."""
     if not user.is_authenticated:
         return False
+    known = has_active_role(user, CASE_WORKER_ROLES) if on is None else None
+    if known is not None:
+        return known
     return Membership.objects.active(on).filter(user=user, role__in=CASE_WORKER_ROLES).exists()
 
 
@@ -83,6 +95,9 @@ def can_manage_involvements(user: AnyUser, case: Case) -> bool:
     """Process directors and secretaries of the case's house add and end involvements."""
     if not user.is_authenticated:
         return False
+    known = has_active_role(user, CASE_STAFF_ROLES, house_id=case.house_id)
+    if known is not None:
+        return known
     return (
         Membership.objects.active()
         .filter(user=user, role__in=CASE_STAFF_ROLES, organisation__house=case.house_id)
@@ -109,24 +124,23 @@ def substituted_user_for(user: AnyUser, case: Case, at: dt.datetime | None = Non
     moment = at or timezone.now()
     day = timezone.localdate(moment)
     own = Membership.objects.active(day).filter(user=user)
-    if own.filter(role__in=CASE_STAFF_ROLES, organisation__house=case.house_id).exists():
+    staff = has_active_role(user, CASE_STAFF_ROLES, house_id=case.house_id) if at is None else None
+    if staff is None:
+        staff = own.filter(role__in=CASE_STAFF_ROLES, organisation__house=case.house_id).exists()
+    if staff:
         return None
-    involved = CaseInvolvement.objects.current(moment).filter(case=case).values("organisation")
-    if own.filter(role__in=CASE_WORKER_ROLES, organisation__in=involved).exists():
+    involvements = CaseInvolvement.objects.current(moment).filter(case=case)
+    if involvements.admitting(own).exists():
         return None
-    substitution = (
-        Substitution.objects.current(moment)
-        .filter(
-            substitute=user,
-            absent_membership__role__in=CASE_WORKER_ROLES,
-            absent_membership__organisation__in=involved,
-        )
-        .filter(Q(absent_membership__end_date__isnull=True) | Q(absent_membership__end_date__gte=day))
+    substitutions = (
+        Substitution.objects.granting(user, moment)
         .select_related("absent_membership__user")
         .order_by("starts_at", "pk")
-        .first()
     )
-    return substitution.absent_membership.user if substitution else None
+    for substitution in substitutions:
+        if involvements.admitting(Membership.objects.filter(pk=substitution.absent_membership_id)).exists():
+            return substitution.absent_membership.user
+    return None
 
 
 def involvement_organisations(case: Case) -> QuerySet[Organisation]:
@@ -151,3 +165,15 @@ def involvement_contacts(case: Case) -> QuerySet[Membership]:
 
 def get_involvement_of(case: Case, pk: int) -> CaseInvolvement:
     return get_object_or_404(CaseInvolvement.objects.select_related("organisation", "contact"), case=case, pk=pk)
+
+
+def previous_episode(referral: Referral) -> Case | None:
+    """The latest closed case of the referral's house in which one of its persons was a party:
+    the earlier episode of a re-entry. Destroyed cases hold no persons any more and are not found."""
+    persons = CaseParty.objects.filter(referral=referral, person__isnull=False).values("person")
+    return (
+        Case.objects.filter(house=referral.house_id, status=CaseStatus.CLOSED, referral__parties__person__in=persons)
+        .exclude(referral=referral)
+        .order_by("-closed_at", "-pk")
+        .first()
+    )

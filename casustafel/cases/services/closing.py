@@ -3,7 +3,7 @@ gets its destruction date from the retention term of its meeting type (WGS: the 
 the term; issue 4, point 6). A referral decided without a case gets its destruction date the
 same way at its decision (`referral_retention_set`, called by `triage_decide`).
 
-Extensions and destruction are in `casustafel.privacy.retention_services`.
+Extensions and destruction are in `casustafel.privacy.retention.services`.
 """
 
 from __future__ import annotations
@@ -18,19 +18,20 @@ from django.utils.translation import gettext as _
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, snapshot
-from casustafel.cases.models import Case, CaseInvolvement, CaseStatus, Referral
+from casustafel.cases.models import Case, CaseInvolvement, CaseStatus, CloseReason, Referral
 from casustafel.cases.selectors.triage import is_process_director_of
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.dates import add_years
 from casustafel.lib.errors import ServiceError
 from casustafel.privacy.models import CaseRetention, ReferralRetention
-from casustafel.privacy.retention_selectors import (
+from casustafel.privacy.retention.selectors import (
     DECIDED_WITHOUT_CASE,
     referral_retention_term_for,
     retention_term_for,
 )
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
-CLOSE_FIELDS = ("status", "closed_at", "close_reason", "retention_until")
+CLOSE_FIELDS = ("status", "closed_at", "close_reason_kind", "close_reason", "retention_until")
 RETENTION_FIELDS = ("case", "closed_on", "retention_years", "source", "covenant_version", "retention_until")
 REFERRAL_RETENTION_FIELDS = (
     "referral",
@@ -51,10 +52,14 @@ def _closed_at(case: Case, closed_on: dt.date) -> dt.datetime:
     return max(start, case.opened_at)
 
 
-def case_close_errors(case: Case, *, reason: str, closed_on: dt.date | None) -> dict[str, str]:
+def case_close_errors(
+    case: Case, *, reason: str, closed_on: dt.date | None, reason_kind: str = CloseReason.OTHER
+) -> dict[str, str]:
     """What is wrong with a closing as typed, per field, in Dutch (empty when nothing)."""
     errors: dict[str, str] = {}
-    if not reason.strip():
+    if reason_kind not in CloseReason.values:
+        errors["reason_kind"] = _("Kies de reden van afsluiten.")
+    elif reason_kind == CloseReason.OTHER and not reason.strip():
         errors["reason"] = _("Vul de reden van afsluiten in.")
     if closed_on is None:
         errors["closed_on"] = _("Vul de datum van afsluiten in.")
@@ -67,6 +72,7 @@ def case_close_errors(case: Case, *, reason: str, closed_on: dt.date | None) -> 
     return errors
 
 
+@restriction_exempt("ends the processing; only the keep-until date is set")
 @transaction.atomic
 def case_close(
     *,
@@ -75,8 +81,12 @@ def case_close(
     reason: str,
     closed_on: dt.date | None,
     expected_version: int | None = None,
+    reason_kind: CloseReason | str = CloseReason.OTHER,
 ) -> Case:
     """Close an active case with a reason, and set its destruction date.
+
+    The closing as the process director does it (with the goal outcomes, the closure plan and
+    what happens to open agreements) is `plans.services_closure.case_closure`, which calls this.
 
     `retention_until` (keep until, inclusive) is the closing day plus the retention term in
     years of the case's meeting type in the covenant version in force on the closing day; when
@@ -87,7 +97,8 @@ def case_close(
     Args:
         actor: a process director of the case's house.
         case: the active case.
-        reason: why the house ends its handling (required).
+        reason_kind: why the house ends its handling, from the fixed list (`CloseReason`).
+        reason: the explanation; required with "other".
         closed_on: the closing day; today or earlier, not before the case was opened.
         expected_version: the case version the form was loaded with.
 
@@ -100,7 +111,7 @@ def case_close(
     """
     if not is_process_director_of(actor.user, case.house_id):
         raise PermissionDenied
-    errors = case_close_errors(case, reason=reason, closed_on=closed_on)
+    errors = case_close_errors(case, reason=reason, closed_on=closed_on, reason_kind=str(reason_kind))
     if errors:
         raise ValidationError(errors)
     assert closed_on is not None
@@ -111,6 +122,7 @@ def case_close(
     before = snapshot(locked, CLOSE_FIELDS)
     locked.status = CaseStatus.CLOSED
     locked.closed_at = _closed_at(locked, closed_on)
+    locked.close_reason_kind = str(reason_kind)
     locked.close_reason = reason.strip()
     locked.retention_until = add_years(closed_on, term.years)
     bump_version(locked)
@@ -143,6 +155,7 @@ def case_close(
     return locked
 
 
+@restriction_exempt("dates the end of keeping; nothing about a person")
 @transaction.atomic
 def referral_retention_set(*, actor: Actor, referral: Referral, decided_on: dt.date) -> ReferralRetention:
     """Give a referral decided without a case (stepped down, referred to the RIEC, rejected)

@@ -13,12 +13,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casustafel.audit.context import Actor
-from casustafel.audit.models import AuditAction
-from casustafel.audit.services import audit_record, diff, snapshot
+from casustafel.audit.models import AuditAction, AuditEvent
+from casustafel.audit.services import audit_changes_redact, audit_record, diff, snapshot
 from casustafel.cases.models import (
     OPEN_REFERRAL_STATUSES,
     Case,
@@ -32,12 +34,16 @@ from casustafel.cases.models import (
     Referral,
     ReferralStatus,
 )
+from casustafel.cases.selectors.cases import previous_episode
 from casustafel.cases.selectors.referrals import can_refer, is_referral_writer
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.meeting_types.models import MeetingType
+from casustafel.notifications.models import NotificationKind
+from casustafel.notifications.services import notification_send
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
-from casustafel.privacy.restrictions import restricted_person_ids, restriction_refuse_new_information
+from casustafel.privacy.retention.destruction import person_still_referenced
+from casustafel.privacy.subject_access.restrictions import refuses_restricted, restricted_person_ids, restriction_exempt
 
 CONSENT_NOT_ASKED = "not_asked"
 DEFAULT_FIRST_CONTACT_HOURS = 48
@@ -82,6 +88,13 @@ def lock_draft(referral: Referral, *, expected_version: int | None = None) -> Re
     return locked
 
 
+def referral_touch(locked: Referral) -> None:
+    """Mark a draft as changed when a part of it (a person, a problem, an action) changed, so
+    "Laatst gewijzigd" and the stale-draft term follow. Not a new version: a colleague's open
+    concern form is not in conflict with a person added meanwhile."""
+    locked.save(update_fields=["updated_at"])
+
+
 def _validate_choices(
     referral: Referral, meeting_type: MeetingType | None, municipality: Organisation | None
 ) -> dict[str, str]:
@@ -108,6 +121,7 @@ def _validate_consent(referral: Referral) -> dict[str, str]:
     return {}
 
 
+@restriction_exempt("a new draft, about nobody yet")
 @transaction.atomic
 def referral_start(
     *,
@@ -150,6 +164,7 @@ def referral_start(
     return referral
 
 
+@restriction_exempt("the draft's own text; it cannot be submitted while a party is restricted")
 @transaction.atomic
 def referral_update(*, actor: Actor, referral: Referral, expected_version: int | None, **values: Any) -> Referral:
     """Save one section of a draft referral (only the fields given change).
@@ -226,10 +241,15 @@ def _restriction_blockers(referral: Referral) -> list[str]:
     ]
 
 
+@refuses_restricted(
+    lambda referral, arguments: [(pk, None) for pk in referral.parties.values_list("person_id", flat=True)]
+)
 @transaction.atomic
 def referral_submit(*, actor: Actor, referral: Referral, expected_version: int | None) -> Referral:
     """Submit a draft to the house: it becomes visible to the process directors and
-    secretaries, and the first-contact and response deadlines start to run.
+    secretaries, and the first-contact and response deadlines start to run. When one of its
+    persons was in a case of the house that has been closed, the referral is linked to that
+    case (`previous_case`, the earlier episode).
 
     Raises:
         ConflictError: the referral changed since the page was loaded.
@@ -241,20 +261,77 @@ def referral_submit(*, actor: Actor, referral: Referral, expected_version: int |
     blockers = submit_blockers(locked)
     if blockers:
         raise ValidationError(blockers)
-    before = snapshot(locked, SUBMIT_FIELDS)
+    before = {**snapshot(locked, SUBMIT_FIELDS), "previous_case": locked.previous_case_id}
     now = timezone.now()
     hours = locked.meeting_type.first_contact_hours if locked.meeting_type else DEFAULT_FIRST_CONTACT_HOURS
     locked.status = ReferralStatus.SUBMITTED
     locked.submitted_at = now
     locked.first_contact_due_at = now + dt.timedelta(hours=hours)
     locked.response_due_at = now + dt.timedelta(days=locked.desired_response_days or 0)
+    # Re-entry: a person of a closed case of this house comes back; triage sees that episode.
+    locked.previous_case = previous_episode(locked)
     locked.full_clean()
     bump_version(locked)
     locked.save()
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=locked, changes=diff(before, snapshot(locked, SUBMIT_FIELDS))
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        changes=diff(before, {**snapshot(locked, SUBMIT_FIELDS), "previous_case": locked.previous_case_id}),
     )
     return locked
+
+
+@restriction_exempt("deletes a draft the house never saw, and what it alone recorded")
+@transaction.atomic
+def referral_draft_delete(*, actor: Actor, referral: Referral, expected_version: int | None) -> None:
+    """Delete a draft the house never saw: its persons, problems and actions go with it, and a
+    person registered for it alone is deleted too. The audit events stay (the trail outlives
+    what it describes) but the text they recorded about the draft is blanked, as destruction
+    does.
+
+    Raises:
+        PermissionDenied: the actor is not the referrer or their organisation's ambassador.
+        ConflictError: the draft changed since the page was loaded.
+        ServiceError: the referral was submitted in the meantime.
+    """
+    locked = lock_draft(referral, expected_version=expected_version)
+    if actor.user is None or not is_referral_writer(actor.user, locked):
+        raise PermissionDenied
+    if locked.retention_extensions.exists():
+        raise ServiceError(
+            _(
+                "De privacyfunctionaris heeft besloten dit concept langer te bewaren. Het kan daarom niet worden "
+                "verwijderd; neem contact op met de privacyfunctionaris van het huis."
+            )
+        )
+    parts: dict[str, list[int]] = {
+        Referral._meta.label_lower: [locked.pk],
+        CaseParty._meta.label_lower: list(locked.parties.values_list("pk", flat=True)),
+        LifeDomainProblem._meta.label_lower: list(locked.problems.values_list("pk", flat=True)),
+        PriorAction._meta.label_lower: list(locked.prior_actions.values_list("pk", flat=True)),
+    }
+    person_ids = set(locked.parties.values_list("person_id", flat=True))
+    condition = Q(pk__in=[])
+    for label, ids in parts.items():
+        condition |= Q(object_type=label, object_id__in=[str(pk) for pk in ids])
+    audit_changes_redact(events=AuditEvent.objects.filter(condition))
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=locked,
+        changes={"status": [locked.status, None], "parts": [None, {k: len(v) for k, v in parts.items()}]},
+    )
+    locked.delete()
+    # A registration other ones were merged into stays (they point at it).
+    merged_into_it = Person.objects.filter(merged_into=OuterRef("pk"))
+    for person in Person.objects.select_for_update().filter(pk__in=person_ids).exclude(Exists(merged_into_it)):
+        if not person_still_referenced(person):
+            audit_changes_redact(
+                events=AuditEvent.objects.filter(object_type=Person._meta.label_lower, object_id=str(person.pk))
+            )
+            audit_record(actor=actor, action=AuditAction.DELETE, obj=person, person_id=person.pk)
+            person.delete()
 
 
 def _party_person(referral: Referral, person: Person | None) -> Person | None:
@@ -263,6 +340,7 @@ def _party_person(referral: Referral, person: Person | None) -> Person | None:
     return person
 
 
+@refuses_restricted(lambda problem, arguments: [(problem.person_id, None)])
 @transaction.atomic
 def life_domain_problem_add(
     *,
@@ -279,7 +357,6 @@ def life_domain_problem_add(
         person: the party the problem concerns, if it concerns one person.
     """
     locked = lock_draft(referral)
-    restriction_refuse_new_information(person.pk if person else None)  # AVG art. 18
     problem = LifeDomainProblem(
         referral=locked,
         domain=domain,
@@ -289,6 +366,7 @@ def life_domain_problem_add(
     )
     problem.full_clean()
     problem.save()
+    referral_touch(locked)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -299,10 +377,11 @@ def life_domain_problem_add(
     return problem
 
 
+@restriction_exempt("takes information away")
 @transaction.atomic
 def life_domain_problem_remove(*, actor: Actor, problem: LifeDomainProblem) -> None:
     """Remove a problem from a draft referral."""
-    lock_draft(problem.referral)
+    referral_touch(lock_draft(problem.referral))
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,
@@ -313,6 +392,7 @@ def life_domain_problem_remove(*, actor: Actor, problem: LifeDomainProblem) -> N
     problem.delete()
 
 
+@restriction_exempt("what was done, about the household; the draft cannot be submitted while a party is restricted")
 @transaction.atomic
 def prior_action_add(
     *,
@@ -336,16 +416,18 @@ def prior_action_add(
     )
     action.full_clean()
     action.save()
+    referral_touch(locked)
     audit_record(
         actor=actor, action=AuditAction.CREATE, obj=action, changes=diff({}, snapshot(action, PRIOR_ACTION_FIELDS))
     )
     return action
 
 
+@restriction_exempt("takes information away")
 @transaction.atomic
 def prior_action_remove(*, actor: Actor, action: PriorAction) -> None:
     """Remove a prior action from a draft referral."""
-    lock_draft(action.referral)
+    referral_touch(lock_draft(action.referral))
     audit_record(
         actor=actor, action=AuditAction.DELETE, obj=action, changes=removed(snapshot(action, PRIOR_ACTION_FIELDS))
     )
@@ -376,6 +458,7 @@ def _set_status(actor: Actor, referral: Referral, status: ReferralStatus) -> Non
     )
 
 
+@restriction_exempt("a question of the house, nothing about a person")
 @transaction.atomic
 def information_request_create(*, actor: Actor, referral: Referral, question: str) -> InformationRequest:
     """The process director asks the referrer for more information; the referral waits
@@ -409,9 +492,16 @@ def information_request_create(*, actor: Actor, referral: Referral, question: st
     )
     if locked.status != ReferralStatus.INFORMATION_REQUESTED:
         _set_status(actor, locked, ReferralStatus.INFORMATION_REQUESTED)
+    notification_send(
+        actor=actor,
+        recipient=locked.referrer,
+        kind=NotificationKind.QUESTION_ASKED,
+        url=reverse("cases:referral_detail", args=[locked.pk]),
+    )
     return request
 
 
+@restriction_exempt("an answer about the referral as submitted, not about one person")
 @transaction.atomic
 def information_request_answer(*, actor: Actor, request: InformationRequest, answer: str) -> InformationRequest:
     """The referrer (or their ambassador) answers a question. When no question is left open,
@@ -446,4 +536,11 @@ def information_request_answer(*, actor: Actor, request: InformationRequest, ans
     still_open = InformationRequest.objects.filter(referral=referral, answered_at__isnull=True).exists()
     if not still_open and referral.status == ReferralStatus.INFORMATION_REQUESTED:
         _set_status(actor, referral, ReferralStatus.SUBMITTED)
+    if locked.asked_by is not None and locked.asked_by_id != actor.user.pk:
+        notification_send(
+            actor=actor,
+            recipient=locked.asked_by,
+            kind=NotificationKind.QUESTION_ANSWERED,
+            url=reverse("cases:triage_detail", args=[referral.pk]),
+        )
     return locked

@@ -17,7 +17,7 @@ from casustafel.organisations.models import Organisation, SafetyHouse
 class MeetingTypeForm(VersionedForm):
     """Name, goals, criteria set, first-contact norm, retention, privacy reminder, active, and how
     its meetings run: minutes per case, length, crucial and default partners, clients "ja,
-    tenzij", stalking or intimate terror."""
+    tenzij", stalking or intimate terror; and the follow-up moments after closure."""
 
     name = forms.CharField(label=_("Naam"), max_length=120, help_text=_("Bijv. Casus-op-Maat, Top-X-overleg."))
     goals = forms.CharField(
@@ -93,6 +93,13 @@ class MeetingTypeForm(VersionedForm):
     separate_perpetrator_and_victim = forms.BooleanField(
         label=_("Stalking of intieme terreur: pleger en slachtoffer nooit samen in een deel"), required=False
     )
+    follow_up_months = forms.CharField(
+        label=_("Nazorgmomenten (maanden na afsluiten)"),
+        max_length=40,
+        required=False,
+        initial="3,6,12",
+        help_text=_("Komma-gescheiden, bijv. 3,6,12. Leeg: geen nazorgvragen."),
+    )
 
     def __init__(self, *args: Any, house: SafetyHouse, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,6 +127,7 @@ class MeetingTypeForm(VersionedForm):
                 "default_organisations": list(meeting_type.default_organisations.values_list("pk", flat=True)),
                 "clients_invited_by_default": meeting_type.clients_invited_by_default,
                 "separate_perpetrator_and_victim": meeting_type.separate_perpetrator_and_victim,
+                "follow_up_months": meeting_type.follow_up_months,
                 "version": meeting_type.version,
             },
         )

@@ -39,6 +39,7 @@ MEETING_TYPE_FIELDS = (
     "default_duration_minutes",
     "clients_invited_by_default",
     "separate_perpetrator_and_victim",
+    "follow_up_months",
 )
 # Partner organisations per meeting type (many-to-many: set after saving).
 PARTNER_FIELDS = ("crucial_organisations", "default_organisations")
@@ -92,6 +93,7 @@ def meeting_type_create(
     default_duration_minutes: int = 120,
     clients_invited_by_default: bool = True,
     separate_perpetrator_and_victim: bool = False,
+    follow_up_months: str = "3,6,12",
     crucial_organisations: Iterable[Organisation] = (),
     default_organisations: Iterable[Organisation] = (),
 ) -> MeetingType:
@@ -118,6 +120,7 @@ def meeting_type_create(
         default_duration_minutes=default_duration_minutes,
         clients_invited_by_default=clients_invited_by_default,
         separate_perpetrator_and_victim=separate_perpetrator_and_victim,
+        follow_up_months=follow_up_months.strip(),
     )
     partners = {
         "crucial_organisations": list(crucial_organisations),

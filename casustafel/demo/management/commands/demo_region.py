@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casustafel.demo.builder import build_demo_region
+from casustafel.demo.history import build_demo_history
 from casustafel.demo.logins import login_instructions
 from casustafel.demo.region import DEFAULT_SEED, HOUSE_NAME
 
@@ -40,6 +41,15 @@ class Command(BaseCommand):
             default=DEFAULT_SEED,
             help=f"Seed for names and choices; the same seed gives the same people. Default {DEFAULT_SEED}.",
         )
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help=(
+                "Also load 2011-2013 at the volumes of the evaluation of the Veiligheidshuis Gooi en Vechtstreek "
+                "(seed 003, chapter 3): about 600 cases with their meetings, plans and closures (docs/demo.md). "
+                "Adds the history to an existing demo house that does not have it yet."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Every demo account shares one published password.
@@ -47,8 +57,24 @@ class Command(BaseCommand):
             raise CommandError("demo_region is refused in production: its accounts share a published password.")
         started = time.monotonic()
         self.stdout.write(f'Building the demo region "{HOUSE_NAME}" (seed {options["seed"]}, scale {options["scale"]})')
-        region = build_demo_region(scale=options["scale"], seed=options["seed"], stdout=self.stdout)
-        if region.created:
+        try:
+            region = build_demo_region(scale=options["scale"], seed=options["seed"], stdout=self.stdout)
+        except Exception as exc:
+            # Each story commits on its own (see build_demo_region): what was built stays.
+            raise CommandError(
+                f"Building the demo failed ({type(exc).__name__}); the database now holds a partial demo. "
+                "Start again from an empty database."
+            ) from exc
+        history = None
+        if options["history"]:
+            try:
+                history = build_demo_history(region, stdout=self.stdout)
+            except Exception as exc:
+                raise CommandError(
+                    f"Building the history failed ({type(exc).__name__}); the database now holds part of it. "
+                    "Start again from an empty database."
+                ) from exc
+        if region.created or (history is not None and history.created):
             self.stdout.write(self.style.SUCCESS(f"Built in {time.monotonic() - started:.1f} s: {region.summary()}."))
         else:
             self.stdout.write(
