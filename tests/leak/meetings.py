@@ -77,7 +77,10 @@ def _i2(s: LeakScenario) -> dict[str, int]:
 
 
 def _invitation(s: LeakScenario, number: int) -> Invitation:
-    return _item(s, number).invitations.get()
+    # By name, not the item's only one: the tables that run before this one may have involved
+    # more organisations in the scenario's case, and each involved organisation is invited.
+    organisation = s.personas.org_a if number == 1 else s.personas.org_b
+    return _item(s, number).invitations.get(organisation=organisation)
 
 
 def _inv1(s: LeakScenario) -> dict[str, int]:
