@@ -172,7 +172,9 @@ class _Builder:
         it and record who came."""
         minutes = min(meeting_type.minutes_per_case * len(cases), meeting_type.default_duration_minutes)
         per_case = max(5, minutes // len(cases))
-        meeting = self._plan(meeting_type, self._at(self.today + dt.timedelta(days=3), 8), per_case * len(cases))
+        meeting = self._plan(
+            meeting_type, self._at(self.today + dt.timedelta(days=3), 8), per_case * len(cases), upcoming=False
+        )
         for case in cases:
             kind = AgendaItemKind.FOLLOW_UP if case.pk in discussed else AgendaItemKind.NEW
             agenda_item_add(actor=self.secretary, meeting=meeting, case=case, kind=kind, planned_minutes=per_case)
@@ -373,8 +375,12 @@ class _Builder:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _plan(self, meeting_type: MeetingType, start: dt.datetime, minutes: int) -> Meeting:
+    def _plan(self, meeting_type: MeetingType, start: dt.datetime, minutes: int, *, upcoming: bool = True) -> Meeting:
         chair = self.directors[self.rng.randrange(len(self.directors))].user
+        if upcoming:
+            # The process director of the log-in table chairs what is still to come, so the demo's
+            # walk-through (docs/demo.md: live meeting, approving the minutes) works as that user.
+            chair = self.directors[0].user
         online = meeting_type.name in ("Actie-overleg", "Nazorg ex-gedetineerden")
         return meeting_plan(
             actor=self.secretary,

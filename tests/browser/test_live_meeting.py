@@ -34,7 +34,8 @@ def test_minute_taker_records_chair_approves_and_invitee_reads_the_minutes(page:
     assert_axe_clean(page)
     follow(page, page.get_by_role("link", name=f"1. Casus {setting.case_a.pk}").click)
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Casus {setting.case_a.pk}")
-    follow(page, page.get_by_role("button", name="Bespreking starten").click)
+    page.get_by_role("button", name="Bespreking starten").click()
+    expect(page.get_by_role("button", name="Tijd stoppen")).to_be_visible()
 
     # An answer saves while typing: no button, no reload.
     scaling = page.get_by_label("Antwoord: Op een schaal van 1-10 hoe bezorgd")
@@ -85,7 +86,11 @@ def test_minute_taker_records_chair_approves_and_invitee_reads_the_minutes(page:
     assert PhaseMove.objects.get().to_phase == "direct_safety"
     assert MinimumRequirement.objects.get().monitor == personas.org_a
     assert Agreement.objects.get().owner == personas.professional_a
-    follow(page, page.get_by_role("button", name="Tijd stoppen").click)
+    # Stopping the clock answers with the clock only: what is half typed elsewhere stays.
+    block(page, "Bodemeisen").get_by_label("Bodemeis", exact=True).fill("Half getypt")
+    page.get_by_role("button", name="Tijd stoppen").click()
+    expect(page.get_by_role("button", name="Tijd hervatten")).to_be_visible()
+    expect(block(page, "Bodemeisen").get_by_label("Bodemeis", exact=True)).to_have_value("Half getypt")
 
     # The chair approves the minutes.
     page.context.clear_cookies()
@@ -116,3 +121,14 @@ def test_minute_taker_records_chair_approves_and_invitee_reads_the_minutes(page:
     assert pdf.trailer["/Root"]["/Lang"] == "nl"
     visit(page, f"/overleggen/{setting.meeting.pk}/verslag/{setting.item_2.pk}/", status=404)
     visit(page, f"/overleggen/{setting.meeting.pk}/live/{setting.item_1.pk}/", status=404)
+
+
+def test_the_administrator_reads_the_guide_of_a_meeting_type(page: Page, personas: Personas) -> None:
+    setting = meeting_setting(personas)
+    sign_in(page, personas.administrator)
+    visit(page, f"/overleggen/overlegtypen/{setting.meeting.meeting_type_id}/")
+    follow(page, page.get_by_role("link", name="De vragen van het live overleg bekijken").click)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Gespreksleidraad van")
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("Directe veiligheid")
+    expect(page.get_by_role("heading", name="Schaalvraag", exact=True).first).to_be_visible()
+    assert_axe_clean(page)

@@ -131,7 +131,8 @@ def test_a_whole_meeting_from_agenda_to_approved_minutes(page: Page, personas: P
     follow(page, page.get_by_role("link", name="Live overleg").click)
     assert_axe_clean(page)
     follow(page, page.get_by_role("link", name=f"1. Casus {first.pk}").click)
-    follow(page, page.get_by_role("button", name="Bespreking starten").click)
+    page.get_by_role("button", name="Bespreking starten").click()
+    expect(page.get_by_role("button", name="Tijd stoppen")).to_be_visible()
     record_case(
         page,
         personas,
@@ -144,7 +145,8 @@ def test_a_whole_meeting_from_agenda_to_approved_minutes(page: Page, personas: P
     assert_console_clean(page)
 
     follow(page, page.get_by_role("link", name=f"2. Casus {second.pk}").first.click)
-    follow(page, page.get_by_role("button", name="Bespreking starten").click)
+    page.get_by_role("button", name="Bespreking starten").click()
+    expect(page.get_by_role("button", name="Tijd stoppen")).to_be_visible()
     expect(page.get_by_label("Nu in bespreking")).to_be_visible()
     answer = page.get_by_label("Antwoord: Op een schaal van 1-10 hoe bezorgd")
     answer.fill("Politie: strafzaak tegen vader loopt; zitting in januari.")
@@ -159,7 +161,8 @@ def test_a_whole_meeting_from_agenda_to_approved_minutes(page: Page, personas: P
         fact="De kinderen slapen weer bij moeder.",
         what="Terugkoppeling aan moeder na het overleg",
     )
-    follow(page, page.get_by_role("button", name="Tijd stoppen").click)
+    page.get_by_role("button", name="Tijd stoppen").click()
+    expect(page.get_by_role("button", name="Tijd hervatten")).to_be_visible()
     assert PhaseMove.objects.count() == 2
     assert MinimumRequirement.objects.count() == 2
     assert Agreement.objects.count() == 2

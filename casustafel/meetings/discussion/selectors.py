@@ -53,6 +53,7 @@ from casustafel.meetings.models import (
     SafetyScore,
 )
 from casustafel.organisations.models import CASE_STAFF_ROLES, Membership
+from casustafel.organisations.selectors import has_active_role
 from casustafel.plans.selectors import current_phase, requirements_in_force
 from casustafel.privacy.provenance.access import Access, case_viewer, with_access
 
@@ -62,6 +63,9 @@ from casustafel.privacy.provenance.access import Access, case_viewer, with_acces
 def is_house_case_staff(user: AnyUser, house_id: int) -> bool:
     if not user.is_authenticated:
         return False
+    known = has_active_role(user, CASE_STAFF_ROLES, house_id=house_id)  # the request's memberships, no query
+    if known is not None:
+        return known
     return (
         Membership.objects.active().filter(user=user, role__in=CASE_STAFF_ROLES, organisation__house=house_id).exists()
     )

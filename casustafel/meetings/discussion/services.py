@@ -122,6 +122,15 @@ def _require_part(discussion: Discussion, part: AgendaItemPart) -> None:
 
 
 def _require_question(discussion: Discussion, question: GuideQuestion) -> None:
+    # A question loaded with its part and phase (the live views do) is checked without a query:
+    # the field-level save runs on every pause in typing.
+    if (
+        discussion.guide_version_id is not None
+        and GuideQuestion.part.is_cached(question)
+        and GuidePart.phase.is_cached(question.part)
+        and question.part.phase.version_id == discussion.guide_version_id
+    ):
+        return
     if (
         discussion.guide_version_id is None
         or not GuideQuestion.objects.filter(pk=question.pk, part__phase__version=discussion.guide_version_id).exists()

@@ -31,10 +31,17 @@ from casustafel.cases.selectors.cases import substituted_user_for
 from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
 from casustafel.meeting_types.guide_services import default_guide_spec, discussion_guide_install, published_version
-from casustafel.meeting_types.models import Capture, DiscussionGuide, GuidePart, GuidePhase, GuideQuestion
+from casustafel.meeting_types.models import (
+    Capture,
+    DiscussionGuide,
+    GuidePart,
+    GuidePhase,
+    GuideQuestion,
+    SafetyPhase,
+)
 from casustafel.meetings.discussion import services
 from casustafel.meetings.discussion.blocks import Block, block_items, build_form, page_blocks, table_for
-from casustafel.meetings.discussion.forms import AnswerForm, EntryForm, FactForm, PhaseMoveForm, ScoreForm
+from casustafel.meetings.discussion.forms import AnswerForm, EntryForm, FactForm, ScoreForm
 from casustafel.meetings.discussion.pdf import minutes_pdf_response
 from casustafel.meetings.discussion.selectors import (
     LiveItem,
@@ -113,7 +120,11 @@ def _render_item(
         "meeting": item.meeting,
         "live": live,
         "parts": page_blocks(live, table, request.user, bound=bound),
-        "phase_form": PhaseMoveForm(prefix="phase"),
+        "other_phases": [
+            (value, label)
+            for value, label in SafetyPhase.choices
+            if value != (live.guide_phase.safety_phase if live.guide_phase else "")
+        ],
         "is_chair": request.user.pk == item.meeting.chair_id,
         "agenda": agenda,
         "attendance": part_attendance(live.part),
@@ -137,9 +148,21 @@ def live_item_page(request: AuthenticatedHttpRequest, meeting_pk: int, item_pk: 
 @require_POST
 @login_required
 def live_timer(request: AuthenticatedHttpRequest, meeting_pk: int, item_pk: int) -> HttpResponse:
+    """Start, stop or resume the item's clock. With htmx only the clock comes back, so nothing
+    typed elsewhere on the screen is lost."""
     item, discussion = _open(request, meeting_pk, item_pk)
-    services.discussion_timer(actor=_actor(request, item), discussion=discussion, run=request.POST.get("run") == "1")
-    return redirect(_item_url(item))
+    discussion = services.discussion_timer(
+        actor=_actor(request, item), discussion=discussion, run=request.POST.get("run") == "1"
+    )
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(_item_url(item))
+    context = {
+        "item": item,
+        "meeting": item.meeting,
+        "live": {"discussion": discussion, "elapsed": services.elapsed_seconds(discussion)},
+        "approved": services.minutes_approved(item.meeting),
+    }
+    return render(request, "meetings/live/partials/timer.html", context)
 
 
 @require_POST
@@ -162,7 +185,22 @@ def live_skip(request: AuthenticatedHttpRequest, meeting_pk: int, item_pk: int, 
         guide_part=guide_part,
         skipped=request.POST.get("skip") == "1",
     )
-    return redirect(_item_url(item, f"part-{guide_part.pk}"))
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(_item_url(item, f"part-{guide_part.pk}"))
+    # With htmx only this part (and its line in the side column) comes back: what is being
+    # typed in the other parts stays.
+    live = live_item(request.user, item, discussion, wanted_phase=guide_part.phase.safety_phase)
+    part = next(p for p in page_blocks(live, table_for(live), request.user) if p.view.guide_part.pk == guide_part.pk)
+    context = {
+        "item": item,
+        "meeting": item.meeting,
+        "live": live,
+        "part": part,
+        "is_chair": True,
+        "oob": True,
+        "approved": False,
+    }
+    return render(request, "meetings/live/partials/part.html", context)
 
 
 @require_POST

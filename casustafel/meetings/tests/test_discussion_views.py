@@ -333,3 +333,35 @@ def test_attendance_is_recorded_per_part_from_the_live_screen(personas, setting,
     attendance = Attendance.objects.get(part=setting.part_1, invitation=invitation)
     assert attendance.status == AttendanceStatus.ABSENT_WITH_NOTICE
     assert "selected>Afwezig met bericht" in response.content.decode()
+
+
+def test_the_clock_and_a_skip_answer_htmx_with_only_what_they_change(personas, setting):
+    """Starting the clock or skipping a part during the meeting must not reload the screen and
+    lose what is being typed elsewhere on it."""
+    chair = personas.client("process_director")
+    chair.get(live_url(setting))
+    discussion = setting.item_1.discussion
+    timer_url = reverse("meetings:live_timer", args=[setting.meeting.pk, setting.item_1.pk])
+    started = chair.post(timer_url, {"run": "1"}, **HTMX)
+    body = started.content.decode()
+    assert started.status_code == 200
+    assert body.lstrip().startswith('<div class="ct-live__timer" id="live-timer">')
+    assert "data-timer-started=" in body and "Tijd stoppen" in body
+    assert "<html" not in body and "ct-live__part" not in body
+    discussion.refresh_from_db()
+    assert discussion.running_since is not None
+
+    guide_part = question_with(discussion, Capture.SCORES).part
+    skip_url = reverse("meetings:live_skip", args=[setting.meeting.pk, setting.item_1.pk, guide_part.pk])
+    skipped = chair.post(skip_url, {"skip": "1"}, **HTMX)
+    body = skipped.content.decode()
+    assert skipped.status_code == 200
+    assert body.lstrip().startswith(f'<section id="part-{guide_part.pk}"')
+    assert "Overgeslagen" in body and "Toch bespreken" in body
+    assert f'<li id="nav-part-{guide_part.pk}" hx-swap-oob="true">' in body
+    assert "<html" not in body and 'id="live-timer"' not in body
+    assert discussion.skips.filter(guide_part=guide_part).exists()
+    # The minute-taker may not skip: that is the chair's call.
+    refused = personas.client("secretary").post(skip_url, {"skip": "0"}, **HTMX)
+    assert refused.status_code == 403
+    assert discussion.skips.filter(guide_part=guide_part).exists()
