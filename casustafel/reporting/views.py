@@ -8,11 +8,13 @@ The catalogue and the annual report have their own modules (`views_catalogue.py`
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -86,7 +88,9 @@ def dashboard_export(request: AuthenticatedHttpRequest, file_format: str) -> Htt
     indicator_catalogue_ensure(house)
     form = DashboardForm(request.GET or None, house=house)
     if form.is_bound and not form.is_valid():
-        raise Http404
+        # Back to the dashboard with the same choices: it shows the error next to the field.
+        messages.error(request, _("De periode bevat een fout; verbeter die voordat u exporteert."))
+        return redirect(f"{reverse('reporting:report')}?{request.GET.urlencode()}")
     built = build_dashboard(house, form.chosen_period(), form.chosen_scope())
     report_export_record(
         actor=Actor.from_request(request),

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _send(personas: Personas, name: str = "professional_a", url: str = "/overleggen/1/") -> Notification:
+    # No case: a notice about a case goes only to someone who may see it (tested in plans).
     notification = notification_send(
-        actor=Actor.system(), recipient=personas.users[name], kind=NotificationKind.INVITED, url=url, case_id=7
+        actor=Actor.system(), recipient=personas.users[name], kind=NotificationKind.INVITED, url=url, case_id=None
     )
     assert notification is not None
     return notification
