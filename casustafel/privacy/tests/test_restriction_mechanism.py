@@ -259,7 +259,9 @@ def test_referral_writes_about_a_restricted_person_are_refused(
 @pytest.mark.django_db
 def test_meeting_writes_about_a_restricted_person_are_refused(personas: Personas) -> None:
     setting = meeting_setting(personas)
-    restricted = CasePartyFactory(referral=setting.case_a.referral, person=PersonFactory(house=personas.house))
+    restricted: CaseParty = CasePartyFactory(
+        referral=setting.case_a.referral, person=PersonFactory(house=personas.house)
+    )
     restrict(personas, restricted.person)
     secretary = actor_for(personas, "secretary")
     with pytest.raises(ServiceError) as refused:
