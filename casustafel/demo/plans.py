@@ -40,14 +40,21 @@ from casustafel.cases.models import (
     CaseStatus,
     CloseReason,
     EntryRoute,
+    LifeDomain,
     PartyRole,
     Referral,
     Routing,
     Triage,
 )
 from casustafel.cases.services.persons import case_party_add_person
-from casustafel.cases.services.referrals import referral_start, referral_submit, referral_update
-from casustafel.cases.services.triage import VerdictInput, triage_decide
+from casustafel.cases.services.referrals import (
+    life_domain_problem_add,
+    prior_action_add,
+    referral_start,
+    referral_submit,
+    referral_update,
+)
+from casustafel.cases.services.triage import VerdictInput, referral_record_first_contact, triage_decide
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.demo.services import demo_dates_set
 from casustafel.escalations.models import EscalationReason
@@ -137,6 +144,8 @@ EPISODES = [
     (CloseReason.OTHER, 20, 13, ("Ilse", "de", "Graaf", dt.date(1991, 6, 8))),
 ]
 RE_ENTRY = CloseReason.CLIENT_REFUSES
+# The referrals this step adds to the referral demo's: one per closed episode and the re-entry.
+REFERRALS = len(EPISODES) + 1
 
 
 @dataclass
@@ -541,6 +550,22 @@ class _Builder:
         closed_on = self.today - dt.timedelta(days=30 * closed_months)
         referral = self.refer(referrer, meeting_type, subject, route=EntryRoute.FIELD)
         referral = referral_submit(actor=self.region.actor(referrer), referral=referral, expected_version=None)
+        submitted = opened - dt.timedelta(days=3)
+        demo_dates_set(
+            actor=SYSTEM,
+            obj=referral,
+            created_at=submitted - dt.timedelta(hours=2),
+            updated_at=submitted,
+            submitted_at=submitted,
+            first_contact_due_at=submitted + dt.timedelta(hours=48),
+            response_due_at=submitted + dt.timedelta(days=7),
+        )
+        referral = referral_record_first_contact(
+            actor=self.region.actor(director),
+            referral=referral,
+            expected_version=None,
+            at=submitted + dt.timedelta(hours=20),
+        )
         triage = self.accept(referral, director, meeting_type)
         case = Case.objects.get(referral=referral)
         self.backdate_opening(referral, triage, case, opened)
@@ -671,17 +696,7 @@ class _Builder:
         )
 
     def backdate_opening(self, referral: Referral, triage: Triage, case: Case, opened: dt.datetime) -> None:
-        submitted = opened - dt.timedelta(days=3)
-        demo_dates_set(
-            actor=SYSTEM,
-            obj=referral,
-            created_at=submitted - dt.timedelta(hours=2),
-            updated_at=opened,
-            submitted_at=submitted,
-            first_contact_due_at=submitted + dt.timedelta(hours=48),
-            response_due_at=submitted + dt.timedelta(days=7),
-            outcome_at=opened,
-        )
+        demo_dates_set(actor=SYSTEM, obj=referral, updated_at=opened, outcome_at=opened)
         demo_dates_set(actor=SYSTEM, obj=triage, case_id=case.pk, created_at=opened, decided_at=opened)
         demo_dates_set(
             actor=SYSTEM,
@@ -725,12 +740,17 @@ class _Builder:
 
     def re_entry(self, closed: Case) -> Referral:
         """The subject of a closed episode is referred again by Veilig Thuis: submitted, so it is
-        linked to the earlier case, and waiting for the process director's triage."""
+        linked to the earlier case, and waiting for the process director's triage. The referral
+        is complete (household, life domains, what was done, sources), so the triage page's
+        checklist flags nothing and the referral demo's incomplete ones stay the only ones."""
         person = closed.referral.parties.get(role=PartyRole.SUBJECT).person
         referrer = self.member("veilig_thuis")
         actor = self.region.actor(referrer)
         referral = referral_start(
-            actor=actor, entry_route=EntryRoute.DOMESTIC_VIOLENCE, meeting_type=closed.meeting_type
+            actor=actor,
+            entry_route=EntryRoute.DOMESTIC_VIOLENCE,
+            meeting_type=closed.meeting_type,
+            municipality=self.region.organisations["gemeente_hilversum"],
         )
         referral_update(
             actor=actor,
@@ -750,5 +770,29 @@ class _Builder:
             date_of_birth=person.date_of_birth,
             role=PartyRole.SUBJECT,
             chosen_person_id=person.pk,
+        )
+        case_party_add_person(
+            actor=actor,
+            referral=referral,
+            given_names="Ronald",
+            surname_prefix="",
+            surname="Kuipers",
+            date_of_birth=dt.date(1986, 2, 17),
+            role=PartyRole.PERPETRATOR,
+            register_new=True,
+        )
+        for domain, description in (
+            (LifeDomain.RELATIONSHIPS, "Geweld door de nieuwe partner, drie politiemeldingen in twee maanden."),
+            (LifeDomain.HOUSING, "Dreigende huisuitzetting na huurachterstand."),
+        ):
+            life_domain_problem_add(
+                actor=actor, referral=referral, domain=domain, description=description, source="Melding politie"
+            )
+        prior_action_add(
+            actor=actor,
+            referral=referral,
+            description="Eerdere aanpak in het Zorg- en Veiligheidshuis; de cliënt wilde toen niet meewerken.",
+            by_whom="Zorg- en Veiligheidshuis",
+            source="Eerdere casus in het huis",
         )
         return referral_submit(actor=actor, referral=Referral.objects.get(pk=referral.pk), expected_version=None)

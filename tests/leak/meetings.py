@@ -21,6 +21,7 @@ from casustafel.meetings.models import AgendaItem, Invitation, Meeting
 from casustafel.notifications.models import Notification
 from casustafel.testing.leak import (
     FAST_PATCHES,
+    FORMER_MEMBERS,
     HOUSE_CASE_STAFF,
     HOUSE_MEMBERS,
     OUTSIDER_PROCESS_DIRECTOR,
@@ -34,7 +35,7 @@ from casustafel.testing.meetings import house_case, invite, on_agenda, plan_meet
 
 FAST_PATCHES["casustafel.meetings.letter.client_letter_pdf"] = lambda item, letters: b"%PDF-1.7 leak test"
 
-ALL_USERS = HOUSE_MEMBERS | {"outsider_house", OUTSIDER_PROCESS_DIRECTOR}
+ALL_USERS = HOUSE_MEMBERS | FORMER_MEMBERS | {"outsider_house", OUTSIDER_PROCESS_DIRECTOR}
 ORG_A_INVITEES = frozenset({"professional_a", "ambassador_a", SUBSTITUTE_CURRENT})
 ITEM_1_INVITEES = ORG_A_INVITEES | {PROFESSIONAL_E}
 ITEM_2_INVITEES = frozenset({"professional_b"})
@@ -171,7 +172,14 @@ register(
         forbidden=ITEM_1_INVITEES,
     ),
     # An invitation is answered by the invited organisation's people; staff see it, may not answer.
-    LeakCase("meetings:invitation_respond", kwargs=_inv1, sees=ORG_A_INVITEES, forbidden=HOUSE_CASE_STAFF, reads=1),
+    # professional_e sees item 1 (org_e is invited too) but may not answer org_a's invitation.
+    LeakCase(
+        "meetings:invitation_respond",
+        kwargs=_inv1,
+        sees=ORG_A_INVITEES,
+        forbidden=HOUSE_CASE_STAFF | {PROFESSIONAL_E},
+        reads=1,
+    ),
     LeakCase(
         "meetings:invitation_respond",
         kwargs=_inv2,

@@ -22,6 +22,7 @@ from casustafel.audit.selectors import audit_chain_verify
 from casustafel.cases.models import Referral
 from casustafel.demo.builder import DemoRegion, build_demo_region
 from casustafel.demo.logins import demo_logins, login_url, mfa_line, render_logins_table
+from casustafel.demo.plans import REFERRALS as PLAN_REFERRALS
 from casustafel.demo.referrals import PLAN
 from casustafel.demo.region import DEMO_PASSWORD, HOUSE_NAME, ORGANISATIONS
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector, Substitution
@@ -199,7 +200,8 @@ def test_scale_multiplies_the_professionals_and_referrals_but_not_the_house_staf
 
     assert memberships.filter(role=Role.PROFESSIONAL).count() == 2 * SCALE_1_PROFESSIONALS
     assert memberships.exclude(role=Role.PROFESSIONAL).count() == sum(HOUSE_STAFF_COUNTS.values())
-    assert Referral.objects.filter(house=region.house).count() == 2 * len(PLAN)
+    # The plans demo's closed episodes and re-entry are not multiplied.
+    assert Referral.objects.filter(house=region.house).count() == 2 * len(PLAN) + PLAN_REFERRALS
     assert audit_chain_verify() == []
 
 
