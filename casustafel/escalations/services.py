@@ -36,6 +36,7 @@ from casustafel.notifications.models import NotificationKind
 from casustafel.notifications.services import notification_send
 from casustafel.organisations.models import Membership, Organisation, Role
 from casustafel.plans.models import Agreement, RequirementCheck
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
 ESCALATION_FIELDS = ("case", "reason", "agreement", "requirement_check", "question", "step", "level", "deadline")
 STATE_FIELDS = ("step", "level", "deadline", "term_passed_at", "public_administration_informed_at")
@@ -131,6 +132,7 @@ def _deadline_error(deadline: dt.date | None) -> str | None:
     return None
 
 
+@restriction_exempt("a question between organisations about the case; links no person")
 @transaction.atomic
 def escalation_raise(
     *,
@@ -210,6 +212,7 @@ def escalation_raise(
     return escalation
 
 
+@restriction_exempt("a question between organisations about the case; links no person")
 @transaction.atomic
 def escalation_step_up(
     *,
@@ -276,6 +279,7 @@ def escalation_step_up(
     return locked
 
 
+@restriction_exempt("a question between organisations about the case; links no person")
 @transaction.atomic
 def escalation_answer(*, actor: Actor, escalation: Escalation, answer: str, expected_version: int | None) -> Escalation:
     """Record the answer of the current level (e.g. the directorates' definitive answer). The
@@ -312,6 +316,7 @@ def escalation_answer(*, actor: Actor, escalation: Escalation, answer: str, expe
     return locked
 
 
+@restriction_exempt("a question between organisations about the case; links no person")
 @transaction.atomic
 def escalation_resolve(
     *, actor: Actor, escalation: Escalation, outcome: str, expected_version: int | None

@@ -44,6 +44,7 @@ from casustafel.plans.models import (
 )
 from casustafel.plans.roles import is_case_director
 from casustafel.plans.selectors import current_phase
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
 PHASE_MOVE_FIELDS = ("case", "from_phase", "to_phase", "direction", "reason", "moved_at", "moved_by")
 REQUIREMENT_FIELDS = ("case", "what", "monitor", "if_not_met", "ended_at", "end_reason")
@@ -116,6 +117,7 @@ def _errors(errors: dict[str, str | None]) -> None:
 # --- Phase moves ----------------------------------------------------------------------------
 
 
+@restriction_exempt("changes the case's safety phase")
 @transaction.atomic
 def phase_move(
     *, actor: Actor, case: Case, to_phase: SafetyPhase | str, reason: str, moved_at: dt.datetime | None = None
@@ -185,6 +187,7 @@ def _requirement_errors(case: Case, what: str, monitor: Organisation | None, if_
     )
 
 
+@restriction_exempt("a bodemeis for the case's organisations; links no person")
 @transaction.atomic
 def minimum_requirement_create(
     *, actor: Actor, case: Case, what: str, monitor: Organisation | None, if_not_met: str
@@ -220,6 +223,7 @@ def minimum_requirement_create(
     return requirement
 
 
+@restriction_exempt("a bodemeis for the case's organisations; links no person")
 @transaction.atomic
 def minimum_requirement_update(
     *, actor: Actor, requirement: MinimumRequirement, expected_version: int | None, **values: Any
@@ -253,6 +257,7 @@ def minimum_requirement_update(
     return locked
 
 
+@restriction_exempt("ends a bodemeis")
 @transaction.atomic
 def minimum_requirement_end(
     *, actor: Actor, requirement: MinimumRequirement, expected_version: int | None, reason: str
@@ -335,6 +340,7 @@ def _agreement_errors(
     )
 
 
+@restriction_exempt("an agreement of an organisation; links no person")
 @transaction.atomic
 def agreement_create(
     *,
@@ -414,6 +420,7 @@ def _notify_assigned(actor: Actor, agreement: Agreement) -> None:
     )
 
 
+@restriction_exempt("an agreement of an organisation; links no person")
 @transaction.atomic
 def agreement_update(*, actor: Actor, agreement: Agreement, expected_version: int | None, **values: Any) -> Agreement:
     """Change an agreement; refused when someone else saved it since the form was loaded. An

@@ -250,6 +250,7 @@ def _case_agenda_set(*, actor: Actor, case: Case, expected_version: int | None, 
     return locked
 
 
+@restriction_exempt("plans when the case comes back; nothing about a person")
 @transaction.atomic
 def case_review_date_set(
     *, actor: Actor, case: Case, review_date: dt.date | None, expected_version: int | None = None
@@ -264,6 +265,7 @@ def case_review_date_set(
     return _case_agenda_set(actor=actor, case=case, expected_version=expected_version, review_date=review_date)
 
 
+@restriction_exempt("proposes the case for closure; nothing about a person")
 @transaction.atomic
 def case_closure_propose(
     *, actor: Actor, case: Case, proposed: bool = True, expected_version: int | None = None
@@ -276,6 +278,7 @@ def case_closure_propose(
     return _case_agenda_set(actor=actor, case=case, expected_version=expected_version, closure_proposed_on=on)
 
 
+@restriction_exempt("a seating rule for meetings about the case; nothing new about a person")
 @transaction.atomic
 def case_separation_set(*, actor: Actor, case: Case, separate: bool, expected_version: int | None = None) -> Case:
     """Mark stalking or intimate terror: perpetrator and victim never sit together in a part of

@@ -62,6 +62,7 @@ from casustafel.organisations.models import Organisation
 from casustafel.plans.models import Agreement, AgreementKind, MinimumRequirement, PhaseMove
 from casustafel.plans.services import agreement_create, minimum_requirement_create, phase_move
 from casustafel.privacy.provenance.checks import ProvenanceData
+from casustafel.privacy.subject_access.restrictions import refuses_restricted, restriction_exempt
 
 TEXT_MAX_LENGTH = 5000
 ENTRY_FIELDS = (
@@ -159,6 +160,7 @@ def _audit(actor: Actor, action: AuditAction, obj: Any, case_id: int, changes: d
 # --- The discussion itself ----------------------------------------------------------------------
 
 
+@restriction_exempt("opens the item's discussion; nothing about a person")
 @transaction.atomic
 def discussion_open(*, actor: Actor, item: AgendaItem) -> Discussion:
     """The discussion of the item, created on first use with the guide version in use now and
@@ -186,6 +188,7 @@ def elapsed_seconds(discussion: Discussion, now: dt.datetime | None = None) -> i
     return discussion.used_seconds + max(0, running)
 
 
+@restriction_exempt("the item's timer")
 @transaction.atomic
 def discussion_timer(*, actor: Actor, discussion: Discussion, run: bool, at: dt.datetime | None = None) -> Discussion:
     """Start or stop the item's timer. Starting one item stops any other running item of the
@@ -221,6 +224,7 @@ def _stop(actor: Actor, discussion: Discussion, moment: dt.datetime, case_id: in
     _audit(actor, AuditAction.UPDATE, discussion, case_id, diff(before, snapshot(discussion, DISCUSSION_FIELDS)))
 
 
+@restriction_exempt("which part of the item is discussed now")
 @transaction.atomic
 def discussion_part_select(*, actor: Actor, discussion: Discussion, part: AgendaItemPart) -> Discussion:
     """Say which part of a split item is being discussed now: what is recorded from here on
@@ -237,6 +241,7 @@ def discussion_part_select(*, actor: Actor, discussion: Discussion, part: Agenda
     return locked
 
 
+@restriction_exempt("skips a part of the guide")
 @transaction.atomic
 def part_skip(*, actor: Actor, discussion: Discussion, guide_part: GuidePart, skipped: bool = True) -> None:
     """The chair skips a part of the guide (or takes it up again). Skipped parts stay in the
@@ -262,6 +267,7 @@ def part_skip(*, actor: Actor, discussion: Discussion, guide_part: GuidePart, sk
 # --- Answers ----------------------------------------------------------------------------------
 
 
+@restriction_exempt("the table's words about the household; a fact about one person goes through picture_fact_add")
 @transaction.atomic
 def answer_save(
     *,
@@ -367,6 +373,7 @@ def _entry_errors(discussion: Discussion, part: AgendaItemPart, values: dict[str
     return errors
 
 
+@restriction_exempt("the table's words about the household; a fact about one person goes through picture_fact_add")
 @transaction.atomic
 def entry_add(
     *,
@@ -423,6 +430,7 @@ def entry_add(
     return entry
 
 
+@restriction_exempt("takes information away")
 @transaction.atomic
 def entry_remove(*, actor: Actor, entry: DiscussionEntry, expected_version: int | None) -> None:
     """Take back an entry typed by mistake (before the minutes are approved).
@@ -439,6 +447,7 @@ def entry_remove(*, actor: Actor, entry: DiscussionEntry, expected_version: int 
 # --- Scores ------------------------------------------------------------------------------------
 
 
+@restriction_exempt("a professional's safety score of the case; links no person")
 @transaction.atomic
 def score_record(
     *,
@@ -507,6 +516,7 @@ def score_record(
 # --- What outlives the meeting ------------------------------------------------------------------
 
 
+@refuses_restricted(lambda fact, arguments: [(fact.person_id, "person")])
 @transaction.atomic
 def picture_fact_add(
     *,
@@ -546,6 +556,7 @@ def picture_fact_add(
     return fact
 
 
+@restriction_exempt("changes the case's safety phase")
 @transaction.atomic
 def discussion_phase_move(
     *, actor: Actor, discussion: Discussion, part: AgendaItemPart, to_phase: str, reason: str
@@ -559,6 +570,7 @@ def discussion_phase_move(
     return move
 
 
+@restriction_exempt("a bodemeis for the case's organisations; links no person")
 @transaction.atomic
 def discussion_requirement_add(
     *,
@@ -580,6 +592,7 @@ def discussion_requirement_add(
     return requirement
 
 
+@restriction_exempt("an agreement of an organisation; links no person")
 @transaction.atomic
 def discussion_agreement_add(
     *,
@@ -616,6 +629,7 @@ def discussion_agreement_add(
 # --- Minutes ------------------------------------------------------------------------------------
 
 
+@restriction_exempt("fixes what was recorded; nothing new")
 @transaction.atomic
 def minutes_approve(*, actor: Actor, meeting: Meeting) -> Minutes:
     """The chair approves the minutes: from now on the discussions of the meeting are fixed,

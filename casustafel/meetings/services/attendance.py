@@ -27,6 +27,7 @@ from casustafel.meetings.models import (
 )
 from casustafel.meetings.services.meetings import require_house_staff
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
 ATTENDANCE_FIELDS = ("status", "attended_by", "as_substitute")
 
@@ -38,6 +39,7 @@ def default_attendee(invitation: Invitation) -> User | None:
     return invitation.invitee
 
 
+@restriction_exempt("which organisation was at the table")
 @transaction.atomic
 def attendance_record(
     *,

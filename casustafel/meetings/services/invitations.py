@@ -27,6 +27,7 @@ from casustafel.meetings.services.meetings import require_house_staff, require_o
 from casustafel.notifications.models import NotificationKind
 from casustafel.notifications.services import notification_send
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
 INVITATION_FIELDS = ("item", "organisation", "invitee", "is_crucial")
 RESPONSE_FIELDS = ("status", "substitute", "decline_reason")
@@ -70,6 +71,7 @@ def _invitee_errors(item: AgendaItem, organisation: Organisation, invitee: User 
     return errors
 
 
+@restriction_exempt("invites an organisation; nothing about a person")
 @transaction.atomic
 def invitation_add(
     *, actor: Actor, item: AgendaItem, organisation: Organisation, invitee: User | None = None
@@ -111,6 +113,7 @@ def invitation_add(
     return invitation
 
 
+@restriction_exempt("withdraws an invitation")
 @transaction.atomic
 def invitation_remove(*, actor: Actor, invitation: Invitation) -> None:
     """Withdraw an invitation (and take the organisation out of the item's parts). When it was
@@ -142,6 +145,7 @@ def invitation_remove(*, actor: Actor, invitation: Invitation) -> None:
     invitation.delete()
 
 
+@restriction_exempt("invites and involves organisations; nothing about a person")
 @transaction.atomic
 def invitations_send(*, actor: Actor, meeting: Meeting) -> int:
     """Send every invitation of the meeting that was not sent yet: involve the organisation in
@@ -203,6 +207,7 @@ def can_answer(user: User | None, invitation: Invitation) -> bool:
     )
 
 
+@restriction_exempt("an organisation's answer to an invitation")
 @transaction.atomic
 def invitation_respond(
     *,

@@ -35,6 +35,7 @@ from casustafel.meetings.models import (
 )
 from casustafel.notifications.models import NotificationKind
 from casustafel.organisations.models import CASE_STAFF_ROLES, Membership, Organisation, Role, SafetyHouse
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
 MEETING_FIELDS = ("meeting_type", "starts_at", "ends_at", "location", "online_link", "chair", "minute_taker")
 ITEM_FIELDS = ("meeting", "case", "kind", "position", "planned_minutes")
@@ -346,6 +347,7 @@ def _default_invitations(item: AgendaItem, meeting_type: MeetingType) -> list[In
     ]
 
 
+@restriction_exempt("puts a case on an agenda; nothing new about a person")
 @transaction.atomic
 def agenda_item_add(
     *,
@@ -406,6 +408,7 @@ def _separation_needed(item: AgendaItem, clients: list[CaseParty]) -> bool:
     return separation_applies(item) and both_sides(clients)
 
 
+@restriction_exempt("why and how long a case is on the agenda")
 @transaction.atomic
 def agenda_item_update(
     *, actor: Actor, item: AgendaItem, expected_version: int | None, kind: str, planned_minutes: int
@@ -448,6 +451,7 @@ def agenda_item_update(
     return locked
 
 
+@restriction_exempt("the order of the agenda")
 @transaction.atomic
 def agenda_item_move(*, actor: Actor, item: AgendaItem, up: bool) -> AgendaItem:
     """Move an item one place up or down the agenda (no-op at either end)."""
@@ -473,6 +477,7 @@ def agenda_item_move(*, actor: Actor, item: AgendaItem, up: bool) -> AgendaItem:
     return items[other]
 
 
+@restriction_exempt("takes a case off the agenda")
 @transaction.atomic
 def agenda_item_remove(*, actor: Actor, item: AgendaItem) -> None:
     """Take a case off the agenda, with its invitations and parts. Organisations that were
@@ -532,6 +537,7 @@ def proposal_candidates(meeting: Meeting) -> list[tuple[Case, AgendaItemKind]]:
     )
 
 
+@restriction_exempt("puts cases on an agenda; nothing new about a person")
 @transaction.atomic
 def agenda_propose(*, actor: Actor, meeting: Meeting) -> AgendaProposal:
     """Fill the agenda with the proposal (`proposal_candidates`), each case with the type's

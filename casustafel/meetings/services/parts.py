@@ -29,6 +29,7 @@ from casustafel.lib.errors import ServiceError
 from casustafel.meetings.models import AgendaItem, AgendaItemPart, ClientParticipation, Invitation, Meeting
 from casustafel.meetings.services.meetings import is_house_staff, require_house_staff, require_open
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership
+from casustafel.privacy.subject_access.restrictions import refuses_restricted, restriction_exempt
 
 PART_FIELDS = ("item", "position", "title", "planned_minutes")
 PARTICIPATION_FIELDS = (
@@ -128,6 +129,7 @@ def _part_snapshot(part: AgendaItemPart) -> dict[str, Any]:
     return values
 
 
+@restriction_exempt("who sits at which part of an item; nothing new about a person")
 @transaction.atomic
 def agenda_item_split(*, actor: Actor, item: AgendaItem, first: PartSpec, second: PartSpec) -> list[AgendaItemPart]:
     """Split an unsplit item into two parts with their own attendees (they replace its one part).
@@ -152,6 +154,7 @@ def agenda_item_split(*, actor: Actor, item: AgendaItem, first: PartSpec, second
     return [_create(actor, locked, first, 1), _create(actor, locked, second, 2)]
 
 
+@restriction_exempt("who sits at which part of an item; nothing new about a person")
 @transaction.atomic
 def part_add(*, actor: Actor, item: AgendaItem, spec: PartSpec) -> AgendaItemPart:
     """Add a further part to a split item.
@@ -171,6 +174,7 @@ def part_add(*, actor: Actor, item: AgendaItem, spec: PartSpec) -> AgendaItemPar
     return _create(actor, locked, spec, max(part.position for part in parts) + 1)
 
 
+@restriction_exempt("who sits at which part of an item; nothing new about a person")
 @transaction.atomic
 def part_update(*, actor: Actor, part: AgendaItemPart, expected_version: int | None, spec: PartSpec) -> AgendaItemPart:
     """Change a part of a split item: title, minutes, attendees.
@@ -200,6 +204,7 @@ def part_update(*, actor: Actor, part: AgendaItemPart, expected_version: int | N
     return locked
 
 
+@restriction_exempt("takes a part of an item away")
 @transaction.atomic
 def part_remove(*, actor: Actor, part: AgendaItemPart) -> None:
     """Remove a part of a split item. When one part is left, the item is unsplit again: that
@@ -288,6 +293,12 @@ def _participation_errors(item: AgendaItem, values: dict[str, Any], parties: Seq
     return errors
 
 
+@refuses_restricted(
+    lambda participation, arguments: [
+        (person_id, "invited_parties")
+        for person_id in participation.invited_parties.values_list("person_id", flat=True)
+    ]
+)
 @transaction.atomic
 def client_participation_update(
     *,

@@ -14,6 +14,9 @@ referral, through `_meta.related_objects`, and treats each by its `POLICIES` ent
   outcomes, which organisations were involved) and the listed free-text fields are emptied and
   person links cleared; the walk continues into the rows related to it (a triage's verdicts).
 - **keep**: the row stays as it is (it holds no personal data: how the retention term was set).
+- **own**: the row is a record of its own with its own retention term (a later referral that
+  re-enters the household after this case): it and everything under it are left alone, and its
+  link to the destroyed case stays (the re-entry indicators count it).
 
 Persons linked from any row touched are returned as candidates for anonymisation; the service
 anonymises those no longer referenced from anything else. This module only changes the rows;
@@ -36,12 +39,13 @@ from casustafel.cases.models import Case, Person, Referral
 
 @dataclass(frozen=True)
 class Policy:
-    action: str  # "delete", "blank" or "keep"
+    action: str  # "delete", "blank", "keep" or "own"
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
 DELETE = Policy("delete")
 KEEP = Policy("keep")
+OWN = Policy("own")
 
 
 def blank(*fields: str, clear: tuple[str, ...] = ()) -> Policy:
@@ -53,6 +57,7 @@ def blank(*fields: str, clear: tuple[str, ...] = ()) -> Policy:
 # or referral. Models not listed are deleted.
 POLICIES: dict[str, Policy] = {
     "cases.caseparty": DELETE,
+    "cases.referral": OWN,  # through `previous_case`: the re-entry, destroyed on its own term
     "cases.lifedomainproblem": blank("description", "source", clear=("person",)),
     "cases.prioraction": blank("description", "by_whom", "period", "result", "source"),
     "cases.informationrequest": blank("question", "answer"),
@@ -92,6 +97,17 @@ POLICIES: dict[str, Policy] = {
     # owners.
     "meetings.discussion": KEEP,
     "meetings.safetyscore": blank("justification"),
+    # Deleted (the default, listed to say so): what the table typed (answers and entries, text
+    # about the household that no indicator counts), the discussion's skipped parts and its links
+    # to facts and plan rows, and the plan's versions (copies of its text).
+    "meetings.discussionanswer": DELETE,
+    "meetings.discussionentry": DELETE,
+    "meetings.partskip": DELETE,
+    "meetings.discussionfact": DELETE,
+    "meetings.discussionphasemove": DELETE,
+    "meetings.discussionrequirement": DELETE,
+    "meetings.discussionagreement": DELETE,
+    "plans.planversion": DELETE,
 }
 
 # The referral's own free text (the case row itself keeps only ids, dates and codes; its close
@@ -181,6 +197,8 @@ def _purge_related(instance: models.Model, result: PurgeResult, *, skip: frozens
             continue
         queryset = model._base_manager.filter(**{rel.field.name: instance})
         policy = policy_for(model)
+        if policy.action == "own":
+            continue
         if policy.action == "delete":
             if queryset.exists():
                 _delete(queryset, result)

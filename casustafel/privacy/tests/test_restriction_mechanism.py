@@ -27,10 +27,14 @@ from casustafel.cases.services.information import attachment_add, case_fact_add
 from casustafel.cases.services.persons import case_party_add, case_party_add_person, case_party_update, person_merge
 from casustafel.cases.services.referrals import life_domain_problem_add, referral_submit
 from casustafel.lib.errors import ServiceError
+from casustafel.meetings.discussion.models import DiscussionFact
+from casustafel.meetings.discussion.services import picture_fact_add
+from casustafel.meetings.services.parts import client_participation_update
 from casustafel.privacy.models import Consent, InformationCategory, LegalBasis
 from casustafel.privacy.provenance.checks import ProvenanceData
 from casustafel.privacy.subject_access.restrictions import RULE_ATTRIBUTE, RestrictionRule
 from casustafel.testing.cases import CasePartyFactory, MeetingTypeFactory, PersonFactory
+from casustafel.testing.discussions import meeting_setting
 from casustafel.testing.information import PDF_BYTES, case_with
 from casustafel.testing.personas import Personas
 from casustafel.testing.referrals import actor_for, referral_of, referral_setting
@@ -42,7 +46,6 @@ from casustafel.testing.sar import restrict
 NOT_CASE_DATA: dict[str, set[str]] = {
     "casustafel.accounts.services": {"mfa_device_confirm", "password_change_own"},
     "casustafel.audit.services": {"audit_record", "audit_read", "audit_list", "audit_verification_start"},
-    "casustafel.demo.services": {"demo_user_password_hash_set", "demo_dates_set"},
     "casustafel.organisations.services": {
         "house_create",
         "organisation_create",
@@ -59,12 +62,27 @@ NOT_CASE_DATA: dict[str, set[str]] = {
         "substitution_create",
         "substitution_revoke",
     },
-    "casustafel.meetings.services": {
+    "casustafel.demo.services": {"demo_user_password_hash_set", "demo_dates_set", "demo_notifications_settle"},
+    "casustafel.meetings.services.meeting_types": {
         "meeting_type_create",
         "meeting_type_update",
         "input_requirement_add",
         "input_requirement_remove",
+        "meeting_type_install",
         "meeting_types_install_default",
+    },
+    # A meeting itself (when, where, chair, open or held) holds no case: its agenda items do.
+    "casustafel.meetings.services.meetings": {
+        "meeting_plan",
+        "meeting_update",
+        "meeting_cancel",
+        "meeting_start",
+        "meeting_finish",
+    },
+    "casustafel.notifications.services": {
+        "notification_preferences_set",
+        "notification_mark_read",
+        "notifications_mark_all_read",
     },
     "casustafel.cases.services.criteria": {
         "criteria_set_install_default",
@@ -87,7 +105,19 @@ NOT_CASE_DATA: dict[str, set[str]] = {
         "covenant_version_discard",
     },
     "casustafel.privacy.access_log.services": {"access_log_search_record", "access_log_export_record"},
-    "casustafel.reporting.services": {"report_export_record"},
+    # Reporting and learning: indicator definitions, hand-entered outside figures, the annual
+    # report's narrative and the audit of looking at aggregates, never a person.
+    "casustafel.reporting.services": {
+        "report_export_record",
+        "report_view_record",
+        "indicator_catalogue_install",
+        "indicator_revise",
+        "indicator_add_external",
+        "external_figure_record",
+        "annual_report_section_save",
+        "annual_report_edition_request",
+    },
+    "casustafel.learning.services": {"learning_view_record"},
 }
 
 
@@ -148,6 +178,8 @@ def test_the_services_that_record_about_a_person_are_the_checked_ones() -> None:
         "casustafel.cases.services.persons.person_merge",
         "casustafel.cases.services.referrals.life_domain_problem_add",
         "casustafel.cases.services.referrals.referral_submit",
+        "casustafel.meetings.discussion.services.picture_fact_add",
+        "casustafel.meetings.services.parts.client_participation_update",
     }
 
 
@@ -222,6 +254,42 @@ def test_referral_writes_about_a_restricted_person_are_refused(
     with pytest.raises(ServiceError, match="de verwerking beperkt"):
         referral_submit(actor=actor, referral=referral, expected_version=referral.version)
     assert Referral.objects.get(pk=referral.pk).submitted_at is None
+
+
+@pytest.mark.django_db
+def test_meeting_writes_about_a_restricted_person_are_refused(personas: Personas) -> None:
+    setting = meeting_setting(personas)
+    restricted: CaseParty = CasePartyFactory(
+        referral=setting.case_a.referral, person=PersonFactory(house=personas.house)
+    )
+    restrict(personas, restricted.person)
+    secretary = actor_for(personas, "secretary")
+    with pytest.raises(ServiceError) as refused:
+        picture_fact_add(
+            actor=secretary,
+            discussion=setting.discussion(personas),
+            part=setting.part_1,
+            organisation=personas.org_a,
+            text="Nieuw feit.",
+            source="Huisbezoek",
+            provenance=HOUSEHOLD,
+            person=restricted.person,
+        )
+    assert "person" in refused.value.message_dict
+    assert not CaseFact.objects.filter(person=restricted.person).exists() and not DiscussionFact.objects.exists()
+    participation = setting.item_1.client_participation
+    with pytest.raises(ServiceError) as refused:
+        client_participation_update(
+            actor=secretary,
+            participation=participation,
+            expected_version=participation.version,
+            invited_parties=[restricted],
+            clients_invited=True,
+            client_input="Wil niet dat de school erbij is.",
+        )
+    assert "invited_parties" in refused.value.message_dict
+    participation.refresh_from_db()
+    assert not participation.invited_parties.filter(pk=restricted.pk).exists() and not participation.client_input
 
 
 @pytest.mark.django_db

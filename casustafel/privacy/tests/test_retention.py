@@ -457,6 +457,25 @@ def test_a_duplicate_merged_into_a_destroyed_person_is_anonymised_too(
     assert not AuditEvent.objects.filter(changes__icontains="Sanne").exists()
 
 
+def test_a_later_referral_of_the_household_outlives_the_earlier_case(
+    personas: Personas, meeting_type: MeetingType, covenant: CovenantVersion
+) -> None:
+    shared = PersonFactory(house=personas.house, given_names="Kees", surname="Bakker")
+    case = closed_case(personas, meeting_type, subject=shared, with_information=False)
+    later = case_for(personas, meeting_type, subject=shared, with_information=False).referral
+    Referral.objects.filter(pk=later.pk).update(previous_case=case)
+    parties = set(CaseParty.objects.filter(referral=later).values_list("pk", flat=True))
+    with time_machine.travel(dt.datetime(2027, 3, 11, 3, 0, tzinfo=dt.UTC), tick=False):
+        run_job()
+    assert Destruction.objects.filter(case_id=case.pk).exists()
+    later.refresh_from_db()
+    # The re-entry keeps its own content and its link: the re-entry indicators count it.
+    assert (later.previous_case_id, later.concern) == (case.pk, CONCERN)
+    assert set(CaseParty.objects.filter(referral=later).values_list("pk", flat=True)) == parties
+    shared.refresh_from_db()
+    assert shared.given_names == "Kees"
+
+
 def test_dry_run_changes_nothing(personas: Personas, meeting_type: MeetingType, covenant: CovenantVersion) -> None:
     case = closed_case(personas, meeting_type, with_information=False)
     events = AuditEvent.objects.count()
@@ -528,8 +547,18 @@ KNOWN_RELATED = {
     "cases.informationrequest": "blank",
     "cases.lifedomainproblem": "blank",
     "cases.prioraction": "blank",
+    "cases.referral": "own",  # a re-entry (`previous_case`)
     "cases.triage": "blank",
+    "escalations.escalation": "blank",
     "meetings.agendaitem": "keep",
+    "plans.actionplan": "blank",
+    "plans.agreement": "blank",
+    "plans.closureplan": "blank",
+    "plans.directionassignment": "blank",
+    "plans.directiontaskcheck": "blank",
+    "plans.followup": "blank",
+    "plans.minimumrequirement": "blank",
+    "plans.phasemove": "blank",
     "privacy.caseretention": "keep",
     "privacy.referralretention": "keep",
     "privacy.retentionextension": "blank",
