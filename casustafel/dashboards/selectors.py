@@ -299,8 +299,8 @@ def _learning_sections(user: User, membership: Membership) -> list[AttentionSect
     overdue improvement actions (the process director and house manager always; an owner or
     their organisation when any)."""
     sections = [
-        _counted_section("open_assessments", _("Zelfevaluaties om in te vullen"), "", open_invitations_of(user)),
-        _counted_section(
+        _section("open_assessments", _("Zelfevaluaties om in te vullen"), "", open_invitations_of(user)),
+        _section(
             "overdue_improvement_actions",
             _("Verbeteracties over de termijn"),
             _("Er zijn geen verbeteracties over de termijn."),
