@@ -11,7 +11,7 @@ import pytest
 from casustafel.testing.personas import Personas, build_personas
 
 # Playwright fixtures (browser, page) and the page checks: axe-core, CSP, console.
-pytest_plugins = ["casustafel.testing.browser"]
+pytest_plugins = ["casustafel.testing.browser", "casustafel.testing.pdf"]
 
 
 @pytest.fixture

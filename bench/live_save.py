@@ -79,7 +79,7 @@ def main() -> int:
     from casustafel.meetings.discussion import services
     from casustafel.meetings.models import AgendaItem, AgendaItemPart
     from casustafel.privacy.models import Consent, InformationCategory, LegalBasis
-    from casustafel.privacy.provenance import ProvenanceData
+    from casustafel.privacy.provenance.checks import ProvenanceData
     from casustafel.testing.cases import CaseFactory
     from casustafel.testing.discussions import meeting_setting
     from casustafel.testing.personas import build_personas, login_verified

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +51,26 @@ except ValueError as exc:
         "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
     ) from exc
 
+# Key of the audit trail's keyed hashes and seal signatures (HMAC-SHA256). Kept outside the
+# database, so whoever can write to the database cannot forge events or re-seal the trail.
+# Changing it makes every existing event fail the check: keep it as long as the trail.
+AUDIT_KEY = envsecret("AUDIT_KEY")
+if not AUDIT_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("AUDIT_KEY (or AUDIT_KEY_FILE) is required in production")
+    AUDIT_KEY = "dev-only-audit-key-casustafel-0123456789"
+if len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("AUDIT_KEY must be at least 32 characters")
+
+# Reverse proxies whose X-Request-ID and X-Forwarded-For headers are believed (addresses or
+# networks, e.g. 127.0.0.1,10.0.0.0/24). From anyone else both headers are ignored: the server
+# makes its own request id and records the connecting address.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+try:
+    TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(value, strict=False) for value in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must list IP addresses or networks: {exc}") from exc
+
 # Second factor. The demo may relax it (log in without TOTP); production refuses that.
 MFA_REQUIRED = envbool("MFA_REQUIRED", True)
 if PRODUCTION and not MFA_REQUIRED:
@@ -91,6 +112,7 @@ MIDDLEWARE = [
     "casustafel.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "casustafel.lib.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "casustafel.lib.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,7 +122,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "casustafel.accounts.middleware.IdleTimeoutMiddleware",
     "casustafel.accounts.middleware.SecondFactorMiddleware",
+    "casustafel.accounts.middleware.PasswordChangeRequiredMiddleware",
     "casustafel.organisations.middleware.ActingMembershipMiddleware",
+    "casustafel.audit.middleware.RefusalAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -212,16 +236,24 @@ CSRF_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Casustafel")
 
 # Access log: highlight a user who opened more than ACCESS_LOG_ALERT_CASES distinct cases within
-# ACCESS_LOG_ALERT_MINUTES minutes (casustafel/privacy/detectors.py).
+# ACCESS_LOG_ALERT_MINUTES minutes (casustafel/privacy/access_log/detectors.py).
 ACCESS_LOG_ALERT_CASES = envint("ACCESS_LOG_ALERT_CASES", 10, minimum=1)
 ACCESS_LOG_ALERT_MINUTES = envint("ACCESS_LOG_ALERT_MINUTES", 60, minimum=1)
+# ...and a user refused (404/403 on a case, person or referral URL) more than
+# ACCESS_LOG_ALERT_REFUSALS times within ACCESS_LOG_ALERT_REFUSAL_MINUTES minutes.
+ACCESS_LOG_ALERT_REFUSALS = envint("ACCESS_LOG_ALERT_REFUSALS", 5, minimum=1)
+ACCESS_LOG_ALERT_REFUSAL_MINUTES = envint("ACCESS_LOG_ALERT_REFUSAL_MINUTES", 10, minimum=1)
+
+# Background tasks (django-tasks with its database backend; run `casustafel db_worker`): the
+# full verification of the audit trail. Works on SQLite and PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Reports for the board and outside the house (casustafel/reporting): every count from 1 to
 # REPORT_MIN_CELL - 1 is shown as "< REPORT_MIN_CELL" and never exported as a number. At least 3:
 # "< 2" would reveal the value 1.
 REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=3)
 
-# Retention of referrals that never become a case (casustafel/privacy/retention_selectors.py): a
+# Retention of referrals that never become a case (casustafel/privacy/retention/selectors.py): a
 # draft, or a referral waiting for the answer to an information request, with no activity for
 # this many months is destroyed by `destroy_expired_cases`.
 REFERRAL_STALE_MONTHS = envint("REFERRAL_STALE_MONTHS", 12, minimum=1)
@@ -252,6 +284,7 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
 # The periodic work of `casustafel tick`, in this order. Each job is
 # idempotent and safe to run on several machines at once (casustafel/audit/periodic_work.py).
 PERIODIC_WORK = [
+    "casustafel.audit.periodic.audit_work",
     "casustafel.escalations.periodic.escalation_work",
     "casustafel.plans.periodic.agreement_notices",
     "casustafel.plans.periodic.follow_up_prompts",
@@ -281,9 +314,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Without DEBUG (production, and the demo) the collected, hashed files; WhiteNoise
+        # serves them (`collectstatic` first).
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },

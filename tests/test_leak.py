@@ -1,7 +1,7 @@
 """The leak test (issue 4): every case-scoped URL of the project, for every persona, gives
 exactly the expected people access; the scoped querysets return exactly the expected objects.
 
-The table lives in `casustafel/<app>/leak_cases.py`; the machinery and the scenario in
+The table lives in `tests/leak/<app>.py`; the machinery and the scenario in
 `casustafel/testing/leak.py`.
 """
 
@@ -56,7 +56,7 @@ def test_every_case_scoped_url_is_in_the_leak_table() -> None:
     missing = sorted(f"{pattern.name} ({pattern.route})" for pattern in patterns if pattern.name not in registered)
     assert not unnamed, f"case-scoped URL patterns without a name cannot be in the leak table: {unnamed}"
     assert not missing, (
-        "these URLs are not in the leak table; register them in casustafel/<app>/leak_cases.py "
+        "these URLs are not in the leak table; register them in tests/leak/<app>.py "
         f"with exactly who may see them: {missing}"
     )
     assert len(patterns) > 50  # the walk really found the project's URLs
@@ -149,6 +149,7 @@ def test_case_visible_to_gives_exactly_the_expected_cases(scenario: LeakScenario
         professional_a={case},
         ambassador_a={case},
         substitute_current={case},
+        professional_e={case},
         outsider_process_director={other},
     )
     actual = {

@@ -38,8 +38,8 @@ from casustafel.cases.models import (
     ReferralStatus,
 )
 from casustafel.demo.region import ORGANISATIONS, OrganisationSpec
-from casustafel.meetings.models import MeetingType
-from casustafel.meetings.services import meeting_types_install_default
+from casustafel.meeting_types.models import MeetingType
+from casustafel.meetings.services.meeting_types import meeting_types_install_default
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector
 from casustafel.organisations.services import house_create, organisation_create, user_create
 

@@ -47,6 +47,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("taal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    must_change_password = models.BooleanField(
+        _("moet wachtwoord wijzigen"),
+        default=False,
+        help_text=_("Het wachtwoord is door een beheerder gezet: de gebruiker kiest bij het inloggen een eigen."),
+    )
 
     objects = UserManager()
 
@@ -67,3 +72,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class HeldInput(models.Model):
+    """What a user had typed and not yet saved when their session ran out (the idle timeout),
+    kept until they log in again and open the same page: then it is put back into the form and
+    deleted. Encrypted (it may be free text about people), for the same user and page only, at
+    most SESSION_COOKIE_AGE long (`casustafel/accounts/held_input.py`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("gebruiker"))
+    path = models.CharField(_("pagina"), max_length=500)
+    data = models.TextField(_("invoer (versleuteld)"), editable=False)
+    created_at = models.DateTimeField(_("bewaard op"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("bewaarde invoer")
+        verbose_name_plural = _("bewaarde invoer")
+        indexes = [models.Index(fields=["user", "path"], name="held_input_user_path")]
+
+    def __str__(self) -> str:
+        return f"HeldInput {self.pk}"

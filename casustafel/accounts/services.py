@@ -1,4 +1,5 @@
-"""Writes on a user's own login: second-factor enrolment and verification."""
+"""Writes on a user's own login: second-factor enrolment and verification, and changing their own
+password."""
 
 from __future__ import annotations
 
@@ -33,3 +34,16 @@ def mfa_device_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool:
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
     audit_record(actor=actor, action=AuditAction.MFA_ENROLLED, obj=device.user)
     return True
+
+
+@transaction.atomic
+def password_change_own(*, actor: Actor, user: User, password: str) -> None:
+    """The user chose a new password themselves (the form checked the old one and the
+    validators): a temporary password set by an administrator is no longer in use. Changing the
+    hash ends every other session of the user."""
+    before = user.must_change_password
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    changes = {"must_change_password": [True, False]} if before else None
+    audit_record(actor=actor, action=AuditAction.PASSWORD_CHANGED, obj=user, changes=changes)

@@ -14,13 +14,13 @@ from django.dispatch import receiver
 from axes.signals import user_locked_out
 
 from casustafel.accounts.models import User
-from casustafel.audit.context import Actor
+from casustafel.audit.context import Actor, client_ip
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record
 
 
 def _ip(request: Any) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_ip(request) if request is not None else None
 
 
 @receiver(user_logged_in)

@@ -12,4 +12,6 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("wachtwoord/", views.PasswordChangeView.as_view(), name="password_change"),
     path("namens/", views.acting_switch, name="acting_switch"),
+    path("sessie/status/", views.session_status, name="session_status"),
+    path("sessie/bewaren/", views.session_hold, name="session_hold"),
 ]

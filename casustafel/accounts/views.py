@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 import segno
 from django_otp import login as otp_login
 from django_otp import match_token
 
 from casustafel.accounts.forms import DutchPasswordChangeForm, EmailAuthenticationForm, TokenForm
+from casustafel.accounts.held_input import SESSION_KEY as HELD_PAGES_KEY
+from casustafel.accounts.held_input import held_input_pages, hold_posted_input
+from casustafel.accounts.middleware import seconds_left, session_expire
 from casustafel.accounts.selectors import has_confirmed_device
-from casustafel.accounts.services import mfa_device_confirm, mfa_device_prepare
+from casustafel.accounts.services import mfa_device_confirm, mfa_device_prepare, password_change_own
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
@@ -32,6 +36,14 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        # Input the idle timeout kept: note its pages, which give it back when opened.
+        pages = held_input_pages(form.get_user())
+        if pages:
+            self.request.session[HELD_PAGES_KEY] = pages
+        return response
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -98,12 +110,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("dashboards:start")
 
     def form_valid(self, form: DutchPasswordChangeForm) -> HttpResponse:
-        # Django keeps this session (update_session_auth_hash) and the new password hash
-        # invalidates every other session of the user: logout everywhere else.
-        response = super().form_valid(form)
-        audit_record(actor=Actor.from_request(self.request), action=AuditAction.PASSWORD_CHANGED, obj=form.user)
+        # This session is kept (update_session_auth_hash); the new password hash invalidates
+        # every other session of the user: logout everywhere else.
+        password_change_own(
+            actor=Actor.from_request(self.request), user=form.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @require_POST
@@ -122,3 +136,27 @@ def acting_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
         % {"organisation": membership.organisation.name, "role": membership.get_role_display()},
     )
     return redirect("dashboards:start")
+
+
+@require_GET
+def session_status(request: HttpRequest) -> JsonResponse:
+    """How many seconds the session has left before the idle timeout, for the page's own idle
+    timer (it asks before holding what is typed, so a colleague tab in use is not logged out).
+    Not counted as activity (IdleTimeoutMiddleware lets it through untouched)."""
+    return JsonResponse({"seconds_left": int(seconds_left(request))})
+
+
+@require_POST
+def session_hold(request: HttpRequest) -> HttpResponse:
+    """The page's idle timer ran out: keep what is typed on the page (its unsaved forms, posted
+    here) for the user and end the session, as the server's own idle check would."""
+    if not request.user.is_authenticated:
+        return _to_login(request)
+    page = hold_posted_input(request, request.user)  # type: ignore[arg-type]
+    return session_expire(request, page="" if page == request.path else page)
+
+
+def _to_login(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = str(reverse_lazy("accounts:login"))
+    return response

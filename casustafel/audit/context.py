@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
@@ -26,6 +28,38 @@ def set_request_id(value: str) -> contextvars.Token[str]:
 
 def new_request_id() -> str:
     return uuid.uuid4().hex
+
+
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in settings.TRUSTED_PROXY_NETWORKS)
+
+
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the connection comes from a proxy listed in TRUSTED_PROXIES, whose forwarding
+    headers may be believed."""
+    return _trusted(request.META.get("REMOTE_ADDR", ""))
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: the connecting address, or, behind a trusted proxy, the nearest
+    address in X-Forwarded-For that is not itself a trusted proxy. A client cannot choose what
+    is recorded by sending the header itself."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote is None or not _trusted(remote):
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    for address in reversed(forwarded):
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            return remote  # a malformed chain: keep what we know
+        if not _trusted(address):
+            return address
+    return remote
 
 
 @dataclass(frozen=True)
@@ -53,7 +87,7 @@ class Actor:
             user=user,  # type: ignore[arg-type]
             membership=getattr(request, "acting", None),
             on_behalf_of=on_behalf_of,
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
         )
 
     @classmethod

@@ -9,6 +9,7 @@ bytes), and moves the file into place only when it passed.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -23,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from casustafel.lib.filetypes import ALLOWED_TYPES, FileType, detect_type, type_for_content_type
+from casustafel.lib.filetypes import ALLOWED_TYPES, FileType, RefusedFile, detect_type, type_for_content_type
 
 _STORAGE_NAME = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 64 * 1024
@@ -86,8 +87,8 @@ def store_upload(upload: Upload) -> StoredFile:
 
     Raises:
         ValidationError: {"file": ...} when the file is empty, larger than
-            `ATTACHMENT_MAX_BYTES` or not a PDF, DOCX, PNG or JPEG by its content. Nothing is
-            left on disk then.
+            `ATTACHMENT_MAX_BYTES`, not of an allowed type by its content, or an office
+            document that unpacks too large or carries macros. Nothing is left on disk then.
     """
     limit = max_bytes()
     if upload.size is not None and upload.size > limit:
@@ -110,7 +111,10 @@ def store_upload(upload: Upload) -> StoredFile:
         if size == 0:
             raise ValidationError({"file": _("Het bestand is leeg.")})
         with temporary.open("rb") as stream:
-            file_type = detect_type(stream)
+            try:
+                file_type = detect_type(stream)
+            except RefusedFile as refused:
+                raise ValidationError({"file": refused.message}) from None
         if file_type is None:
             raise ValidationError(
                 {
@@ -126,6 +130,34 @@ def store_upload(upload: Upload) -> StoredFile:
         temporary.unlink(missing_ok=True)
         raise
     return StoredFile(storage_name=storage_name, size=size, sha256=digest.hexdigest(), file_type=file_type)
+
+
+# An upload whose database transaction rolled back (after `store_upload`, in the caller or
+# further out) leaves a file no attachment refers to. The daily job removes such files once they
+# are older than this: well past any transaction still running, so a file being added now is safe.
+ORPHAN_AGE = dt.timedelta(hours=24)
+
+
+def orphaned_files(known_names: set[str], *, now: dt.datetime) -> list[Path]:
+    """Files under `ATTACHMENT_ROOT` older than `ORPHAN_AGE` that no attachment refers to: the
+    stored file of a rolled-back upload, or a temporary `.part` file a crash left behind."""
+    root = attachment_root()
+    if not root.is_dir():
+        return []
+    cutoff = (now - ORPHAN_AGE).timestamp()
+    found: list[Path] = []
+    for folder in sorted(root.iterdir()):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if not path.is_file() or path.stat().st_mtime >= cutoff:
+                continue
+            name = path.name
+            if _STORAGE_NAME.match(name) and name in known_names:
+                continue
+            if _STORAGE_NAME.match(name) or (name.startswith(".") and name.endswith(".part")):
+                found.append(path)
+    return found
 
 
 def open_stored(storage_name: str) -> IO[bytes]:

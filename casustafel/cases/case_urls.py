@@ -10,8 +10,18 @@ urlpatterns = [
     path("<int:pk>/tijdlijn/", timeline.case_timeline_view, name="case_timeline"),
     path("<int:pk>/betrokken-organisaties/", cases.involvement_add, name="case_involvement_add"),
     path(
+        "<int:pk>/betrokken-organisaties/contactpersonen/",
+        cases.involvement_contacts_view,
+        name="case_involvement_contacts",
+    ),
+    path(
         "<int:pk>/betrokken-organisaties/<int:involvement_pk>/beeindigen/",
         cases.involvement_end,
         name="case_involvement_end",
+    ),
+    path(
+        "<int:pk>/betrokken-organisaties/<int:involvement_pk>/medewerkers/",
+        cases.involvement_name_people,
+        name="case_involvement_named",
     ),
 ]

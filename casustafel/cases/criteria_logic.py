@@ -59,6 +59,7 @@ class Node:
     text: str = ""
     combinator: str = ""
     children: tuple[Node, ...] = ()
+    revision: int = 0  # a stored criterion's revision, carried by the forms that change it
 
     @property
     def is_leaf(self) -> bool:
@@ -157,6 +158,7 @@ def build_tree(criteria: Iterable[CriterionLike]) -> tuple[Node, ...]:
             text=row.text,
             combinator=row.combinator,
             children=tuple(build(child) for child in children),
+            revision=getattr(row, "revision", 0),
         )
 
     return tuple(build(row) for row in sorted(by_parent.get(None, []), key=lambda r: (r.position, r.pk)))

@@ -4,10 +4,11 @@ criteria, triage verdicts, and the case that an accepted referral becomes."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -268,7 +269,7 @@ class Referral(VersionedModel):
         return f"Aanmelding {self.pk}"
 
 
-class CaseParty(TimestampedModel):
+class CaseParty(VersionedModel):
     """A person in a referral (and the case it becomes) with their role in it."""
 
     referral = models.ForeignKey(
@@ -279,6 +280,10 @@ class CaseParty(TimestampedModel):
     note = models.CharField(
         _("toelichting"), max_length=300, blank=True, help_text=_("Bijv. relatie tot de hoofdpersoon.")
     )
+    # Whether the referring side typed the person's BSN. A person chosen from the house's
+    # registrations on name and birth date may carry a BSN another organisation recorded: the
+    # referral then never shows it, not even masked.
+    bsn_given = models.BooleanField(_("BSN door de aanmelder ingevuld"), default=False, editable=False)
     # The last check op bekendheid for this party: only yes/no and whom to contact, never the
     # other case's content or id. Kept so the referrer sees it on the referral after reloading.
     known_checked_at = models.DateTimeField(_("check op bekendheid op"), null=True, blank=True)
@@ -469,19 +474,21 @@ class CaseQuerySet(models.QuerySet["Case"]):
         """Cases the user may see (need-to-know, WGS): every case of their house for its
         process directors and secretaries; otherwise only cases in which one of their
         organisations is involved *now*, or, during a substitution window, an organisation
-        of the colleague they stand in for. Board members, administrators and privacy
-        officers see no case through this path."""
-        from casustafel.organisations.models import CASE_STAFF_ROLES, Membership
+        of the colleague they stand in for. An organisation that limits its cases to the
+        people named (`CaseVisibility.NAMED`) lets only them, its ambassador and their
+        substitutes in (`CaseInvolvementQuerySet.admitting`). Board members, administrators
+        and privacy officers see no case through this path."""
+        from casustafel.organisations.models import CASE_STAFF_ROLES, Membership, Substitution
 
         if not user.is_authenticated:
             return self.none()
         moment = at or timezone.now()
-        staff_houses = (
-            Membership.objects.active(timezone.localdate(moment))
-            .filter(user=user, role__in=CASE_STAFF_ROLES)
-            .values("organisation__house")
-        )
-        involved = CaseInvolvement.objects.current(moment).filter(working_for(user, moment))
+        day = timezone.localdate(moment)
+        active = Membership.objects.active(day).filter(user=user)
+        staff_houses = active.filter(role__in=CASE_STAFF_ROLES).values("organisation__house")
+        stood_in_for = Substitution.objects.granting(user, moment).values("absent_membership")
+        sight = Membership.objects.filter(Q(pk__in=active.values("pk")) | Q(pk__in=stood_in_for))
+        involved = CaseInvolvement.objects.current(moment).admitting(sight)
         # A destroyed case holds no personal data any more; only its destruction record is shown.
         return self.exclude(status=CaseStatus.DESTROYED).filter(
             Q(house__in=staff_houses) | Q(pk__in=involved.values("case"))
@@ -490,18 +497,17 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 def working_for(user: AnyUser, moment: dt.datetime, field: str = "organisation") -> Q:
     """Rows whose `field` is an organisation through which the user works on cases at `moment`:
-    their own case-worker memberships and, during a substitution window, those of the absent
-    colleague. The one definition behind `Case.objects.visible_to` and the meetings' invitations."""
+    their own case-worker memberships and those of the colleagues they stand in for
+    (`Substitution.objects.granting`). The meetings' invitations use it; seeing a case itself
+    also takes the organisation's named-people rule into account (`Case.objects.visible_to`)."""
     from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Substitution
 
-    day = timezone.localdate(moment)
-    own = Membership.objects.active(day).filter(user=user.pk, role__in=CASE_WORKER_ROLES).values("organisation")
-    stand_in = (
-        Substitution.objects.current(moment)
-        .filter(substitute=user.pk, absent_membership__role__in=CASE_WORKER_ROLES)
-        .filter(Q(absent_membership__end_date__isnull=True) | Q(absent_membership__end_date__gte=day))
-        .values("absent_membership__organisation")
+    own = (
+        Membership.objects.active(timezone.localdate(moment))
+        .filter(user=user.pk, role__in=CASE_WORKER_ROLES)
+        .values("organisation")
     )
+    stand_in = Substitution.objects.granting(user, moment).values("absent_membership__organisation")
     return Q(**{f"{field}__in": own}) | Q(**{f"{field}__in": stand_in})
 
 
@@ -579,6 +585,23 @@ class CaseInvolvementQuerySet(models.QuerySet["CaseInvolvement"]):
         moment = at or timezone.now()
         return self.filter(Q(started_at__lte=moment), Q(ended_at__isnull=True) | Q(ended_at__gt=moment))
 
+    def admitting(self, memberships: models.QuerySet[Any]) -> CaseInvolvementQuerySet:
+        """Involvements through which one of `memberships` sees the case: a case-worker
+        membership of the involved organisation, and, when that organisation limits its cases
+        to the people named (`CaseVisibility.NAMED`), a membership of someone named on the
+        involvement or of the organisation's ambassador. Substitutes pass the absent
+        colleague's membership (see `Substitution.objects.granting`)."""
+        from casustafel.organisations.models import CASE_WORKER_ROLES, CaseVisibility
+
+        candidates = memberships.filter(organisation=OuterRef("organisation"), role__in=CASE_WORKER_ROLES)
+        named = CaseInvolvement.named_people.through.objects.filter(caseinvolvement=OuterRef(OuterRef("pk"))).values(
+            "user"
+        )
+        return self.filter(
+            Q(Exists(candidates), organisation__case_visibility=CaseVisibility.ALL_CASE_WORKERS)
+            | Q(Exists(candidates.filter(Q(is_ambassador=True) | Q(user__in=named))))
+        )
+
 
 class CaseInvolvement(TimestampedModel):
     """An organisation taking part in a case (betrokken organisatie). Its people see the case
@@ -600,6 +623,16 @@ class CaseInvolvement(TimestampedModel):
         related_name="case_involvements",
         verbose_name=_("contactpersoon"),
         help_text=_("De vaste professional van deze organisatie in de casus."),
+    )
+    named_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="named_case_involvements",
+        verbose_name=_("genoemde medewerkers"),
+        help_text=_(
+            "Wie van de organisatie de casus ziet als de organisatie haar casussen afschermt; de contactpersoon "
+            "hoort er altijd bij."
+        ),
     )
     reason = models.CharField(
         _("reden van betrokkenheid"),
@@ -673,7 +706,7 @@ class CaseFact(Provenance, VersionedModel):
     """A statement about a person or the household in the picture of a case (informatie): a
     fact, or a concern, with where it comes from and who may see it (`Provenance`).
 
-    Who sees it is decided in `casustafel.privacy.access`; it is written only by
+    Who sees it is decided in `casustafel.privacy.provenance.access`; it is written only by
     `casustafel.cases.services.information`.
     """
 

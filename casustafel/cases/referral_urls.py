@@ -12,7 +12,9 @@ urlpatterns = [
     path("aanmeldingen/<int:pk>/zorg/", referrals.referral_concern_edit, name="referral_concern_edit"),
     path("aanmeldingen/<int:pk>/termijn/", referrals.referral_term_edit, name="referral_term_edit"),
     path("aanmeldingen/<int:pk>/betrokkenen/", referrals.party_add, name="party_add"),
+    path("aanmeldingen/<int:pk>/verwijderen/", referrals.referral_delete_view, name="referral_delete"),
     path("aanmeldingen/<int:pk>/betrokkenen/<int:party_pk>/", referrals.party_detail, name="party_detail"),
+    path("aanmeldingen/<int:pk>/betrokkenen/<int:party_pk>/wijzigen/", referrals.party_edit, name="party_edit"),
     path(
         "aanmeldingen/<int:pk>/betrokkenen/<int:party_pk>/verwijderen/",
         referrals.party_remove,

@@ -24,7 +24,7 @@ from django_stubs_ext import StrOrPromise
 from casustafel.accounts.models import User
 from casustafel.cases.models import Case, CaseFact, CaseInvolvement, CaseStatus, Referral, ReferralStatus, Triage
 from casustafel.organisations.models import Organisation
-from casustafel.privacy.access import Access, CaseViewer, notice_text, visible_items
+from casustafel.privacy.provenance.access import Access, CaseViewer, notice_text, visible_items
 
 
 @dataclass(frozen=True)

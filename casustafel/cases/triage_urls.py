@@ -9,6 +9,7 @@ urlpatterns = [
     path("triage/", triage.triage_list, name="triage_list"),
     path("triage/<int:pk>/", triage.triage_detail, name="triage_detail"),
     path("triage/<int:pk>/evalueren/", triage.triage_evaluate, name="triage_evaluate"),
+    path("triage/<int:pk>/team/", triage.triage_team_search, name="triage_team_search"),
     path("triage/<int:pk>/eerste-contact/", triage.triage_first_contact, name="triage_first_contact"),
     path("triage/<int:pk>/wegingen/<int:triage_pk>/", triage.triage_record, name="triage_record"),
     path("criteria/", criteria.criteria_set_list, name="criteria_set_list"),

@@ -43,8 +43,8 @@ from casustafel.plans.selectors_pages import (
     follow_ups_due_for,
     overdue_agreements_for,
 )
-from casustafel.privacy.retention_selectors import destructions_due, referral_destructions_due
-from casustafel.privacy.selectors_sar import open_requests
+from casustafel.privacy.retention.selectors import destructions_due, referral_destructions_due
+from casustafel.privacy.subject_access.selectors import open_requests
 from casustafel.reporting.selectors import headline_figures
 
 SECTION_LIMIT = 20
@@ -312,12 +312,12 @@ def _learning_sections(user: User, membership: Membership) -> list[AttentionSect
 
 
 def _report_headlines(membership: Membership) -> AttentionSection:
-    """Board members: a few suppressed headline figures of the last twelve months; the last
+    """Board members: a few suppressed headline figures of the last completed quarter; the last
     item links to the report."""
-    figures = headline_figures(membership.organisation.house)
+    period, figures = headline_figures(membership.organisation.house)
     return AttentionSection(
         key="report_headlines",
-        title=str(_("Kerncijfers van de afgelopen 12 maanden")),
+        title=str(_("Kerncijfers van het %(period)s") % {"period": period.label}),
         empty_text="",
         items=list(figures),
         total=len(figures),

@@ -6,4 +6,5 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

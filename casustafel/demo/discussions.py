@@ -35,7 +35,7 @@ from casustafel.organisations.models import CASE_WORKER_ROLES, Membership
 from casustafel.plans.models import AgreementKind
 from casustafel.plans.selectors import current_phase
 from casustafel.privacy.models import Consent, InformationCategory, LegalBasis
-from casustafel.privacy.provenance import ProvenanceData
+from casustafel.privacy.provenance.checks import ProvenanceData
 
 if TYPE_CHECKING:  # builder.py calls this module: import it for the types only
     from casustafel.demo.builder import DemoRegion, Writer

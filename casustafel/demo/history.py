@@ -407,14 +407,9 @@ class _Player:
             self.types[spec.name] = meeting_type_update(
                 actor=self.administrator, meeting_type=installed, expected_version=None, follow_up_months=""
             )
-        version = (
-            CriteriaSetVersion.objects.filter(criteria_set=criteria_set, published_at__isnull=False)
-            .order_by("-number")
-            .first()
+        self.version = CriteriaSetVersion.objects.filter(criteria_set=criteria_set, published_at__isnull=False).latest(
+            "number"
         )
-        if version is None:
-            raise RuntimeError("the demo's criteria set has no published version to triage with")
-        self.version: CriteriaSetVersion = version
         self.leaves = list(
             Criterion.objects.filter(version=self.version, children__isnull=True).values_list("pk", flat=True)
         )

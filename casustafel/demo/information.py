@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from casustafel.audit.context import Actor
 from casustafel.cases.models import Case, CaseFact, CaseInvolvement, CaseStatus, FactKind, PartyRole, Person
 from casustafel.cases.services.information import case_fact_add
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
 from casustafel.privacy.models import Consent, ConsentException, InformationCategory, Restriction
-from casustafel.privacy.provenance import ProvenanceData, contribution_check, rules_for_case
+from casustafel.privacy.provenance.checks import ProvenanceData, contribution_check, rules_for_case
 
 if TYPE_CHECKING:
     from casustafel.demo.builder import DemoRegion, Writer
@@ -165,6 +166,12 @@ SPECS: dict[str, list[FactSpec]] = {
 }
 
 
+def with_demo_information() -> Exists:
+    """Cases the information demo filled: facts besides the referral's content, which every
+    case holds from its opening (dated then by the referral stories)."""
+    return Exists(CaseFact.objects.filter(case=OuterRef("pk")).exclude(created_at=OuterRef("opened_at")))
+
+
 def build_demo_information(region: DemoRegion, *, stdout: Writer | None = None) -> int:
     """Add information to the first active demo cases that have none yet.
 
@@ -180,7 +187,7 @@ def build_demo_information(region: DemoRegion, *, stdout: Writer | None = None) 
     added = 0
     with transaction.atomic():
         for case in cases:
-            if CaseFact.objects.filter(case=case).exists():
+            if Case.objects.filter(pk=case.pk).filter(with_demo_information()).exists():
                 continue
             added += _fill_case(case, rng)
     if stdout is not None and added:

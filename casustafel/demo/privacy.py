@@ -2,7 +2,7 @@
 show work: an open subject access request with a legal exception, an answered one followed by a
 rectification note and an active restriction mark, and a forgotten draft referral due for destruction within a month.
 
-Through the services of `casustafel.privacy.services_sar`, acting as the house's privacy officer;
+Through the services of `casustafel.privacy.subject_access.services`, acting as the house's privacy officer;
 the draft's dates are moved with the audited `demo_dates_set`. Deterministic (persons and the
 draft are chosen by fixed rules, oldest first) and idempotent: a house that has a subject access
 request already is left alone. Runs last in `build_demo_region`: once a person's processing is
@@ -29,7 +29,8 @@ from casustafel.cases.models import PartyRole, Person, Referral, ReferralStatus
 from casustafel.demo.services import demo_dates_set
 from casustafel.lib.dates import add_months
 from casustafel.organisations.models import Membership, Role
-from casustafel.privacy.models_sar import (
+from casustafel.privacy.retention.selectors import stale_months
+from casustafel.privacy.subject_access.models import (
     ExceptionGround,
     IdentityCheck,
     RectificationDecision,
@@ -40,8 +41,7 @@ from casustafel.privacy.models_sar import (
     SarStatus,
     SubjectAccessRequest,
 )
-from casustafel.privacy.retention_selectors import stale_months
-from casustafel.privacy.services_sar import (
+from casustafel.privacy.subject_access.services import (
     rectification_note_record,
     restriction_mark_add,
     sar_exception_add,

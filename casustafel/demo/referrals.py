@@ -43,6 +43,7 @@ from casustafel.audit.context import Actor
 from casustafel.cases.defaults import DEFAULT_SET_NAME, OTHER_MEETING_TYPES
 from casustafel.cases.models import (
     Case,
+    CaseFact,
     CaseInvolvement,
     CaseParty,
     EntryRoute,
@@ -80,8 +81,12 @@ from casustafel.demo.services import demo_dates_set
 from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType
 from casustafel.meetings.services.meeting_types import meeting_type_install, meeting_types_install_default
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse
+from casustafel.privacy.covenant.services import (
+    covenant_version_draft,
+    covenant_version_publish,
+    covenant_version_update,
+)
 from casustafel.privacy.models import CovenantVersion
-from casustafel.privacy.services import covenant_version_draft, covenant_version_publish, covenant_version_update
 
 if TYPE_CHECKING:  # builder.py calls this module: import it for the types only
     from casustafel.demo.builder import DemoRegion, Writer
@@ -617,6 +622,9 @@ class _Builder:
             self._dates(case, at, case_id=case.pk, **dates)
             for involvement in CaseInvolvement.objects.filter(case=case):
                 self._dates(involvement, at, case_id=case.pk, started_at=at)
+            # The referral's content, recorded on the case when it opened (case_open).
+            for fact in CaseFact.objects.filter(case=case):
+                self._dates(fact, at, case_id=case.pk, person_id=fact.person_id)
             self._second_partner(case, story, first_meeting)
             self.result.cases.append(case)
         return triage
@@ -732,7 +740,8 @@ class _Builder:
         | InformationRequest
         | Triage
         | Case
-        | CaseInvolvement,
+        | CaseInvolvement
+        | CaseFact,
         created: dt.datetime,
         *,
         case_id: int | None = None,

@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from casustafel.cases.models import Case, CaseStatus, CloseReason
 from casustafel.cases.services.closing import case_close
+from casustafel.demo.information import with_demo_information
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.organisations.models import Role
-from casustafel.privacy.retention_services import retention_extend
+from casustafel.privacy.retention.services import retention_extend
 
 if TYPE_CHECKING:
     from casustafel.demo.builder import DemoRegion, Writer
@@ -61,8 +62,8 @@ def build_demo_retention(region: DemoRegion, *, stdout: Writer | None = None) ->
     with transaction.atomic():
         for case, (reason_kind, reason) in zip(
             Case.objects.filter(house=house, status=CaseStatus.ACTIVE)
-            # Cases without information: the information demo keeps its own (the oldest ones).
-            .filter(facts__isnull=True)
+            # Cases without demo information: the information demo keeps its own (the oldest ones).
+            .exclude(with_demo_information())
             .order_by("opened_at", "pk")[:CLOSED_CASES],
             CLOSE_REASONS,
             strict=False,

@@ -50,6 +50,7 @@ BACKDATABLE: dict[str, frozenset[str]] = {
     "cases.triage": frozenset({"created_at", "updated_at", "decided_at"}),
     "cases.case": frozenset({"created_at", "updated_at", "opened_at", "first_meeting_date"}),
     "cases.caseinvolvement": frozenset({"created_at", "updated_at", "started_at"}),
+    "cases.casefact": frozenset({"created_at", "updated_at"}),
     "meeting_types.criteriasetversion": frozenset({"created_at", "updated_at", "published_at"}),
     "privacy.covenantversion": frozenset({"created_at", "updated_at", "published_at"}),
     "meetings.meeting": frozenset({"created_at", "updated_at", "starts_at", "ends_at", "invitations_sent_at"}),

@@ -12,7 +12,7 @@ from casustafel.cases.models import Case
 from casustafel.cases.timeline import TimelineEntry, register_timeline_source
 from casustafel.escalations.models import EscalationStage
 from casustafel.escalations.selectors import case_escalations_for
-from casustafel.privacy.access import CaseViewer
+from casustafel.privacy.provenance.access import CaseViewer
 
 ESCALATION = "escalation"
 

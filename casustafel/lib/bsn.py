@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cryptography.fernet import Fernet, InvalidToken
+from casustafel.lib.encryption import decrypt_text, encrypt_text
 
 
 def normalise_bsn(raw: str) -> str:
@@ -41,21 +41,12 @@ def validate_bsn(raw: str) -> str:
     return value
 
 
-def _fernet() -> Fernet:
-    return Fernet(str(settings.FIELD_ENCRYPTION_KEY).encode())
-
-
 def encrypt_bsn(value: str) -> str:
-    return _fernet().encrypt(value.encode()).decode()
+    return encrypt_text(value)
 
 
 def decrypt_bsn(token: str) -> str | None:
-    if not token:
-        return None
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
-        return None
+    return decrypt_text(token)
 
 
 def bsn_digest(value: str) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -21,3 +25,18 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         available = {code for code, _name in settings.LANGUAGES}
         translation.activate(chosen if chosen in available else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """Every page, PDF and export the application renders may hold personal data: none of it
+    may stay in a browser's or a proxy's cache, where the next user of a shared computer (or a
+    proxy's disk) would find it. Static files never get here (WhiteNoise answers them first)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+        return response

@@ -88,7 +88,7 @@ def client_letter_response(request: HttpRequest, item: AgendaItem, actor: Actor)
         action=AuditAction.PRINT,
         obj=item,
         case_id=item.case_id,
-        changes={"person_ids": [None, [letter.party.person_id for letter in letters]]},
+        person_ids=[letter.party.person_id for letter in letters],
     )
     response = HttpResponse(client_letter_pdf(item, letters), content_type="application/pdf")
     day = timezone.localdate(item.meeting.starts_at)

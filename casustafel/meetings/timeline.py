@@ -30,7 +30,7 @@ from casustafel.meetings.models import (
     SafetyScore,
 )
 from casustafel.plans.visibility import HiddenItems, register_part_rule
-from casustafel.privacy.access import Access, CaseViewer
+from casustafel.privacy.provenance.access import Access, CaseViewer
 
 MEETING, SCORE, DECISION = "meeting", "score", "decision"
 

@@ -1,6 +1,6 @@
 """Meeting URLs: the administration of meeting types, and meetings with their agendas.
 
-Every URL with a meeting or item id is in the leak table (meetings/leak_cases.py)."""
+Every URL with a meeting or item id is in the leak table (tests/leak/meetings.py)."""
 
 from django.urls import include, path
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casustafel.accounts.models import User
 from casustafel.lib.forms import VersionedForm
-from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector
+from casustafel.organisations.models import CaseVisibility, Membership, Organisation, Role, SafetyHouse, Sector
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -83,6 +83,17 @@ class OrganisationForm(FormValuesMixin, VersionedForm):
     )
     contact_email = forms.EmailField(label=_("Algemeen e-mailadres"), required=False)
     contact_phone = forms.CharField(label=_("Algemeen telefoonnummer"), max_length=40, required=False)
+    case_visibility = forms.ChoiceField(
+        label=_("Wie ziet de casussen waarbij de organisatie betrokken is?"),
+        choices=CaseVisibility.choices,
+        initial=CaseVisibility.ALL_CASE_WORKERS,
+        required=False,  # not chosen: the default, all case workers
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Kleine teams: alle casemedewerkers. Een grote organisatie (politie, grote zorgaanbieder): alleen wie "
+            "de procesregisseur bij de casus noemt, de ambassadeur en hun vervangers."
+        ),
+    )
     is_active = forms.BooleanField(
         label=_("Actief: neemt deel aan het huis"),
         required=False,
@@ -100,8 +111,12 @@ class OrganisationForm(FormValuesMixin, VersionedForm):
         else:
             self.fields["house"].queryset = houses  # type: ignore[attr-defined]
         if houses is not None:
-            # A new organisation is active; deactivating is an edit.
+            # A new organisation is active; deactivating is an edit. Nothing to conflict with yet.
             del self.fields["is_active"]
+            del self.fields["version"]
+
+    def clean_case_visibility(self) -> str:
+        return self.cleaned_data.get("case_visibility") or CaseVisibility.ALL_CASE_WORKERS
 
     @classmethod
     def for_organisation(cls, organisation: Organisation, data: Any = None) -> OrganisationForm:

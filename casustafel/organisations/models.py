@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +44,16 @@ CASE_STAFF_ROLES = frozenset({Role.PROCESS_DIRECTOR, Role.SECRETARY})
 # Roles through which a partner organisation's people work on the cases it is involved in.
 # Administrators, privacy officers and board members never see case content that way.
 CASE_WORKER_ROLES = frozenset({Role.PROFESSIONAL, Role.PROCESS_DIRECTOR, Role.SECRETARY})
+
+
+class CaseVisibility(models.TextChoices):
+    """Who of an involved organisation sees the case (need-to-know inside the organisation).
+    Small teams share their caseload; a large organisation (the police, a big care provider)
+    limits each case to the people named on the involvement, its ambassador and their
+    substitutes."""
+
+    ALL_CASE_WORKERS = "all_case_workers", _("Alle casemedewerkers van de organisatie in dit huis")
+    NAMED = "named", _("Alleen de medewerkers die bij de casus zijn genoemd, de ambassadeur en hun vervangers")
 
 
 class SafetyHouse(TimestampedModel):
@@ -95,6 +105,16 @@ class Organisation(VersionedModel):
     contact_email = models.EmailField(_("e-mailadres"), blank=True)
     contact_phone = models.CharField(_("telefoonnummer"), max_length=40, blank=True)
     is_active = models.BooleanField(_("actief"), default=True, help_text=_("Neemt deel aan het huis."))
+    case_visibility = models.CharField(
+        _("wie ziet de casussen van de organisatie"),
+        max_length=20,
+        choices=CaseVisibility.choices,
+        default=CaseVisibility.ALL_CASE_WORKERS,
+        help_text=_(
+            "Kleine teams: alle casemedewerkers. Een grote organisatie (politie, grote zorgaanbieder): alleen wie "
+            "de procesregisseur bij de casus noemt, de ambassadeur en hun vervangers."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -175,6 +195,28 @@ class SubstitutionQuerySet(models.QuerySet["Substitution"]):
     def current(self, at: dt.datetime | None = None) -> SubstitutionQuerySet:
         moment = at or timezone.now()
         return self.filter(starts_at__lte=moment, ends_at__gt=moment, revoked_at__isnull=True)
+
+    def granting(self, user: AnyUser, at: dt.datetime | None = None) -> SubstitutionQuerySet:
+        """The substitutions through which `user` may act on cases at `at` (now): the window is
+        current, the absent colleague's case-worker membership still runs, and the substitute
+        still works in a case-worker role in that house themselves. The one rule for standing
+        in: a substitute whose own membership ended loses access the moment it ends, whatever
+        the window says."""
+        if not user.is_authenticated:
+            return self.none()
+        moment = at or timezone.now()
+        day = timezone.localdate(moment)
+        own_membership = Membership.objects.active(day).filter(
+            user=user,
+            role__in=CASE_WORKER_ROLES,
+            organisation__house=OuterRef("absent_membership__organisation__house"),
+        )
+        return (
+            self.current(moment)
+            .filter(substitute=user, absent_membership__role__in=CASE_WORKER_ROLES)
+            .filter(Q(absent_membership__end_date__isnull=True) | Q(absent_membership__end_date__gte=day))
+            .filter(Exists(own_membership))
+        )
 
     def manageable_by(self, user: AnyUser) -> SubstitutionQuerySet:
         """Substitutions a user may see and end: their own (either side) and, for

@@ -19,6 +19,7 @@ from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, snapshot
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.organisations.models import (
+    CaseVisibility,
     Membership,
     Organisation,
     Role,
@@ -28,7 +29,15 @@ from casustafel.organisations.models import (
 )
 from casustafel.organisations.selectors import users_manageable_by
 
-ORGANISATION_FIELDS = ("name", "sector", "is_house_office", "contact_email", "contact_phone", "is_active")
+ORGANISATION_FIELDS = (
+    "name",
+    "sector",
+    "is_house_office",
+    "contact_email",
+    "contact_phone",
+    "is_active",
+    "case_visibility",
+)
 USER_FIELDS = ("email", "full_name", "phone", "is_active", "preferred_language")
 MEMBERSHIP_FIELDS = ("user", "organisation", "role", "is_ambassador", "job_title", "start_date", "end_date")
 
@@ -91,6 +100,7 @@ def organisation_create(
     is_house_office: bool = False,
     contact_email: str = "",
     contact_phone: str = "",
+    case_visibility: CaseVisibility | str = CaseVisibility.ALL_CASE_WORKERS,
 ) -> Organisation:
     """Add a partner organisation (or the house's own office) to a house."""
     _check_unique_name(house.pk, name)
@@ -101,6 +111,7 @@ def organisation_create(
         is_house_office=is_house_office,
         contact_email=contact_email,
         contact_phone=contact_phone,
+        case_visibility=case_visibility,
     )
     _create(actor, organisation, ("house", *ORGANISATION_FIELDS))
     return organisation
@@ -177,6 +188,10 @@ def user_set_password(*, actor: Actor, user: User, password: str) -> None:
     passwords, likeness to the user's name and e-mail). Changing the password hash ends every
     other session of the user. The audit event records that it changed, never the password.
 
+    A password someone else sets (an administrator) is temporary: the user must choose their
+    own at the first login (`accounts.middleware.PasswordChangeRequiredMiddleware`), so the
+    administrator never knows the password in use.
+
     Raises:
         ValidationError: keyed `password`, with the validators' messages.
     """
@@ -184,9 +199,12 @@ def user_set_password(*, actor: Actor, user: User, password: str) -> None:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.error_list}) from exc
+    before = user.must_change_password
     user.set_password(password)
-    user.save(update_fields=["password"])
-    audit_record(actor=actor, action=AuditAction.PASSWORD_CHANGED, obj=user)
+    user.must_change_password = actor.user is not None and actor.user.pk != user.pk
+    user.save(update_fields=["password", "must_change_password"])
+    changes = diff({"must_change_password": before}, {"must_change_password": user.must_change_password})
+    audit_record(actor=actor, action=AuditAction.PASSWORD_CHANGED, obj=user, changes=changes or None)
 
 
 @transaction.atomic

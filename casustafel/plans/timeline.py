@@ -36,7 +36,7 @@ from casustafel.plans.models import (
     RequirementCheck,
 )
 from casustafel.plans.visibility import hidden_items
-from casustafel.privacy.access import Access, CaseViewer
+from casustafel.privacy.provenance.access import Access, CaseViewer
 
 PHASE, PLAN, AGREEMENT, FEEDBACK, REQUIREMENT, DIRECTION, CLOSURE, FOLLOW_UP = (
     "phase",

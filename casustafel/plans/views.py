@@ -45,7 +45,7 @@ from casustafel.plans.services import phase_move
 from casustafel.plans.services_agreements import requirement_check_record
 from casustafel.plans.services_plan import goal_create, goal_progress, goal_update, goal_withdraw, plan_save
 from casustafel.plans.visibility import hidden_items
-from casustafel.privacy.access import case_viewer
+from casustafel.privacy.provenance.access import case_viewer
 
 
 def plan_url(case: Case, anchor: str = "") -> str:

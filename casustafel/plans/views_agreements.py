@@ -41,7 +41,7 @@ from casustafel.plans.selectors_pages import (
 from casustafel.plans.services import agreement_create, agreement_update
 from casustafel.plans.services_agreements import agreement_report, agreement_respond
 from casustafel.plans.visibility import hidden_items
-from casustafel.privacy.access import case_viewer
+from casustafel.privacy.provenance.access import case_viewer
 
 # Agreements per page of "Mijn afspraken" (and at most this many of the colleagues').
 PAGE_SIZE = 50

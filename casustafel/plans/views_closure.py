@@ -37,8 +37,8 @@ from casustafel.plans.services_closure import (
     open_goals,
 )
 from casustafel.plans.views import plan_url
-from casustafel.privacy.access import case_viewer
-from casustafel.privacy.retention_selectors import retention_term_for
+from casustafel.privacy.provenance.access import case_viewer
+from casustafel.privacy.retention.selectors import retention_term_for
 
 # The scores of the last discussions shown next to the closing's own score.
 RECENT_SCORES = 6

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from casustafel.accounts.models import User
 from casustafel.cases.models import Case
-from casustafel.privacy.access import CaseViewer
+from casustafel.privacy.provenance.access import CaseViewer
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Charts of a report as SVG, drawn on the server from a Vega-Lite spec (vl-convert, offline).
 
-The SVG goes inline in the page. It may only hold what the Content Security Policy allows
-inline: presentation attributes, no `style` attribute or element, no script or event handler
-(`check_svg` refuses anything else). Values are the suppressed cells only: a hidden month is a
+Every chart draws one table of an indicator (its rows as bars, one column's cells as heights)
+and the page shows that table beside it, so a screen reader reads the same numbers. The SVG
+goes inline in the page. It may only hold what the Content Security Policy allows inline:
+presentation attributes, no `style` attribute or element, no script or event handler
+(`check_svg` refuses anything else). Values are the suppressed cells only: a hidden row is a
 bar of height zero labelled "< 5" or "afgeschermd".
 """
 
@@ -11,11 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 import vl_convert
 
-from casustafel.reporting.selectors import Table
+from casustafel.reporting.tables import Table
 
 BAR_COLOUR = "#154273"
 TEXT_COLOUR = "#1a1a1a"
@@ -29,15 +29,15 @@ class UnsafeSvgError(ValueError):
     """The renderer produced markup the page's Content Security Policy would block."""
 
 
-def month_chart_spec(table: Table) -> dict[str, Any]:
-    """A bar per month; hidden months have no bar and carry their marker as the label."""
+def bar_chart_spec(table: Table, *, column: int = 0, axis_title: str = "") -> dict[str, Any]:
+    """A bar per row; hidden rows have no bar and carry their marker as the label."""
     values = [
         {
             "order": index,
             "month": row.label,
-            "count": row.cells[0].value if row.cells[0].visible else None,
-            "text": row.cells[0].display,
-            "position": row.cells[0].value if row.cells[0].visible else 0,
+            "count": row.cells[column].value if row.cells[column].visible else None,
+            "text": row.cells[column].display,
+            "position": row.cells[column].value if row.cells[column].visible else 0,
         }
         for index, row in enumerate(table.rows)
     ]
@@ -58,7 +58,9 @@ def month_chart_spec(table: Table) -> dict[str, Any]:
         "layer": [
             {
                 "mark": {"type": "bar", "color": BAR_COLOUR},
-                "encoding": {"y": {"field": "count", "type": "quantitative", "title": _("Aanmeldingen")}},
+                "encoding": {
+                    "y": {"field": "count", "type": "quantitative", "title": axis_title or table.columns[column]}
+                },
             },
             {
                 "mark": {"type": "text", "dy": -6, "color": TEXT_COLOUR, "fontSize": 11},
@@ -93,8 +95,9 @@ def render_svg(spec: dict[str, Any], *, labelled_by: str) -> str:
     return svg[: opening.start()] + tag + svg[opening.end() :]
 
 
-def month_chart_svg(table: Table, *, labelled_by: str) -> str | None:
-    """The month chart, or None when the months are withheld (nothing to draw)."""
-    if table.withheld or not table.rows:
+def bar_chart_svg(table: Table, *, labelled_by: str, column: int = 0, axis_title: str = "") -> str | None:
+    """The chart of a table, or None when there is nothing to draw (no rows, or every bar
+    hidden)."""
+    if not table.rows or all(not row.cells[column].visible for row in table.rows):
         return None
-    return render_svg(month_chart_spec(table), labelled_by=labelled_by)
+    return render_svg(bar_chart_spec(table, column=column, axis_title=axis_title), labelled_by=labelled_by)

@@ -1,49 +1,50 @@
-"""Aggregate indicators of one house over a period, suppressed before they leave this module.
+"""The reports' reads: whose reports a user reads, the catalogue with each indicator's current
+definition, the dashboard (every indicator of the catalogue for one grid period and scope, with
+its target), and the cases behind a published count.
 
-Every figure is a count (or a percentage or median derived from counts) over the house's
-referrals and cases; no name, free text or id of a case or person is read. Each table is built by a fixed number
-of grouped queries whatever the number of referrals. Definitions: docs/indicators.md.
-
-Who may read them: the board, the house manager and the process directors of the house
-(`report_house`); everyone else gets a 404.
+Every figure leaves here suppressed (`reporting/cube.py`); no name, free text or id of a case
+or person is read, except by the drill-down, which lists cases through
+`Case.objects.visible_to` for the process directors. Definitions: docs/indicators.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import enum
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from casustafel.cases.models import Case, EntryRoute, Referral, ReferralStatus
-from casustafel.meeting_types.models import MeetingType
-from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector
-from casustafel.reporting.suppression import Cell, CellState, suppress_group
-
-# Who reads the reports of their house. Secretaries, administrators and privacy officers have
-# no steering task; partner professionals see their own referrals and cases instead.
-REPORT_ROLES = frozenset({Role.BOARD, Role.HOUSE_MANAGER, Role.PROCESS_DIRECTOR})
-
-DEFAULT_MONTHS = 12
-MAX_MONTHS = 60
-
-# The outcome of a referral is its status; the order is the table's.
-OUTCOME_STATUSES = (
-    ReferralStatus.ACCEPTED,
-    ReferralStatus.STEPPED_DOWN,
-    ReferralStatus.REFERRED_RIEC,
-    ReferralStatus.REJECTED,
-    ReferralStatus.INFORMATION_REQUESTED,
-    ReferralStatus.SUBMITTED,
+from casustafel.accounts.models import User
+from casustafel.cases.models import Case
+from casustafel.organisations.models import Membership, SafetyHouse
+from casustafel.reporting import indicators as _registered  # noqa: F401  (registers the computations)
+from casustafel.reporting.grid import Grain, GridPeriod, default_period, last_complete
+from casustafel.reporting.indicators.base import Context, Result, Scope, computations, house_scope
+from casustafel.reporting.indicators.counts import drill_source
+from casustafel.reporting.indicators.external import external_result
+from casustafel.reporting.models import (
+    Indicator,
+    IndicatorKind,
+    IndicatorSource,
+    IndicatorVersion,
+    TargetDirection,
 )
-DECIDED_STATUSES = OUTCOME_STATUSES[:4]
+from casustafel.reporting.roles import REPORT_ROLES
+from casustafel.reporting.tables import Figure
+
+KIND_ORDER = [
+    IndicatorKind.OUTPUT,
+    IndicatorKind.PROCESS,
+    IndicatorKind.OUTCOME,
+    IndicatorKind.EFFORT,
+    IndicatorKind.VALUE,
+]
 
 
 def report_house(membership: Membership | None) -> SafetyHouse:
@@ -57,396 +58,194 @@ def report_threshold() -> int:
     return int(settings.REPORT_MIN_CELL)
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The first day of the month `months` after (or before) `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+@dataclass(frozen=True)
+class Entry:
+    """A catalogue entry: the indicator and its current definition."""
+
+    indicator: Indicator
+    version: IndicatorVersion
+
+    @property
+    def key(self) -> str:
+        return self.indicator.key
+
+
+def catalogue(house: SafetyHouse, *, active_only: bool = True) -> list[Entry]:
+    """The house's indicators in catalogue order, each with its latest version (two queries)."""
+    indicators = Indicator.objects.filter(house=house).order_by("position", "key")
+    if active_only:
+        indicators = indicators.filter(is_active=True)
+    indicators = indicators.prefetch_related(
+        Prefetch("versions", queryset=IndicatorVersion.objects.order_by("-number"), to_attr="newest_first")
+    )
+    return [Entry(indicator, indicator.newest_first[0]) for indicator in indicators if indicator.newest_first]  # type: ignore[attr-defined]
+
+
+def entry(house: SafetyHouse, key: str) -> Entry:
+    found = next((item for item in catalogue(house, active_only=False) if item.key == key), None)
+    if found is None:
+        raise Http404
+    return found
+
+
+class TargetState(enum.Enum):
+    MET = "met"
+    MISSED = "missed"
+    UNKNOWN = "unknown"  # no target, or the value is hidden or not computable
 
 
 @dataclass(frozen=True)
-class Period:
-    """Whole days, both ends included, in the house's time zone."""
-
-    start: dt.date
-    end: dt.date
-
-    @property
-    def starts_at(self) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
-
-    @property
-    def ends_at(self) -> dt.datetime:
-        """The first moment after the period."""
-        return timezone.make_aware(dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min))
-
-    def months(self) -> list[dt.date]:
-        """The first day of every month the period touches."""
-        first, last = self.start.replace(day=1), self.end.replace(day=1)
-        count = (last.year - first.year) * 12 + last.month - first.month + 1
-        return [add_months(first, n) for n in range(count)]
+class Target:
+    value: Decimal | None
+    direction: str
+    state: TargetState
 
     @property
     def label(self) -> str:
-        return _("%(start)s t/m %(end)s") % {
-            "start": formats.date_format(self.start, "j F Y"),
-            "end": formats.date_format(self.end, "j F Y"),
-        }
-
-
-def default_period(today: dt.date | None = None) -> Period:
-    """The last twelve calendar months: from the first of the month eleven months ago up to
-    and including today."""
-    day = today or timezone.localdate()
-    return Period(start=add_months(day, -(DEFAULT_MONTHS - 1)), end=day)
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    cells: list[Cell]
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    title: str
-    description: str
-    row_header: str
-    columns: list[str]
-    rows: list[Row]
-    total: Row
+        if self.value is None:
+            return ""
+        number = f"{self.value.normalize():f}".replace(".", ",")
+        return (
+            _("minimaal %(value)s") % {"value": number}
+            if self.direction == TargetDirection.AT_LEAST
+            else _("maximaal %(value)s") % {"value": number}
+        )
 
     @property
-    def withheld(self) -> bool:
-        return any(cell.state is CellState.WITHHELD for row in self.rows for cell in row.cells)
-
-    def cell(self, row: int, column: int = 0) -> Cell:
-        return self.rows[row].cells[column]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A headline number: a count cell, or a percentage or median shown only when its
-    counts may be shown."""
-
-    key: str
-    label: str
-    display: str
-    export_value: int | float | str
-    note: str = ""
+    def verdict(self) -> str:
+        return {
+            TargetState.MET: _("streefwaarde gehaald"),
+            TargetState.MISSED: _("streefwaarde niet gehaald"),
+            TargetState.UNKNOWN: "",
+        }[self.state]
 
 
-@dataclass(frozen=True)
-class Report:
-    house_name: str
-    period: Period
+def target_for(version: IndicatorVersion, headline: Figure | None) -> Target:
+    if version.target is None:
+        return Target(None, "", TargetState.UNKNOWN)
+    if headline is None or headline.value is None:
+        return Target(version.target, version.target_direction, TargetState.UNKNOWN)
+    value, target = Decimal(str(headline.value)), version.target
+    met = value >= target if version.target_direction == TargetDirection.AT_LEAST else value <= target
+    return Target(target, version.target_direction, TargetState.MET if met else TargetState.MISSED)
+
+
+@dataclass
+class Panel:
+    """One indicator on a dashboard: its definition, what it publishes, its target."""
+
+    entry: Entry
+    result: Result
+    target: Target
+
+    @property
+    def key(self) -> str:
+        return self.entry.key
+
+
+@dataclass
+class Dashboard:
+    house: SafetyHouse
+    period: GridPeriod
+    scope: Scope
     threshold: int
     generated_at: dt.datetime
-    figures: list[Figure]
-    tables: list[Table] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
 
-    def table(self, key: str) -> Table:
-        return next(table for table in self.tables if table.key == key)
+    def by_kind(self) -> list[tuple[str, list[Panel]]]:
+        labels = dict(IndicatorKind.choices)
+        return [
+            (str(labels[kind]), [panel for panel in self.panels if panel.entry.version.kind == kind])
+            for kind in KIND_ORDER
+            if any(panel.entry.version.kind == kind for panel in self.panels)
+        ]
 
-    def figure(self, key: str) -> Figure:
-        return next(figure for figure in self.figures if figure.key == key)
+    def panel(self, key: str) -> Panel:
+        return next(panel for panel in self.panels if panel.key == key)
 
 
-def _table(
+def compute_entry(ctx: Context, item: Entry) -> Result:
+    version = item.version
+    if version.source == IndicatorSource.EXTERNAL:
+        return external_result(ctx, item.indicator, version)
+    found = computations().get(version.computation)
+    if found is None:
+        text = _("niet beschikbaar in deze installatie")
+        return Result(key=item.key, headline=Figure(key=item.key, label=version.name, display=text, export_value=text))
+    return found.compute(ctx)
+
+
+def build_dashboard(
+    house: SafetyHouse,
+    period: GridPeriod,
+    scope: Scope | None = None,
     *,
-    key: str,
-    title: str,
-    description: str,
-    row_header: str,
-    labels: Sequence[str],
-    columns: Mapping[str, Sequence[int]],
-    threshold: int,
-) -> Table:
-    """A table whose every column is one suppression group adding up to its total."""
-    groups = [suppress_group(values, threshold=threshold) for values in columns.values()]
-    rows = [Row(label=label, cells=[group.members[i] for group in groups]) for i, label in enumerate(labels)]
-    return Table(
-        key=key,
-        title=title,
-        description=description,
-        row_header=row_header,
-        columns=list(columns),
-        rows=rows,
-        total=Row(label=_("Totaal"), cells=[group.total for group in groups]),
+    keys: list[str] | None = None,
+    ctx: Context | None = None,
+) -> Dashboard:
+    """Every (or the named) indicator of the catalogue for one completed grid period and scope.
+    The number of queries depends on the catalogue, never on the number of cases."""
+    if not period.is_complete():
+        raise Http404  # only completed periods are published (reporting/grid.py)
+    scope = scope or house_scope(house)
+    context = ctx or Context(house=house, period=period, scope=scope, threshold=report_threshold())
+    dashboard = Dashboard(
+        house=house, period=period, scope=scope, threshold=context.threshold, generated_at=context.now
     )
+    for item in catalogue(house):
+        if keys is not None and item.key not in keys:
+            continue
+        result = compute_entry(context, item)
+        dashboard.panels.append(Panel(entry=item, result=result, target=target_for(item.version, result.headline)))
+    return dashboard
 
 
-def submitted_referrals(house: SafetyHouse, period: Period) -> QuerySet[Referral]:
-    """The cohort: referrals of the house submitted within the period (drafts never count)."""
-    return (
-        Referral.objects.filter(house=house, submitted_at__gte=period.starts_at, submitted_at__lt=period.ends_at)
-        .exclude(status=ReferralStatus.DRAFT)
-        .order_by()
-    )
+HEADLINE_KEYS = ["referrals_route", "triage_decisions", "first_contact", "agreements_on_time", "caseload_end"]
 
 
-def _counts(queryset: QuerySet[Referral], field_name: str) -> dict[object, int]:
-    return {row[field_name]: row["n"] for row in queryset.values(field_name).annotate(n=Count("pk"))}
+def headline_figures(house: SafetyHouse, *, today: dt.date | None = None) -> tuple[GridPeriod, list[Figure]]:
+    """The board's start page: a few headline figures of the last completed quarter, straight
+    from their computations (the house's catalogue may not have them)."""
+    period = last_complete(Grain.QUARTER, today)
+    context = Context(house=house, period=period, scope=house_scope(house), threshold=report_threshold())
+    registered = computations()
+    figures = [registered[key].compute(context).headline for key in HEADLINE_KEYS]
+    return period, [figure for figure in figures if figure is not None]
 
 
-def _route_table(cohort: QuerySet[Referral], threshold: int) -> Table:
-    counts = _counts(cohort, "entry_route")
-    return _table(
-        key="entry_route",
-        title=_("Aanmeldingen per instroomroute"),
-        description=_("Aanmeldingen ingediend in de periode, naar de route waarlangs ze binnenkwamen."),
-        row_header=_("Instroomroute"),
-        labels=[str(label) for label in EntryRoute.labels],
-        columns={_("Aanmeldingen"): [counts.get(value, 0) for value in EntryRoute.values]},
-        threshold=threshold,
-    )
+def drill_cases_for(
+    user: User, house: SafetyHouse, *, source: str, drill: str, period: GridPeriod
+) -> tuple[QuerySet[Case], Scope, str]:
+    """The cases behind one published count that the user may see (`Case.objects.visible_to`):
+    the source indicator, the cell's scope and category (`drill`: "<scope>|<category>"). A
+    source or cell that does not exist is a 404."""
+    try:
+        indicator = drill_source(source)
+    except KeyError as error:
+        raise Http404 from error
+    scope_key, sep, category = drill.partition("|")
+    if not sep or not period.is_complete():
+        raise Http404
+    from casustafel.reporting.indicators.base import parse_scope
+
+    scope = parse_scope(house, scope_key if scope_key != "g:-" and scope_key != "m:-" else "h")
+    if scope_key in ("g:-", "m:-"):
+        raise Http404  # "not filled in" has no cases to list by scope
+    if category not in ("*", *indicator.labels()):
+        raise Http404
+    cases = indicator.drill_cases(house, period, scope, category)
+    visible = Case.objects.visible_to(user).filter(pk__in=cases.values("pk"))
+    return visible, scope, category
 
 
-OUTCOME_LABELS = {
-    ReferralStatus.ACCEPTED: _lazy("Aangenomen"),
-    ReferralStatus.STEPPED_DOWN: _lazy("Afgeschaald naar lokaal"),
-    ReferralStatus.REFERRED_RIEC: _lazy("Doorverwezen naar het RIEC"),
-    ReferralStatus.REJECTED: _lazy("Niet aangenomen"),
-    ReferralStatus.INFORMATION_REQUESTED: _lazy("Meer informatie gevraagd (wacht op antwoord)"),
-    ReferralStatus.SUBMITTED: _lazy("Nog geen besluit"),
-}
-
-
-def _outcome_table(cohort: QuerySet[Referral], threshold: int) -> Table:
-    counts = _counts(cohort, "status")
-    return _table(
-        key="outcome",
-        title=_("Aanmeldingen per uitkomst van de triage"),
-        description=_("Dezelfde aanmeldingen, naar hun uitkomst vandaag."),
-        row_header=_("Uitkomst"),
-        labels=[str(OUTCOME_LABELS[status]) for status in OUTCOME_STATUSES],
-        columns={_("Aanmeldingen"): [counts.get(status.value, 0) for status in OUTCOME_STATUSES]},
-        threshold=threshold,
-    )
-
-
-def _municipality_table(house: SafetyHouse, cohort: QuerySet[Referral], threshold: int) -> Table:
-    counts = _counts(cohort, "municipality")
-    municipalities = [
-        (pk, name)
-        for pk, name, active in Organisation.objects.filter(house=house, sector=Sector.MUNICIPALITY)
-        .order_by("name", "pk")
-        .values_list("pk", "name", "is_active")
-        if active or counts.get(pk)
-    ]
-    known = {pk for pk, _name in municipalities}
-    # A municipality of another house cannot be chosen; anything unknown counts as "not filled in".
-    unknown = sum(n for pk, n in counts.items() if pk not in known)
-    return _table(
-        key="municipality",
-        title=_("Aanmeldingen per woongemeente"),
-        description=_("Dezelfde aanmeldingen, naar de woongemeente in de aanmelding."),
-        row_header=_("Woongemeente"),
-        labels=[name for _pk, name in municipalities] + [_("Niet ingevuld")],
-        columns={_("Aanmeldingen"): [counts.get(pk, 0) for pk, _name in municipalities] + [unknown]},
-        threshold=threshold,
-    )
-
-
-def _month_table(cohort: QuerySet[Referral], period: Period, threshold: int) -> Table:
-    rows = cohort.annotate(month=TruncMonth("submitted_at")).values("month").annotate(n=Count("pk"))
-    counts: dict[dt.date, int] = {}
-    for row in rows:
-        month = row["month"]
-        day = timezone.localtime(month).date() if isinstance(month, dt.datetime) else month
-        counts[day.replace(day=1)] = counts.get(day.replace(day=1), 0) + row["n"]
-    months = period.months()
-    return _table(
-        key="month",
-        title=_("Aanmeldingen per maand"),
-        description=_(
-            "Dezelfde aanmeldingen, naar de maand van indienen (de eerste en laatste maand kunnen deels in de periode vallen)."
-        ),
-        row_header=_("Maand"),
-        labels=[formats.date_format(month, "F Y") for month in months],
-        columns={_("Aanmeldingen"): [counts.get(month, 0) for month in months]},
-        threshold=threshold,
-    )
-
-
-def _first_contact_table(cohort: QuerySet[Referral], now: dt.datetime, threshold: int) -> Table:
-    counts = cohort.aggregate(
-        total=Count("pk"),
-        met=Count("pk", filter=Q(first_contact_at__isnull=False, first_contact_at__lte=F("first_contact_due_at"))),
-        missed=Count(
-            "pk",
-            filter=Q(first_contact_at__gt=F("first_contact_due_at"))
-            | Q(first_contact_at__isnull=True, first_contact_due_at__lt=now),
-        ),
-    )
-    running = counts["total"] - counts["met"] - counts["missed"]
-    return _table(
-        key="first_contact",
-        title=_("Norm eerste contact"),
-        description=_(
-            "Dezelfde aanmeldingen: nam het huis contact op met de aanmelder binnen de norm van het overlegtype (standaard 48 uur)?"
-        ),
-        row_header=_("Eerste contact"),
-        labels=[_("Binnen de norm"), _("Na de norm, of de norm is verstreken"), _("Nog geen contact, termijn loopt")],
-        columns={_("Aanmeldingen"): [counts["met"], counts["missed"], running]},
-        threshold=threshold,
-    )
-
-
-def _case_table(house: SafetyHouse, period: Period, threshold: int) -> Table:
-    starts_at, ends_at = period.starts_at, period.ends_at
-    rows = (
-        Case.objects.filter(house=house, opened_at__lt=ends_at)
-        .order_by()
-        .values("meeting_type")
-        .annotate(
-            opened=Count("pk", filter=Q(opened_at__gte=starts_at)),
-            closed=Count("pk", filter=Q(closed_at__gte=starts_at, closed_at__lt=ends_at)),
-            active=Count("pk", filter=Q(closed_at__isnull=True) | Q(closed_at__gte=ends_at)),
-        )
-    )
-    counts = {row["meeting_type"]: row for row in rows}
-    meeting_types = [
-        (pk, name)
-        for pk, name, active in MeetingType.objects.filter(house=house)
-        .order_by("name", "pk")
-        .values_list("pk", "name", "is_active")
-        if active or pk in counts
-    ]
-    empty = {"opened": 0, "closed": 0, "active": 0}
-    return _table(
-        key="cases",
-        title=_("Casussen per overlegtype"),
-        description=_(
-            "Casussen geopend en afgesloten in de periode, en actief aan het eind ervan. Vernietigde casussen tellen mee als afgesloten."
-        ),
-        row_header=_("Overlegtype"),
-        labels=[name for _pk, name in meeting_types],
-        columns={
-            _("Geopend"): [counts.get(pk, empty)["opened"] for pk, _name in meeting_types],
-            _("Afgesloten"): [counts.get(pk, empty)["closed"] for pk, _name in meeting_types],
-            _("Actief aan het eind"): [counts.get(pk, empty)["active"] for pk, _name in meeting_types],
-        },
-        threshold=threshold,
-    )
-
-
-def _number(value: float) -> str:
-    return formats.number_format(round(value, 1), decimal_pos=1, use_l10n=True)
-
-
-def _cell_figure(key: str, label: str, cell: Cell, note: str = "") -> Figure:
-    return Figure(key=key, label=label, display=cell.display, export_value=cell.export_value, note=note)
-
-
-def _first_contact_figure(table: Table) -> Figure:
-    met, missed = table.cell(0), table.cell(1)
-    label = _("Eerste contact binnen de norm")
-    if not (met.visible and missed.visible):
-        hidden = str(_("afgeschermd"))
-        return Figure(key="first_contact_rate", label=label, display=hidden, export_value=hidden)
-    judged = (met.value or 0) + (missed.value or 0)
-    if not judged:
-        return Figure(key="first_contact_rate", label=label, display="–", export_value="")
-    rate = 100 * (met.value or 0) / judged
-    return Figure(
-        key="first_contact_rate",
-        label=label,
-        display=f"{_number(rate)}%",
-        export_value=round(rate, 1),
-        note=_("van de aanmeldingen waarvan de termijn voorbij is of waar contact was"),
-    )
-
-
-def _median_days(decided: QuerySet[Referral], count: int) -> float:
-    """The median of (outcome - submission) in days, sorted by the database: two rows read,
-    however many decisions there are."""
-    durations = (
-        decided.annotate(duration=ExpressionWrapper(F("outcome_at") - F("submitted_at"), output_field=DurationField()))
-        .order_by("duration")
-        .values_list("duration", flat=True)
-    )
-    middle = list(durations[(count - 1) // 2 : count // 2 + 1])
-    return sum(duration.total_seconds() for duration in middle) / len(middle) / 86400
-
-
-def _median_figure(cohort: QuerySet[Referral], outcome: Table, threshold: int) -> Figure:
-    decided = cohort.filter(status__in=DECIDED_STATUSES, outcome_at__isnull=False, submitted_at__isnull=False)
-    count = decided.count()
-    label = _("Mediane doorlooptijd tot besluit")
-    if count < threshold:
-        text = _("niet getoond (minder dan %(threshold)s besluiten)") % {"threshold": threshold}
-        return Figure(key="median_days", label=label, display=text, export_value=text)
-    median = _median_days(decided, count)
-    decided_cells = [outcome.cell(i) for i in range(len(DECIDED_STATUSES))]
-    # The number of decisions is shown only where the outcome table shows it anyway.
-    note = (
-        _("dagen, over %(count)s besluiten") % {"count": count}
-        if all(cell.visible for cell in decided_cells)
-        else _("dagen")
-    )
-    return Figure(
-        key="median_days",
-        label=label,
-        display=f"{_number(median)}",
-        export_value=round(median, 1),
-        note=note,
-    )
-
-
-def _headline(
-    cohort: QuerySet[Referral], routes: Table, outcome: Table, first_contact: Table, cases: Table, threshold: int
-) -> list[Figure]:
-    return [
-        _cell_figure("referrals", _("Aanmeldingen"), routes.total.cells[0]),
-        _cell_figure("accepted", _("Aangenomen"), outcome.cell(0)),
-        _first_contact_figure(first_contact),
-        _median_figure(cohort, outcome, threshold),
-        _cell_figure("active_cases", _("Actieve casussen aan het eind van de periode"), cases.total.cells[2]),
-    ]
-
-
-def build_report(house: SafetyHouse, period: Period, *, now: dt.datetime | None = None) -> Report:
-    """Every indicator of the house over the period, suppressed (about ten queries)."""
-    threshold = report_threshold()
-    moment = now or timezone.now()
-    cohort = submitted_referrals(house, period)
-    routes = _route_table(cohort, threshold)
-    outcome = _outcome_table(cohort, threshold)
-    first_contact = _first_contact_table(cohort, moment, threshold)
-    cases = _case_table(house, period, threshold)
-    tables = [
-        routes,
-        outcome,
-        _municipality_table(house, cohort, threshold),
-        _month_table(cohort, period, threshold),
-        first_contact,
-        cases,
-    ]
-    return Report(
-        house_name=house.name,
-        period=period,
-        threshold=threshold,
-        generated_at=moment,
-        figures=_headline(cohort, routes, outcome, first_contact, cases, threshold),
-        tables=tables,
-    )
-
-
-def headline_figures(house: SafetyHouse, *, now: dt.datetime | None = None) -> list[Figure]:
-    """The board's start page: the headline figures of the default period, from only the
-    tables they are suppressed with (seven grouped queries; the municipality and month tables
-    are left out)."""
-    threshold = report_threshold()
-    cohort = submitted_referrals(house, default_period())
-    routes = _route_table(cohort, threshold)
-    outcome = _outcome_table(cohort, threshold)
-    first_contact = _first_contact_table(cohort, now or timezone.now(), threshold)
-    cases = _case_table(house, default_period(), threshold)
-    return _headline(cohort, routes, outcome, first_contact, cases, threshold)
-
-
-def all_cells(report: Report) -> Iterable[Cell]:
-    for table in report.tables:
-        for row in [*table.rows, table.total]:
-            yield from row.cells
+def period_from(key: str | None) -> GridPeriod:
+    """A completed grid period from its key; the default for none; 404 for anything else."""
+    if not key:
+        return default_period()
+    try:
+        period = GridPeriod.parse(key)
+    except ValueError as error:
+        raise Http404 from error
+    if not period.is_complete(timezone.localdate()):
+        raise Http404
+    return period

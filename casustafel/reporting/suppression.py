@@ -72,7 +72,7 @@ class Cell:
         return str(SECONDARY_TEXT)
 
     @property
-    def export_value(self) -> int | str:
+    def export_value(self) -> int | float | str:
         """What an export writes: the number, or the marker text (never a hidden number)."""
         return self.value if self.state is CellState.VISIBLE and self.value is not None else self.display
 

@@ -19,6 +19,7 @@ from casustafel.cases.attachment_storage import storage_path
 from casustafel.cases.models import Attachment, Case, CaseFact, CaseInvolvement, FactKind
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Organisation, SafetyHouse
+from casustafel.privacy.covenant.services import covenant_rule_update, covenant_version_publish
 from casustafel.privacy.models import (
     Consent,
     ConsentException,
@@ -27,7 +28,6 @@ from casustafel.privacy.models import (
     LegalBasis,
     Restriction,
 )
-from casustafel.privacy.services import covenant_rule_update, covenant_version_publish
 from casustafel.testing.cases import CaseFactory
 from casustafel.testing.factories import OrganisationFactory, UserFactory
 from casustafel.testing.privacy import complete_draft
@@ -47,6 +47,15 @@ def docx_bytes() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def office_bytes(parts: dict[str, str | bytes], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A ZIP container with these parts (an office document, or something posing as one)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
     return buffer.getvalue()
 
 

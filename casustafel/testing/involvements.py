@@ -4,12 +4,14 @@ involved as `case_open` makes it)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 import factory
 
+from casustafel.accounts.models import User
 from casustafel.cases.models import Case, CaseInvolvement, Referral
 from casustafel.cases.services.cases import case_involvement_add, case_involvement_end
 from casustafel.organisations.models import Organisation
@@ -57,11 +59,20 @@ def open_case(personas: Personas) -> CaseSetting:
 
 
 def involve(
-    personas: Personas, case: Case, organisation: Organisation, *, reason: str = "Reclasseringstoezicht op vader"
+    personas: Personas,
+    case: Case,
+    organisation: Organisation,
+    *,
+    reason: str = "Reclasseringstoezicht op vader",
+    named: Sequence[User] = (),
 ) -> CaseInvolvement:
-    """Involve `organisation` now, as the process director would."""
+    """Involve `organisation` now, as the process director would, naming `named`."""
     return case_involvement_add(
-        actor=actor_for(personas, "process_director"), case=case, organisation=organisation, reason=reason
+        actor=actor_for(personas, "process_director"),
+        case=case,
+        organisation=organisation,
+        reason=reason,
+        named_people=named,
     )
 
 

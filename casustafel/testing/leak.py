@@ -7,8 +7,8 @@ How it fits together:
   involved (it referred the case), org_b never involved, org_c involved and then ended, a
   substitute of professional_a whose window is current and one whose window has ended, a board
   member, another house with its own case and process director, and anonymous visitors.
-- Every app declares its URLs in a module `casustafel/<app>/leak_cases.py` (or any
-  `casustafel/<app>/<topic>_leak_cases.py`; all are collected) that calls
+- Every app declares its URLs in a module of the test package `tests/leak/` (`tests/leak/<app>.py`,
+  or `tests/leak/<app>_<topic>.py`; every module there is collected) that calls
   `register(LeakCase(...), ...)`: the URL name, how to build its arguments from the scenario,
   the method, and the exact set of personas that get in (`sees`); optionally who gets 403
   (`forbidden`: they may see the object but not do this), a marker that must appear only for
@@ -26,6 +26,7 @@ Rules for a persona that is not in `sees`: anonymous is sent to the login page; 
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import pkgutil
 import re
@@ -33,11 +34,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import (
@@ -52,7 +53,7 @@ from casustafel.cases.models import (
     ReferralStatus,
     Triage,
 )
-from casustafel.organisations.models import Organisation, Role, Sector
+from casustafel.organisations.models import CaseVisibility, Organisation, Role, Sector
 from casustafel.testing.cases import (
     CaseFactory,
     CasePartyFactory,
@@ -117,6 +118,10 @@ PROFESSIONAL_C = "professional_c"  # org_c: involved in the case, involvement en
 SUBSTITUTE_CURRENT = "substitute_current"  # stands in for professional_a now
 SUBSTITUTE_EXPIRED = "substitute_expired"  # stood in for professional_a; window ended
 OUTSIDER_PROCESS_DIRECTOR = "outsider_process_director"  # process director of the other house
+# org_e limits its cases to the people named (CaseVisibility.NAMED) and is involved in the case.
+PROFESSIONAL_E = "professional_e"  # named on org_e's involvement
+COLLEAGUE_E = "colleague_e"  # a case worker of org_e who is not named
+SUBSTITUTE_FORMER = "substitute_former"  # window current, but their own membership has ended
 
 
 @dataclass
@@ -135,6 +140,7 @@ class LeakScenario:
     draft_prior_action: PriorAction
     org_c: Organisation
     org_d: Organisation
+    org_e: Organisation  # limits its cases to the people named; involved
     ended_involvement: CaseInvolvement
     other_case: Case  # in the other house
     other_referral: Referral
@@ -174,6 +180,18 @@ def build_leak_scenario(personas: Personas) -> LeakScenario:
     SubstitutionFactory(absent_membership=absent, substitute=personas.users[SUBSTITUTE_EXPIRED], expired=True)
     ended = involve(personas, case, org_c, reason="Behandeling moeder")
     end_involvement(personas, ended, reason="Behandeling afgerond")
+    org_e = OrganisationFactory(
+        house=house, name="Politie Grote Regio", sector=Sector.CRIMINAL_JUSTICE, case_visibility=CaseVisibility.NAMED
+    )
+    personas.add(PROFESSIONAL_E, organisation=org_e, role=Role.PROFESSIONAL)
+    personas.add(COLLEAGUE_E, organisation=org_e, role=Role.PROFESSIONAL)
+    involve(personas, case, org_e, reason="Wijkagent", named=[personas.users[PROFESSIONAL_E]])
+    personas.add(SUBSTITUTE_FORMER, organisation=org_d, role=Role.PROFESSIONAL)
+    former = personas.memberships[SUBSTITUTE_FORMER]
+    former.start_date = timezone.localdate() - dt.timedelta(days=30)
+    former.end_date = timezone.localdate() - dt.timedelta(days=1)
+    former.save()
+    SubstitutionFactory(absent_membership=absent, substitute=personas.users[SUBSTITUTE_FORMER])
 
     draft = ReferralFactory(
         referrer=personas.professional_a,
@@ -207,6 +225,7 @@ def build_leak_scenario(personas: Personas) -> LeakScenario:
         draft_prior_action=PriorActionFactory(referral=draft),
         org_c=org_c,
         org_d=org_d,
+        org_e=org_e,
         ended_involvement=ended,
         other_case=other_case,
         other_referral=other_referral,
@@ -219,8 +238,9 @@ def build_leak_scenario(personas: Personas) -> LeakScenario:
 # --- Persona groups (exact sets, named for reading) -------------------------------------
 
 HOUSE_CASE_STAFF = frozenset({"process_director", "secretary"})
-# Who sees the scenario's case: house staff, org_a (involved) and the current substitute.
-CASE_VIEWERS = HOUSE_CASE_STAFF | {"professional_a", "ambassador_a", SUBSTITUTE_CURRENT}
+# Who sees the scenario's case: house staff, org_a (involved), the current substitute, and of
+# org_e (involved, limited to the people named) only the named professional.
+CASE_VIEWERS = HOUSE_CASE_STAFF | {"professional_a", "ambassador_a", SUBSTITUTE_CURRENT, PROFESSIONAL_E}
 # Who sees the scenario's (submitted) referral: house staff, the referrer and their ambassador.
 REFERRAL_VIEWERS = HOUSE_CASE_STAFF | {"professional_a", "ambassador_a"}
 # Who may write on a referral of professional_a: the referrer and the ambassador.
@@ -234,7 +254,11 @@ CASE_ROLES = HOUSE_CASE_STAFF | {
     SUBSTITUTE_CURRENT,
     SUBSTITUTE_EXPIRED,
     OUTSIDER_PROCESS_DIRECTOR,
+    PROFESSIONAL_E,
+    COLLEAGUE_E,
 }
+# Logged in, but no longer a member of any house (SUBSTITUTE_FORMER).
+FORMER_MEMBERS = frozenset({SUBSTITUTE_FORMER})
 # Every member of the scenario's house (not the other house, not anonymous).
 HOUSE_MEMBERS = CASE_ROLES - {OUTSIDER_PROCESS_DIRECTOR} | {
     "house_manager",
@@ -313,15 +337,17 @@ def register(*cases: LeakCase) -> None:
     LEAK_CASES.extend(cases)
 
 
+# The leak tables are test code: they live in the tests, so product code never imports
+# `casustafel.testing`.
+LEAK_TABLE_PACKAGE = "tests.leak"
+
+
 def collect_leak_cases() -> list[LeakCase]:
-    """Import every `leak_cases` and `*_leak_cases` module of the project's apps (they
-    register on import) and return what they registered."""
-    for config in apps.get_app_configs():
-        if not config.name.startswith("casustafel."):
-            continue
-        for module in pkgutil.iter_modules([config.path]):
-            if module.name == "leak_cases" or module.name.endswith("_leak_cases"):
-                importlib.import_module(f"{config.name}.{module.name}")
+    """Import every module of the `tests/leak/` package (they register on import) and return
+    what they registered."""
+    package = importlib.import_module(LEAK_TABLE_PACKAGE)
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{LEAK_TABLE_PACKAGE}.{module.name}")
     return list(LEAK_CASES)
 
 
@@ -346,6 +372,7 @@ class Outcome:
     location: str
     content: str
     reads: int
+    cache_control: str = ""
 
 
 def request_once(client: Client, method: str, url: str, data: Mapping[str, Any], *, htmx: bool) -> Outcome:
@@ -358,7 +385,9 @@ def request_once(client: Client, method: str, url: str, data: Mapping[str, Any],
         content = _content(response)
         reads = AuditEvent.objects.filter(sequence__gt=last, action=AuditAction.READ).count()
         transaction.set_rollback(True)
-    return Outcome(response.status_code, response.get("Location", ""), content, reads)
+    return Outcome(
+        response.status_code, response.get("Location", ""), content, reads, response.get("Cache-Control", "")
+    )
 
 
 def check_leak_case(scenario: LeakScenario, clients: Mapping[str, Client], case: LeakCase) -> list[str]:
@@ -389,6 +418,9 @@ def check_leak_case(scenario: LeakScenario, clients: Mapping[str, Client], case:
                 problems.append(f"{where}: {shown} {marker!r}")
             if case.reads is not None and outcome.reads != case.reads:
                 problems.append(f"{where}: wrote {outcome.reads} READ audit events, expected {case.reads}")
+            if "no-store" not in outcome.cache_control:
+                # Pages, PDFs and exports with personal data stay out of browser and proxy caches.
+                problems.append(f"{where}: Cache-Control {outcome.cache_control!r} lacks no-store")
             continue
         if name == ANONYMOUS:
             if outcome.status != 302 or "/inloggen/" not in outcome.location:

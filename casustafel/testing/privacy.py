@@ -12,14 +12,14 @@ from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.audit.services import audit_record
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation, SafetyHouse
-from casustafel.privacy.models import CovenantVersion
-from casustafel.privacy.selectors import draft_of
-from casustafel.privacy.services import (
+from casustafel.privacy.covenant.selectors import draft_of
+from casustafel.privacy.covenant.services import (
     covenant_rule_add,
     covenant_version_draft,
     covenant_version_publish,
     covenant_version_update,
 )
+from casustafel.privacy.models import CovenantVersion
 
 APPROVAL_NOTE = "Ondertekend door de stuurgroep op 3 maart 2025"
 

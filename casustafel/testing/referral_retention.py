@@ -15,8 +15,8 @@ from casustafel.cases.models import CriterionVerdict, PartyRole, Person, Referra
 from casustafel.cases.services.closing import referral_retention_set
 from casustafel.meeting_types.models import Criterion, MeetingType
 from casustafel.organisations.models import Organisation
+from casustafel.privacy.covenant.services import covenant_rule_update, covenant_version_publish
 from casustafel.privacy.models import CovenantVersion
-from casustafel.privacy.services import covenant_rule_update, covenant_version_publish
 from casustafel.testing.cases import (
     CasePartyFactory,
     InformationRequestFactory,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from casustafel.audit.context import Actor
 from casustafel.cases.models import CaseParty, PartyRole, Person, Referral
 from casustafel.organisations.models import Organisation
-from casustafel.privacy.models_sar import (
+from casustafel.privacy.subject_access.models import (
     ExceptionGround,
     IdentityCheck,
     RestrictionGround,
@@ -20,7 +20,11 @@ from casustafel.privacy.models_sar import (
     SubjectAccessException,
     SubjectAccessRequest,
 )
-from casustafel.privacy.services_sar import restriction_mark_add, sar_exception_add, subject_access_request_create
+from casustafel.privacy.subject_access.services import (
+    restriction_mark_add,
+    sar_exception_add,
+    subject_access_request_create,
+)
 from casustafel.testing.cases import CasePartyFactory, PersonFactory, ReferralFactory
 from casustafel.testing.personas import Personas
 from casustafel.testing.referrals import actor_for

@@ -103,18 +103,32 @@ def test_language_switch_in_the_header_shows_the_pages_in_english(page: Page, ne
     _log_in(page, new_administrator.email, TEST_PASSWORD)
     assert _heading(page) == "Tweede factor instellen"
 
-    page.get_by_label("Taal").select_option("en")
-    follow(page, page.get_by_role("button", name="Wissel").click)
+    # Each language is named in itself; choosing one applies it at once.
+    expect(page.locator("#language-select option")).to_have_text(["Nederlands", "English"])
+    follow(page, lambda: page.get_by_label("Taal").select_option("en"))
 
-    # Back on the same page, now in English.
+    # Back on the same page, now in English; the list still names each language in itself.
     assert page.url.endswith("/inloggen/tweede-factor/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#language-select option:checked")).to_have_attribute("value", "en")
+    expect(page.locator("#language-select option")).to_have_text(["Nederlands", "English"])
+
     if ENGLISH_PO.exists():
         with translation.override("en"):
             english = gettext("Tweede factor instellen")
         assert english != "Tweede factor instellen", "no English translation (compiled .mo) for the heading"
         assert _heading(page) == english
+
+    # Without a pointer: arrow keys only step through the list; Enter applies the choice.
+    page.get_by_label("Language").focus()
+    page.keyboard.press("ArrowUp")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/inloggen/tweede-factor/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    follow(page, lambda: page.keyboard.press("Enter"))
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    # The button stays as the fallback without JavaScript.
+    expect(page.get_by_role("button", name="Wissel")).to_be_visible()
 
 
 def test_wrong_password_is_refused_with_a_dutch_message(page: Page, new_administrator: User) -> None:
@@ -122,3 +136,19 @@ def test_wrong_password_is_refused_with_a_dutch_message(page: Page, new_administ
     assert page.url.endswith("/inloggen/")
     expect(page.get_by_text("Het e-mailadres of het wachtwoord is onjuist.")).to_be_visible()
     expect(page.get_by_label("E-mailadres")).to_have_value(new_administrator.email)
+
+
+def test_the_demo_banner_and_every_landmark_pass_axe(page: Page, settings: object) -> None:
+    """In the demo (second factor relaxed) the banner sits in the page header's landmark; the
+    report's regions each have their own name."""
+    from casustafel.testing.browser import sign_in
+    from casustafel.testing.personas import build_personas
+
+    settings.MFA_REQUIRED = False  # type: ignore[attr-defined]
+    personas = build_personas()
+    sign_in(page, personas.board_member)
+    visit(page, "/")
+    expect(page.locator("header .ct-banner")).to_contain_text("Demo-omgeving")
+    visit(page, "/rapportage/")
+    expect(page.get_by_role("region", name="Grafiek: aanmeldingen per maand")).to_have_count(1)
+    expect(page.get_by_role("region", name="Aanmeldingen per maand", exact=True)).to_have_count(1)

@@ -24,7 +24,7 @@ from casustafel.escalations.models import Escalation, EscalationStep
 from casustafel.lib.dates import add_working_days
 from casustafel.plans.models import Agreement, FollowUp
 from casustafel.privacy.models import Consent, InformationCategory, LegalBasis, Restriction
-from casustafel.privacy.provenance import ProvenanceData
+from casustafel.privacy.provenance.checks import ProvenanceData
 from casustafel.testing.browser import follow, sign_in, visit
 from casustafel.testing.cases import CasePartyFactory, ReferralFactory
 from casustafel.testing.involvements import involve, open_case

@@ -17,7 +17,7 @@ from casustafel.audit.context import Actor
 from casustafel.cases.models import Case, Referral, ReferralStatus, Triage
 from casustafel.meeting_types.models import Criterion
 from casustafel.meetings.services.meeting_types import meeting_types_install_default
-from casustafel.testing.browser import assert_axe_clean, assert_console_clean, follow, sign_in, visit
+from casustafel.testing.browser import assert_axe_clean, assert_console_clean, follow, sign_in, swap, visit
 from casustafel.testing.factories import OrganisationFactory
 from casustafel.testing.personas import Personas
 
@@ -36,13 +36,13 @@ REASONS = {
 
 
 def add_party(page: Page, given: str, surname: str, born: str, role: str) -> None:
-    parties = page.locator("#section-parties")
+    parties = page.locator("#party-add")
     parties.get_by_label("Voornamen").fill(given)
     parties.get_by_label("Achternaam").fill(surname)
     parties.get_by_label("Geboortedatum").fill(born)
     parties.get_by_label("Rol in de casus").select_option(label=role)
-    follow(page, parties.get_by_role("button", name="Toevoegen").click)
-    expect(page.locator("#section-parties tbody")).to_contain_text(f"{given} {surname}")
+    swap(page, parties.get_by_role("button", name="Toevoegen").click)
+    expect(page.locator("#party-list")).to_contain_text(f"{given} {surname}")
 
 
 def add_problem(page: Page, domain: str, description: str, source: str) -> None:
@@ -50,8 +50,8 @@ def add_problem(page: Page, domain: str, description: str, source: str) -> None:
     problems.get_by_label("Leefgebied").select_option(label=domain)
     problems.get_by_label("Omschrijving").fill(description)
     problems.get_by_label("Bron").fill(source)
-    follow(page, problems.get_by_role("button", name="Toevoegen").click)
-    expect(page.locator("#section-problems tbody")).to_contain_text(domain)
+    swap(page, problems.get_by_role("button", name="Toevoegen").click)
+    expect(page.locator("#problem-list tbody")).to_contain_text(domain)
 
 
 def test_professional_refers_director_triages_and_referrer_sees_the_outcome(page: Page, personas: Personas) -> None:
@@ -73,7 +73,7 @@ def test_professional_refers_director_triages_and_referrer_sees_the_outcome(page
         "Politie is drie keer geweest na ruzie; de kinderen zijn bang en verzuimen school."
     )
     concern.get_by_label("Bron van deze informatie").fill("Politiemutaties en gesprek met moeder")
-    follow(page, concern.get_by_role("button", name="Opslaan").click)
+    swap(page, concern.get_by_role("button", name="Opslaan").click)
 
     add_party(page, "Ruben", "Visser", "1984-06-12", "Pleger / verdachte")
     add_party(page, "Sanne", "Visser", "2014-09-03", "Kind")
@@ -84,7 +84,7 @@ def test_professional_refers_director_triages_and_referrer_sees_the_outcome(page
     term = page.locator("#section-term")
     term.get_by_label("Binnen 1 week").check()
     term.get_by_label("Ja, geïnformeerd").check()
-    follow(page, term.get_by_role("button", name="Opslaan").click)
+    swap(page, term.get_by_role("button", name="Opslaan").click)
     follow(page, page.get_by_role("button", name="Aanmelding indienen").click)
     expect(page.get_by_role("status").first).to_contain_text("Uw aanmelding is ingediend")
     referral.refresh_from_db()

@@ -154,3 +154,13 @@ def test_logout_requires_post_and_is_audited() -> None:
     assert response.status_code == 302
     assert client.get("/").status_code == 302
     assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, object_id=str(user.pk)).exists()
+
+
+def test_the_demo_login_page_points_to_where_the_log_ins_are(settings: object) -> None:
+    from pathlib import Path
+
+    settings.DEMO_MODE = True  # type: ignore[attr-defined]
+    page = Client().get(reverse("accounts:login")).content.decode()
+    assert "docs/demo.md" in page and "README.md" not in page
+    docs = Path(settings.PROJECT_DIR) / "docs" / "demo.md"  # type: ignore[attr-defined]
+    assert "Casustafel-demo!" in docs.read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "CASUSTAFEL_ENV": "production",
     "SECRET_KEY": "x" * 60,
     "FIELD_ENCRYPTION_KEY": "ZGV2LW9ubHktZmllbGQta2V5LWNhc3VzdGFmZWwtMDE=",
+    "AUDIT_KEY": "a" * 40,
     "ALLOWED_HOSTS": "casustafel.example",
     "SITE_URL": "https://casustafel.example",
 }
@@ -66,3 +67,32 @@ def test_bad_values_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X_NUM", "0")
     with pytest.raises(ImproperlyConfigured):
         envint("X_NUM", 15, minimum=1)
+
+
+def _demo_env() -> dict[str, str]:
+    lines = (project_settings.PROJECT_DIR / "scripts" / "demo.env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_the_demo_runs_like_production_with_only_the_second_factor_relaxed() -> None:
+    env = _demo_env()
+    assert env["DEBUG"] == "false" and env["MFA_REQUIRED"] == "false"
+    script = (
+        "from django.conf import settings; import django; django.setup(); "
+        "print(settings.DEBUG, settings.MFA_REQUIRED, settings.STORAGES['staticfiles']['BACKEND'], "
+        "'whitenoise.middleware.WhiteNoiseMiddleware' in settings.MIDDLEWARE)"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CASUSTAFEL_", "MFA_", "DEBUG", "SECRET_KEY"))}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "casustafel.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == [
+        "False",
+        "False",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "True",
+    ]

@@ -14,9 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from casustafel.accounts.models import User
 from casustafel.cases.forms.referrals import DateInput
 from casustafel.cases.models import CaseStatus
+from casustafel.lib.forms import parse_id
 from casustafel.organisations.models import Membership, Organisation
 
 CASE_LIST_STATUSES = [("", _("Alle statussen")), *CaseStatus.choices]
+NAMED_HELP = _(
+    "Bij een organisatie die haar casussen afschermt zien alleen deze medewerkers (met de contactpersoon), de "
+    "ambassadeur en hun vervangers de casus. Houd Ctrl of Cmd ingedrukt om er meer te kiezen."
+)
 
 
 def moment_of(day: dt.date | None) -> dt.datetime | None:
@@ -31,9 +36,9 @@ class CaseListFilterForm(forms.Form):
 
 
 class InvolvementAddForm(forms.Form):
-    """Add a partner organisation to a case. The contact is chosen from the case workers of
-    the house's partners, grouped by organisation; the service checks they belong to the
-    chosen organisation."""
+    """Add a partner organisation to a case. The contact is chosen among the case workers of
+    the chosen organisation only (never a list of the whole house); the service checks they
+    belong to it."""
 
     organisation = forms.ModelChoiceField(
         label=_("Organisatie"),
@@ -50,9 +55,19 @@ class InvolvementAddForm(forms.Form):
     contact = forms.TypedChoiceField(
         label=_("Contactpersoon"),
         required=False,
+        error_messages={"invalid_choice": _("Kies een medewerker van de gekozen organisatie.")},
         coerce=int,
         empty_value=None,
-        help_text=_("De vaste professional van deze organisatie in de casus."),
+        help_text=_(
+            "De vaste professional van deze organisatie in de casus. U kiest uit de medewerkers van de gekozen organisatie."
+        ),
+    )
+    named_people = forms.TypedMultipleChoiceField(
+        label=_("Genoemde medewerkers"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=NAMED_HELP,
     )
     started_at = forms.DateField(
         label=_("Betrokken vanaf"),
@@ -66,28 +81,74 @@ class InvolvementAddForm(forms.Form):
         *args: Any,
         organisations: QuerySet[Organisation],
         contacts: QuerySet[Membership],
+        contacts_url: str = "",
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("prefix", "add")
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        groups: dict[str, list[tuple[int, str]]] = {}
-        self._contacts: dict[int, User] = {}
-        for membership in contacts:
-            groups.setdefault(membership.organisation.name, []).append(
-                (membership.user_id, membership.user.full_name or membership.user.email)
+        if contacts_url:
+            # Choosing an organisation fetches its case workers for the contact field.
+            self.fields["organisation"].widget.attrs.update(
+                {
+                    "hx-get": contacts_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#involvement-contact-field",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "this",
+                    "aria-controls": "involvement-contact-field",
+                }
             )
-            self._contacts[membership.user_id] = membership.user
-        self.fields["contact"].choices = [("", _("Geen contactpersoon")), *groups.items()]  # type: ignore[attr-defined]
+        self._contacts: dict[int, User] = {}
+        choices: list[tuple[int, str]] = []
+        for membership in contacts.filter(organisation=self.chosen_organisation_id()):
+            if membership.user_id not in self._contacts:
+                choices.append((membership.user_id, membership.user.full_name or membership.user.email))
+                self._contacts[membership.user_id] = membership.user
+        empty = _("Geen contactpersoon") if self.chosen_organisation_id() else _("Kies eerst een organisatie")
+        self.fields["contact"].choices = [("", empty), *choices]  # type: ignore[attr-defined]
+        self.fields["named_people"].choices = choices  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.setdefault("started_at", timezone.localdate())
+
+    def chosen_organisation_id(self) -> int | None:
+        """The organisation chosen in the (bound) form, whose case workers the contact list offers."""
+        raw = self.data.get(self.add_prefix("organisation"), "") if self.is_bound else self.initial.get("organisation")
+        return parse_id(str(raw or ""))
 
     def contact_user(self) -> User | None:
         pk = self.cleaned_data.get("contact")
         return self._contacts.get(pk) if pk is not None else None
 
+    def named_users(self) -> list[User]:
+        return [self._contacts[pk] for pk in self.cleaned_data.get("named_people") or []]
+
     def started_moment(self) -> dt.datetime | None:
         return moment_of(self.cleaned_data.get("started_at"))
+
+
+class InvolvementNamedForm(forms.Form):
+    """Who of the involved organisation is named on the case (its active case workers)."""
+
+    named_people = forms.TypedMultipleChoiceField(
+        label=_("Genoemde medewerkers"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=NAMED_HELP,
+    )
+
+    def __init__(self, *args: Any, involvement_pk: int, members: QuerySet[Membership], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"named-{involvement_pk}")
+        super().__init__(*args, **kwargs)
+        self.involvement_pk = involvement_pk
+        self._users = {membership.user_id: membership.user for membership in members}
+        self.fields["named_people"].choices = [  # type: ignore[attr-defined]
+            (pk, user.full_name or user.email) for pk, user in self._users.items()
+        ]
+
+    def named_users(self) -> list[User]:
+        return [self._users[pk] for pk in self.cleaned_data.get("named_people") or []]
 
 
 class InvolvementEndForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from casustafel.cases.models import FactKind, Person
 from casustafel.organisations.models import Sector
 from casustafel.privacy.models import Consent, ConsentException, InformationCategory, LegalBasis, Restriction
-from casustafel.privacy.provenance import ProvenanceData
+from casustafel.privacy.provenance.checks import ProvenanceData
 
 
 class ProvenanceForm(forms.Form):
@@ -130,8 +130,11 @@ class AttachmentForm(ProvenanceForm):
 
     file = forms.FileField(
         label=_("Bestand"),
-        help_text=_("PDF, Word (DOCX), PNG of JPEG. Het type wordt aan de inhoud herkend, niet aan de naam."),
-        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.png,.jpg,.jpeg"}),
+        help_text=_(
+            "PDF, Word (DOCX), Excel (XLSX), OpenDocument-tekst (ODT), PNG of JPEG; geen documenten met macro's. "
+            "Het type wordt aan de inhoud herkend, niet aan de naam."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx,.odt,.png,.jpg,.jpeg"}),
         error_messages={"required": _("Kies het bestand dat u wilt toevoegen."), "empty": _("Het bestand is leeg.")},
     )
     description = forms.CharField(

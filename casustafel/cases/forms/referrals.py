@@ -9,9 +9,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from casustafel.cases.models import EntryRoute, LifeDomain, PartyRole, Person, Referral, ResponseTerm
+from casustafel.cases.models import CaseParty, EntryRoute, LifeDomain, PartyRole, Person, Referral, ResponseTerm
 from casustafel.cases.selectors.referrals import meeting_types_for_referral, municipalities_of
-from casustafel.lib.forms import VersionedForm
+from casustafel.lib.bsn import validate_bsn
+from casustafel.lib.forms import BoundedDateField, IdField, VersionedForm, parse_id
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Organisation, SafetyHouse
 
@@ -150,9 +151,8 @@ class ReferralTermForm(VersionedForm):
         )
 
 
-class PartyForm(forms.Form):
-    """Add a person in a role. Submitting runs the matching; the buttons `person` (an
-    existing registration that was proposed) and `register_new` confirm the choice."""
+class _PersonDetailsForm(forms.Form):
+    """A person's identifying details as the referrer types them."""
 
     given_names = forms.CharField(label=_("Voornamen"), max_length=120)
     surname_prefix = forms.CharField(label=_("Tussenvoegsel"), max_length=20, required=False)
@@ -175,8 +175,68 @@ class PartyForm(forms.Form):
     note = forms.CharField(
         label=_("Toelichting"), max_length=300, required=False, help_text=_("Bijv. relatie tot de hoofdpersoon.")
     )
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    register_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+PARTY_CHOICE_NEW = "new"
+
+
+class PartyForm(_PersonDetailsForm):
+    """Add a person in a role. Submitting runs the matching; when the house already has a
+    registration with these details, `choice` says what to do: its id ("use this registered
+    person") or `PARTY_CHOICE_NEW` ("register as new")."""
+
+    choice = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, proposal: Person | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "party")
+        super().__init__(*args, **kwargs)
+        if proposal is not None:
+            self.fields["choice"] = forms.ChoiceField(
+                label=_("Wie bedoelt u?"),
+                required=False,
+                widget=forms.RadioSelect,
+                choices=[
+                    (str(proposal.pk), _("Deze geregistreerde persoon gebruiken")),
+                    (PARTY_CHOICE_NEW, _("Een andere persoon: als nieuwe persoon registreren")),
+                ],
+            )
+
+    def chosen_person_id(self) -> int | None:
+        return parse_id(self.cleaned_data.get("choice") or "")
+
+    def register_new(self) -> bool:
+        return self.cleaned_data.get("choice") == PARTY_CHOICE_NEW
+
+
+class PartyEditForm(_PersonDetailsForm, VersionedForm):
+    """Change a person's role and note in place; their details too when the registration is
+    this referral's own (`details_editable`), otherwise those fields are shown but fixed."""
+
+    # The role is what is most often corrected: first.
+    field_order = ["role", "note", "given_names", "surname_prefix", "surname", "date_of_birth", "bsn"]
+
+    def __init__(self, *args: Any, party: CaseParty, details_editable: bool, **kwargs: Any) -> None:
+        person = party.person
+        kwargs.setdefault("prefix", f"edit-{party.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "given_names": person.given_names,
+                "surname_prefix": person.surname_prefix,
+                "surname": person.surname,
+                "date_of_birth": person.date_of_birth,
+                "role": party.role,
+                "note": party.note,
+                "version": party.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.party = party
+        self.details_editable = details_editable
+        self.fields["bsn"].help_text = _("Leeg laten om het opgeslagen BSN te houden.")
+        if not details_editable:
+            for name in ("given_names", "surname_prefix", "surname", "date_of_birth", "bsn"):
+                self.fields[name].disabled = True
 
 
 class ProblemForm(forms.Form):
@@ -216,15 +276,50 @@ class SubmitForm(VersionedForm):
     """Submitting carries the version the page was loaded with."""
 
 
+class DeleteDraftForm(VersionedForm):
+    """Deleting a draft carries the version the page was loaded with: a draft a colleague
+    changed meanwhile is not deleted unseen."""
+
+
 class InformationAnswerForm(forms.Form):
     answer = forms.CharField(label=_("Uw antwoord"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PersonLookupForm(forms.Form):
+    """The administrator's search for a duplicate: a BSN, or given names, surname and date of
+    birth together; never part of a name (see `persons_for_merging`)."""
+
+    bsn = forms.CharField(
+        label=_("BSN"),
+        max_length=11,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    given_names = forms.CharField(label=_("Voornamen"), max_length=120, required=False)
+    surname_prefix = forms.CharField(label=_("Tussenvoegsel"), max_length=20, required=False)
+    surname = forms.CharField(label=_("Achternaam"), max_length=120, required=False)
+    date_of_birth = BoundedDateField(label=_("Geboortedatum"), required=False, widget=DateInput)
+
+    def clean_bsn(self) -> str:
+        raw = self.cleaned_data.get("bsn", "").strip()
+        return validate_bsn(raw) if raw else ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("bsn") or self.has_error("bsn"):
+            return cleaned
+        message = _("Zoek op BSN, of op voornamen, achternaam én geboortedatum.")
+        for name in ("given_names", "surname", "date_of_birth"):
+            if not cleaned.get(name) and not self.has_error(name):
+                self.add_error(name, message)
+        return cleaned
 
 
 class PersonMergeForm(forms.Form):
     """The administrator's choice of which registration stays and which is merged into it."""
 
-    keep = forms.IntegerField(label=_("Registratienummer dat blijft"), min_value=1)
-    duplicate = forms.IntegerField(label=_("Registratienummer van de dubbele registratie"), min_value=1)
+    keep = IdField(label=_("Registratienummer dat blijft"))
+    duplicate = IdField(label=_("Registratienummer van de dubbele registratie"))
     keep_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     duplicate_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -233,3 +328,7 @@ class PersonMergeForm(forms.Form):
         if cleaned.get("keep") and cleaned.get("keep") == cleaned.get("duplicate"):
             self.add_error("duplicate", _("Kies twee verschillende registraties."))
         return cleaned
+
+    def versions_missing(self) -> bool:
+        """Merging without the versions the comparison showed would skip the conflict check."""
+        return self.cleaned_data.get("keep_version") is None or self.cleaned_data.get("duplicate_version") is None

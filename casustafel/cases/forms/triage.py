@@ -25,6 +25,7 @@ from casustafel.cases import criteria_logic
 from casustafel.cases.forms.referrals import DateInput
 from casustafel.cases.models import CriterionVerdict, Routing, Verdict
 from casustafel.cases.services.triage import VerdictInput
+from casustafel.lib.forms import missing_version_message
 from casustafel.meeting_types.models import MeetingType
 
 RESULT_BADGE = {
@@ -85,14 +86,13 @@ class TriageForm(forms.Form):
     triage = forms.IntegerField(widget=forms.HiddenInput, required=False)
     triage_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     criteria_version = forms.IntegerField(widget=forms.HiddenInput)
+    # Checked against the house's members, never rendered as one list of them: the page shows
+    # the chosen ones and a search (`cases/partials/triage_team_picker.html`).
     team_members = TeamChoiceField(
         label=_("Triageteam"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_(
-            "Wie woog mee (bijv. politie, OM, een zorgpartner, GGZ)? Houd Ctrl of Cmd ingedrukt om er meer te kiezen."
-        ),
+        widget=forms.CheckboxSelectMultiple,
     )
     outcome = DecisionChoiceField(label=_("Uitkomst"), choices=Routing.choices, widget=forms.RadioSelect)
     outcome_reason = DecisionCharField(
@@ -153,6 +153,13 @@ class TriageForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=_("In een paar woorden, ook bij 'onbekend'."),
             )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("triage") is not None and cleaned.get("triage_version") is None:
+            # A saved triage without its version would skip the conflict check.
+            self.add_error(None, missing_version_message())
+        return cleaned
 
     def verdicts(self) -> dict[int, VerdictInput]:
         """The verdicts entered, per leaf criterion pk (from cleaned data)."""
@@ -243,6 +250,22 @@ class CriterionRow:
     def heading_level(self) -> int:
         return min(3 + self.depth, 6)
 
+    @property
+    def answered(self) -> str:
+        """The verdict given on this leaf so far ('' when none), as typed or stored."""
+        if self.verdict_field is not None:
+            value = self.verdict_field.value()
+            return value if value in Verdict.values else ""
+        return self.stored.verdict if self.stored is not None else ""
+
+    @property
+    def answered_label(self) -> str:
+        return str(Verdict(self.answered).label) if self.answered else ""
+
+    @property
+    def answered_badge(self) -> str:
+        return RESULT_BADGE.get(self.answered, "")
+
 
 def criterion_rows(
     evaluation: criteria_logic.Evaluation,
@@ -278,6 +301,16 @@ class EvaluationSummary:
     @property
     def is_met(self) -> bool:
         return self.result == criteria_logic.MEETS
+
+
+def verdict_tally(leaves: Iterable[criteria_logic.Node], values: Mapping[int | str, str]) -> dict[str, list[str]]:
+    """The codes of the leaf criteria per verdict given so far, and those not weighed yet: the
+    sticky summary beside the criteria."""
+    tally: dict[str, list[str]] = {"meets": [], "unknown": [], "does_not_meet": [], "open": []}
+    for leaf in leaves:
+        verdict = values.get(leaf.key) or values.get(str(leaf.key)) or ""
+        tally[verdict if verdict in tally else "open"].append(leaf.code)
+    return tally
 
 
 def summarise(evaluation: criteria_logic.Evaluation) -> EvaluationSummary:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -63,11 +63,17 @@ def case_list_for(user: AnyUser, *, status: str = "") -> QuerySet[Case]:
 
 
 def my_cases_for(user: User, membership: Membership) -> QuerySet[Case]:
-    """The start page's 'Mijn casussen': active cases the user may see; a process director
-    sees the cases they direct. No names: the start page shows no personal data."""
-    # Only the meeting type is shown: not the referral, director and municipality that the
-    # case list joins.
-    cases = cases_for_user(user).select_related(None).select_related("meeting_type").filter(status=CaseStatus.ACTIVE)
+    """The start page's 'Mijn casussen': active cases the user may see, each with its main
+    person (`case.referral.subject_parties`); a process director sees the cases they direct."""
+    # Only the meeting type and the main person are shown: not the director and municipality
+    # that the case list joins.
+    cases = (
+        cases_for_user(user)
+        .select_related(None)
+        .select_related("meeting_type", "referral")
+        .prefetch_related(_subjects())
+        .filter(status=CaseStatus.ACTIVE)
+    )
     if membership.role == Role.PROCESS_DIRECTOR:
         cases = cases.filter(process_director=user)
     return cases.order_by("-opened_at", "-pk")
@@ -123,22 +129,18 @@ def substituted_user_for(user: AnyUser, case: Case, at: dt.datetime | None = Non
         staff = own.filter(role__in=CASE_STAFF_ROLES, organisation__house=case.house_id).exists()
     if staff:
         return None
-    involved = CaseInvolvement.objects.current(moment).filter(case=case).values("organisation")
-    if own.filter(role__in=CASE_WORKER_ROLES, organisation__in=involved).exists():
+    involvements = CaseInvolvement.objects.current(moment).filter(case=case)
+    if involvements.admitting(own).exists():
         return None
-    substitution = (
-        Substitution.objects.current(moment)
-        .filter(
-            substitute=user,
-            absent_membership__role__in=CASE_WORKER_ROLES,
-            absent_membership__organisation__in=involved,
-        )
-        .filter(Q(absent_membership__end_date__isnull=True) | Q(absent_membership__end_date__gte=day))
+    substitutions = (
+        Substitution.objects.granting(user, moment)
         .select_related("absent_membership__user")
         .order_by("starts_at", "pk")
-        .first()
     )
-    return substitution.absent_membership.user if substitution else None
+    for substitution in substitutions:
+        if involvements.admitting(Membership.objects.filter(pk=substitution.absent_membership_id)).exists():
+            return substitution.absent_membership.user
+    return None
 
 
 def involvement_organisations(case: Case) -> QuerySet[Organisation]:

@@ -1,5 +1,5 @@
 """Reads of a case's information (facts, concerns, attachments) for one viewer. What the viewer
-sees of each item is decided in `casustafel.privacy.access`; this module only lists and wraps.
+sees of each item is decided in `casustafel.privacy.provenance.access`; this module only lists and wraps.
 
 A restricted item reaches the template as a notice without the item itself, so no template can
 show its content by mistake.
@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from casustafel.cases.models import Attachment, Case, CaseFact, Person
 from casustafel.organisations.models import Organisation
-from casustafel.privacy.access import Access, CaseViewer, notice_text, visible_items, with_access
+from casustafel.privacy.provenance.access import Access, CaseViewer, notice_text, visible_items, with_access
 
 
 @dataclass(frozen=True)

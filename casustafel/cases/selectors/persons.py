@@ -9,7 +9,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -22,10 +22,12 @@ from casustafel.cases.models import (
     CaseParty,
     Person,
     Referral,
+    ReferralStatus,
 )
 from casustafel.cases.selectors.referrals import referral_page_queryset
 from casustafel.lib.bsn import bsn_digest, decrypt_bsn, mask_bsn, normalise_bsn
 from casustafel.organisations.models import Organisation, SafetyHouse, administered_houses
+from casustafel.privacy.subject_access.restrictions import is_restricted, restricted_person_ids
 
 MATCH_LIMIT = 10
 # Persons born on one day in one house are few; this bound only guards against bad data.
@@ -120,6 +122,123 @@ def person_match(
     return ordered[:MATCH_LIMIT]
 
 
+@dataclass(frozen=True)
+class PartyProposal:
+    """What adding a person to a draft referral may answer before anything is saved.
+
+    Args:
+        person: the registration the referrer may choose ("use this registered person"), or
+            None. Only ever shown as "a person with these details is already registered":
+            never its name, birth date, BSN or registering organisation beyond what was typed.
+        by_bsn: proposed on the BSN (the typed name agrees with the registration's).
+        contact_only: the typed BSN or name and birth date belong to a registration that must
+            not be proposed (a restricted person, a person known only from another
+            organisation's draft, or a BSN registered with another name). The answer is then
+            the house office's contact and nothing else, as the known check gives.
+    """
+
+    person: Person | None = None
+    by_bsn: bool = False
+    contact_only: bool = False
+    contact: str = ""
+
+
+def _known_to(organisation_id: int) -> Q:
+    """Persons the house may propose to a referrer of `organisation_id`: party to a referral the
+    house has received (submitted, not destroyed), or to one of the organisation's own, or
+    registered by the organisation itself. Never persons known only from another
+    organisation's unsubmitted draft."""
+    received = CaseParty.objects.filter(person=OuterRef("pk"), referral__destroyed_at__isnull=True).filter(
+        ~Q(referral__status=ReferralStatus.DRAFT) | Q(referral__referring_organisation=organisation_id)
+    )
+    return Q(created_by_organisation=organisation_id) | Q(Exists(received))
+
+
+def party_proposal(
+    *,
+    house: SafetyHouse,
+    organisation_id: int,
+    given_names: str,
+    surname_prefix: str = "",
+    surname: str,
+    date_of_birth: dt.date | None,
+    bsn: str = "",
+) -> PartyProposal:
+    """The registration (if any) to propose when a referrer types a person into a draft.
+
+    Proposed only on the BSN (with the typed surname and first given name agreeing, and the
+    birth date when both have one), or on first given name, surname and birth date all typed and
+    equal. Never on a surname alone, never a person known only from another organisation's
+    draft (`_known_to`), never a person under a processing restriction.
+
+    Args:
+        house: only persons of this house.
+        organisation_id: the referring organisation (its own drafts count as known).
+        given_names, surname_prefix, surname, date_of_birth, bsn: as typed (bsn normalised).
+    """
+    base = Person.objects.filter(house=house, merged_into__isnull=True)
+    wanted_surname = surname_key(surname_prefix, surname)
+    wanted_first = first_name_key(given_names)
+
+    def same_name(person: Person) -> bool:
+        dates_agree = date_of_birth is None or person.date_of_birth in (None, date_of_birth)
+        return (
+            surname_key(person.surname_prefix, person.surname) == wanted_surname
+            and first_name_key(person.given_names) == wanted_first
+            and dates_agree
+        )
+
+    candidates: list[tuple[Person, bool]] = []
+    if bsn:
+        holder = base.filter(bsn_digest=bsn_digest(bsn)).order_by("pk").first()
+        if holder is not None:
+            if not same_name(holder):
+                return PartyProposal(contact_only=True, contact=house_office_contact(house))
+            candidates.append((holder, True))
+    if date_of_birth is not None:
+        for person in base.filter(date_of_birth=date_of_birth).order_by("pk")[:MATCH_SCAN_LIMIT]:
+            # A registration with another BSN than the one typed is another person.
+            other_bsn = bool(bsn and person.bsn_digest and person.bsn_digest != bsn_digest(bsn))
+            if same_name(person) and not other_bsn and all(p.pk != person.pk for p, _ in candidates):
+                candidates.append((person, False))
+    if not candidates:
+        return PartyProposal()
+    known = set(
+        base.filter(pk__in=[p.pk for p, _ in candidates])
+        .filter(_known_to(organisation_id))
+        .values_list("pk", flat=True)
+    )
+    restricted = restricted_person_ids(p.pk for p, _ in candidates)
+    for person, by_bsn in candidates:
+        if person.pk in restricted or (by_bsn and person.pk not in known):
+            # The BSN cannot be registered twice, and a restricted person gets nothing new: the
+            # referrer is sent to the house office, as the known check would.
+            return PartyProposal(contact_only=True, contact=house_office_contact(house))
+        if person.pk in known:
+            return PartyProposal(person=person, by_bsn=by_bsn)
+    # Same name and birth date, but known only from another organisation's draft: nothing is
+    # said, and the referrer registers the person anew (the administrator merges duplicates).
+    return PartyProposal()
+
+
+def persons_editable_in(referral: Referral) -> set[int]:
+    """The persons of `referral` whose details it may change (one query): registered by its
+    own organisation and party to no other referral. A registration the house already knew
+    is shared; correcting it here would change what other referrals and cases say."""
+    elsewhere = CaseParty.objects.filter(person=OuterRef("person")).exclude(referral=referral.pk)
+    return set(
+        CaseParty.objects.filter(
+            referral=referral.pk, person__created_by_organisation=referral.referring_organisation_id
+        )
+        .exclude(Exists(elsewhere))
+        .values_list("person_id", flat=True)
+    )
+
+
+def party_details_editable(party: CaseParty) -> bool:
+    return party.person_id in persons_editable_in(party.referral)
+
+
 def person_bsn_masked(person: Person) -> str:
     """The BSN with all but the last three digits hidden, or '' when none is stored."""
     return mask_bsn(decrypt_bsn(person.bsn_encrypted))
@@ -153,7 +272,7 @@ def _user_contact(user: User) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _office_contact(house: SafetyHouse) -> str:
+def house_office_contact(house: SafetyHouse) -> str:
     office = Organisation.objects.filter(house=house, is_house_office=True, is_active=True).order_by("pk").first()
     name = office.name if office else house.name
     email = (office.contact_email if office else "") or house.contact_email
@@ -183,7 +302,11 @@ def known_elsewhere(person: Person, *, referral: Referral) -> KnownCheckResult:
         pk__in=other_referrals, house=person.house_id, status__in=OPEN_REFERRAL_STATUSES, case__isnull=True
     ).exists()
     if open_without_case:
-        contacts.append(_office_contact(person.house))
+        contacts.append(house_office_contact(person.house))
+    if contacts and is_restricted(person.pk):
+        # Under a processing restriction even the case's process director is not named: the
+        # house office decides what may be shared.
+        contacts = [house_office_contact(person.house)]
     return KnownCheckResult(known=bool(contacts), contacts=contacts)
 
 
@@ -196,44 +319,71 @@ def persons_administered_by(user: AnyUser) -> QuerySet[Person]:
 
 def get_person_for_administrator(user: AnyUser, pk: int) -> Person:
     return get_object_or_404(
-        persons_administered_by(user)
-        .select_related("created_by_organisation")
-        .annotate(referral_count=Count("parties", distinct=True)),
+        persons_administered_by(user).annotate(referral_count=Count("parties", distinct=True)),
         pk=pk,
     )
 
 
-def possible_duplicates(user: AnyUser, *, query: str = "", limit: int = 50) -> list[Person]:
+def possible_duplicates(user: AnyUser, *, limit: int = 50) -> list[Person]:
     """Persons an administrator may merge: those sharing surname and date of birth with
-    another registration of the house, or, when `query` is given, those whose surname
-    contains it.
+    another registration of the house.
 
     Args:
         user: the administrator.
-        query: a surname (part) to search for instead of the automatic duplicate detection.
         limit: the most persons returned (the page stays bounded).
     """
     persons = persons_administered_by(user).annotate(surname_lower=Lower("surname"))
-    if query.strip():
-        selected = persons.filter(surname__icontains=query.strip())
-    else:
-        groups = list(
-            persons.exclude(date_of_birth__isnull=True)
-            .values("house", "surname_lower", "date_of_birth")
-            .annotate(count=Count("pk"))
-            .filter(count__gt=1)
-            .order_by("surname_lower", "date_of_birth")[:limit]
-        )
-        if not groups:
-            return []
-        condition = Q()
-        for group in groups:
-            condition |= Q(
-                house=group["house"], surname_lower=group["surname_lower"], date_of_birth=group["date_of_birth"]
-            )
-        selected = persons.filter(condition)
+    groups = list(
+        persons.exclude(date_of_birth__isnull=True)
+        .values("house", "surname_lower", "date_of_birth")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=1)
+        .order_by("surname_lower", "date_of_birth")[:limit]
+    )
+    if not groups:
+        return []
+    condition = Q()
+    for group in groups:
+        condition |= Q(house=group["house"], surname_lower=group["surname_lower"], date_of_birth=group["date_of_birth"])
     return list(
-        selected.select_related("created_by_organisation")
+        persons.filter(condition)
         .annotate(referral_count=Count("parties", distinct=True))
         .order_by("surname_lower", "date_of_birth", "given_names", "pk")[:limit]
     )
+
+
+def persons_for_merging(
+    user: AnyUser,
+    *,
+    bsn: str = "",
+    given_names: str = "",
+    surname_prefix: str = "",
+    surname: str = "",
+    date_of_birth: dt.date | None = None,
+) -> list[Person]:
+    """The administrator's search for a duplicate the automatic list misses (issue 7, point 2).
+
+    Only what merging needs: the registrations with exactly this BSN, or with exactly these
+    given names, surname and date of birth (after normalising case, accents and spacing).
+    Never a part of a name: an administrator has no need-to-know for the people in the cases,
+    only for the registrations of someone whose details they already have.
+    """
+    persons: QuerySet[Person] = persons_administered_by(user).annotate(referral_count=Count("parties", distinct=True))
+    if bsn:
+        return list(persons.filter(bsn_digest=bsn_digest(normalise_bsn(bsn))).order_by("pk")[:MATCH_LIMIT])
+    wanted = (normalise_name(given_names), surname_key(surname_prefix, surname))
+    candidates = persons.filter(date_of_birth=date_of_birth).order_by("pk")[:MATCH_SCAN_LIMIT]
+    return [
+        person
+        for person in candidates
+        if (normalise_name(person.given_names), surname_key(person.surname_prefix, person.surname)) == wanted
+    ][:MATCH_LIMIT]
+
+
+def may_merge(keep: Person, duplicate: Person) -> bool:
+    """Whether two registrations can be the same person as far as merging goes: the same BSN,
+    or the same surname (normalised). Keeps the comparison page from opening any two
+    registrations by number."""
+    if keep.bsn_digest and keep.bsn_digest == duplicate.bsn_digest:
+        return True
+    return surname_key(keep.surname_prefix, keep.surname) == surname_key(duplicate.surname_prefix, duplicate.surname)

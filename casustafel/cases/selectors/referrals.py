@@ -6,12 +6,21 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from casustafel.accounts.models import User
 from casustafel.accounts.types import AnyUser
-from casustafel.cases.models import CaseParty, InformationRequest, LifeDomainProblem, Referral, ReferralStatus, Triage
+from casustafel.cases.models import (
+    CaseParty,
+    InformationRequest,
+    LifeDomainProblem,
+    PartyRole,
+    Referral,
+    ReferralStatus,
+    Triage,
+)
 from casustafel.meeting_types.models import CriteriaSetVersion, Criterion, MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector
 
@@ -27,6 +36,16 @@ DECIDED_STATUSES = (
 )
 
 RECENT_OUTCOME_DAYS = 30
+
+
+def subject_parties(prefix: str = "") -> Prefetch[Any]:
+    """The main person(s) of each referral (`<prefix>parties`), as `subject_parties`: what the
+    start page names so a user sees whom "Aanmelding 34" is about (one query per list)."""
+    return Prefetch(
+        f"{prefix}parties",
+        queryset=CaseParty.objects.filter(role=PartyRole.SUBJECT).select_related("person").order_by("pk"),
+        to_attr="subject_parties",
+    )
 
 
 def can_refer(membership: Membership | None) -> bool:
@@ -115,7 +134,8 @@ def referral_list_for(user: AnyUser, *, status: str = "") -> QuerySet[Referral]:
     )
     if status:
         referrals = referrals.filter(status=status)
-    return referrals.order_by("-updated_at", "-pk")
+    # By date: when it was submitted, a draft by when it was started; newest first.
+    return referrals.annotate(listed_on=Coalesce("submitted_at", "created_at")).order_by("-listed_on", "-pk")
 
 
 def meeting_types_for_referral(house: SafetyHouse) -> QuerySet[MeetingType]:
@@ -149,6 +169,7 @@ def referral_drafts_of(user: User) -> QuerySet[Referral]:
     return (
         Referral.objects.filter(referrer=user, status=ReferralStatus.DRAFT, destroyed_at__isnull=True)
         .select_related("meeting_type")
+        .prefetch_related(subject_parties())
         .order_by("-updated_at", "-pk")
     )
 
@@ -158,6 +179,7 @@ def open_questions_for(user: AnyUser) -> QuerySet[InformationRequest]:
     return (
         InformationRequest.objects.filter(answered_at__isnull=True, referral__in=referrals_writable_by(user))
         .select_related("referral", "asked_by")
+        .prefetch_related(subject_parties("referral__"))
         .order_by("created_at", "pk")
     )
 
@@ -177,5 +199,6 @@ def recent_outcomes_for(user: AnyUser, *, days: int = RECENT_OUTCOME_DAYS) -> Qu
         )
         .filter(Q(outcome_at__gte=since) | Q(decision_at__gte=since))
         .select_related("meeting_type")
+        .prefetch_related(subject_parties())
         .order_by("-decision_at", "-pk")
     )

@@ -9,6 +9,7 @@ administrators. Anyone else gets a 404.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,8 @@ from casustafel.cases.models import (
     ReferralStatus,
     Triage,
 )
-from casustafel.cases.selectors.referrals import get_referral_for_user
+from casustafel.cases.selectors.referrals import get_referral_for_user, subject_parties
+from casustafel.lib.forms import parse_id
 from casustafel.meeting_types.models import CriteriaSet, CriteriaSetVersion, Criterion, MeetingType
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Sector, administered_houses
 from casustafel.organisations.selectors import has_active_role
@@ -169,9 +171,84 @@ def process_directors_of(house_id: int) -> QuerySet[User]:
 
 def house_members(house_id: int) -> QuerySet[User]:
     """Users with an active membership in the house (office or partner): the people who can
-    be named in a triage team."""
+    be named in a triage team. Used to check a choice, never listed whole: a house has
+    hundreds of professionals (`team_search` finds them)."""
     members = Membership.objects.active().filter(organisation__house=house_id)
     return User.objects.filter(pk__in=members.values("user")).order_by("full_name")
+
+
+TEAM_SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class TeamCandidate:
+    """A person who can be named in a triage team, with the organisation(s) they work for in
+    the house."""
+
+    pk: int
+    name: str
+    organisations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TeamGroup:
+    organisation: str
+    candidates: tuple[TeamCandidate, ...]
+
+
+def _candidates(memberships: Iterable[Membership]) -> list[TeamCandidate]:
+    found: dict[int, tuple[str, list[str]]] = {}
+    for membership in memberships:
+        name, organisations = found.setdefault(
+            membership.user_id, (membership.user.full_name or membership.user.email, [])
+        )
+        if membership.organisation.name not in organisations:
+            organisations.append(membership.organisation.name)
+    return [TeamCandidate(pk=pk, name=name, organisations=tuple(orgs)) for pk, (name, orgs) in found.items()]
+
+
+def _house_memberships(house_id: int) -> QuerySet[Membership]:
+    # Served by the membership's organisation index and the organisation's house index.
+    return (
+        Membership.objects.active()
+        .filter(organisation__house=house_id)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__full_name", "pk")
+    )
+
+
+def team_named(house_id: int, user_ids: Iterable[int | str]) -> list[TeamCandidate]:
+    """The chosen members of a triage team, with their organisations (one query)."""
+    ids = {pk for pk in (parse_id(str(raw)) for raw in user_ids) if pk is not None}
+    if not ids:
+        return []
+    chosen = _candidates(_house_memberships(house_id).filter(user__in=ids))
+    return sorted(chosen, key=lambda candidate: candidate.name.casefold())
+
+
+def team_search(house_id: int, query: str, *, exclude: Iterable[int | str] = ()) -> list[TeamGroup]:
+    """Active members of the house whose name or organisation contains `query`, grouped by
+    organisation, at most TEAM_SEARCH_LIMIT people (one query); `exclude` are chosen already."""
+    words = query.split()
+    if not words:
+        return []
+    chosen = [pk for pk in (parse_id(str(raw)) for raw in exclude) if pk is not None]
+    memberships = _house_memberships(house_id).exclude(user__in=chosen)
+    for word in words[:5]:
+        memberships = memberships.filter(Q(user__full_name__icontains=word) | Q(organisation__name__icontains=word))
+    groups: dict[str, list[TeamCandidate]] = {}
+    people: set[int] = set()
+    for membership in memberships[: TEAM_SEARCH_LIMIT * 2]:
+        people.add(membership.user_id)
+        if len(people) > TEAM_SEARCH_LIMIT:
+            break
+        candidate = TeamCandidate(
+            pk=membership.user_id,
+            name=membership.user.full_name or membership.user.email,
+            organisations=(membership.organisation.name,),
+        )
+        groups.setdefault(membership.organisation.name, []).append(candidate)
+    return [TeamGroup(organisation=name, candidates=tuple(items)) for name, items in groups.items()]
 
 
 # --- Deadlines and caseload ----------------------------------------------------------------
@@ -275,6 +352,7 @@ def awaiting_triage_for(user: AnyUser) -> QuerySet[Referral]:
         referrals_for_triage(user)
         .filter(status=ReferralStatus.SUBMITTED)
         .select_related("meeting_type", "referring_organisation")
+        .prefetch_related(subject_parties())
         .order_by("submitted_at", "pk")
     )
 
@@ -295,6 +373,7 @@ def near_deadline_for(user: AnyUser, now: dt.datetime | None = None) -> QuerySet
             response_late=ExpressionWrapper(Q(response_due_at__lt=moment), output_field=BooleanField()),
         )
         .select_related("meeting_type", "referring_organisation")
+        .prefetch_related(subject_parties())
         .order_by("first_contact_due_at", "response_due_at", "pk")
     )
 

@@ -9,6 +9,7 @@ an involvement deletes nothing: the organisation simply loses sight of the case.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,6 +27,7 @@ from casustafel.cases.services.triage import INVOLVEMENT_FIELDS
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
 # --- Involvements ---------------------------------------------------------------------------
 
@@ -33,6 +35,23 @@ from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organ
 def _require_involvement_manager(actor: Actor, case: Case) -> None:
     if actor.user is None or not can_manage_involvements(actor.user, case):
         raise PermissionDenied
+
+
+def _named_people_errors(organisation: Organisation, people: Iterable[User], day: dt.date) -> dict[str, str]:
+    """Everyone named must be an active case worker of the involved organisation."""
+    wanted = {person.pk for person in people}
+    members = set(
+        Membership.objects.active(day)
+        .filter(user__in=wanted, organisation=organisation, role__in=CASE_WORKER_ROLES)
+        .values_list("user_id", flat=True)
+    )
+    if wanted - members:
+        return {"named_people": _("Noem alleen actieve medewerkers van deze organisatie.")}
+    return {}
+
+
+def _named_ids(involvement: CaseInvolvement) -> list[int]:
+    return sorted(involvement.named_people.values_list("pk", flat=True))
 
 
 def _involvement_add_errors(
@@ -66,6 +85,7 @@ def _involvement_add_errors(
     return errors
 
 
+@restriction_exempt("who of an organisation sees the case; nothing about a person")
 @transaction.atomic
 def case_involvement_add(
     *,
@@ -74,10 +94,13 @@ def case_involvement_add(
     organisation: Organisation,
     reason: str,
     contact: User | None = None,
+    named_people: Iterable[User] = (),
     started_at: dt.datetime | None = None,
 ) -> CaseInvolvement:
     """Involve an organisation of the house in the case: from `started_at` (default now) its
-    case workers (and their substitutes) see the case.
+    case workers (and their substitutes) see the case; when the organisation limits its cases
+    to the people named (`CaseVisibility.NAMED`), only `named_people` (the contact is always
+    one of them), its ambassador and their substitutes do.
 
     Raises:
         PermissionDenied: the actor is no process director or secretary of the case's house.
@@ -90,9 +113,15 @@ def case_involvement_add(
     if locked.status != CaseStatus.ACTIVE:
         raise ServiceError(_("Deze casus is niet meer actief; er kunnen geen organisaties meer bij."))
     start = started_at or timezone.now()
-    errors = _involvement_add_errors(locked, organisation, contact, reason, start)
+    named = {person.pk: person for person in named_people}
+    errors = {
+        **_named_people_errors(organisation, named.values(), timezone.localdate(start)),
+        **_involvement_add_errors(locked, organisation, contact, reason, start),
+    }
     if errors:
         raise ValidationError(errors)
+    if contact is not None:
+        named[contact.pk] = contact
     involvement = CaseInvolvement(
         case=locked,
         organisation=organisation,
@@ -103,16 +132,57 @@ def case_involvement_add(
     )
     involvement.full_clean()
     involvement.save()
+    involvement.named_people.set(named.values())
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=involvement,
         case_id=locked.pk,
-        changes=diff({}, snapshot(involvement, INVOLVEMENT_FIELDS)),
+        changes={**diff({}, snapshot(involvement, INVOLVEMENT_FIELDS)), "named_people": [None, sorted(named)]},
     )
     return involvement
 
 
+@restriction_exempt("who of an organisation sees the case; nothing about a person")
+@transaction.atomic
+def case_involvement_name_people(
+    *, actor: Actor, involvement: CaseInvolvement, named_people: Iterable[User]
+) -> CaseInvolvement:
+    """Change who of the involved organisation is named on the case. For an organisation that
+    limits its cases to the people named, this is who sees it (with the ambassador and their
+    substitutes): someone taken off loses sight at once. The contact stays named.
+
+    Raises:
+        PermissionDenied: the actor is no process director or secretary of the case's house.
+        ServiceError: the involvement has ended, or the case is no longer active.
+        ValidationError: someone who is not an active case worker of the organisation.
+    """
+    _require_involvement_manager(actor, involvement.case)
+    locked = CaseInvolvement.objects.select_for_update().select_related("case", "organisation").get(pk=involvement.pk)
+    if locked.ended_at is not None or locked.case.status != CaseStatus.ACTIVE:
+        raise ServiceError(_("Deze betrokkenheid is beëindigd; er kunnen geen medewerkers meer worden genoemd."))
+    named = {person.pk: person for person in named_people}
+    if locked.contact is not None:
+        named[locked.contact.pk] = locked.contact
+    errors = _named_people_errors(locked.organisation, named.values(), timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    before = _named_ids(locked)
+    if before == sorted(named):
+        return locked
+    locked.named_people.set(named.values())
+    locked.save(update_fields=["updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        case_id=locked.case_id,
+        changes={"named_people": [before, sorted(named)]},
+    )
+    return locked
+
+
+@restriction_exempt("ends an organisation's sight of the case")
 @transaction.atomic
 def case_involvement_end(
     *, actor: Actor, involvement: CaseInvolvement, end_reason: str, ended_at: dt.datetime | None = None

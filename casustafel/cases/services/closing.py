@@ -3,7 +3,7 @@ gets its destruction date from the retention term of its meeting type (WGS: the 
 the term; issue 4, point 6). A referral decided without a case gets its destruction date the
 same way at its decision (`referral_retention_set`, called by `triage_decide`).
 
-Extensions and destruction are in `casustafel.privacy.retention_services`.
+Extensions and destruction are in `casustafel.privacy.retention.services`.
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.dates import add_years
 from casustafel.lib.errors import ServiceError
 from casustafel.privacy.models import CaseRetention, ReferralRetention
-from casustafel.privacy.retention_selectors import (
+from casustafel.privacy.retention.selectors import (
     DECIDED_WITHOUT_CASE,
     referral_retention_term_for,
     retention_term_for,
 )
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
 CLOSE_FIELDS = ("status", "closed_at", "close_reason_kind", "close_reason", "retention_until")
 RETENTION_FIELDS = ("case", "closed_on", "retention_years", "source", "covenant_version", "retention_until")
@@ -71,6 +72,7 @@ def case_close_errors(
     return errors
 
 
+@restriction_exempt("ends the processing; only the keep-until date is set")
 @transaction.atomic
 def case_close(
     *,
@@ -153,6 +155,7 @@ def case_close(
     return locked
 
 
+@restriction_exempt("dates the end of keeping; nothing about a person")
 @transaction.atomic
 def referral_retention_set(*, actor: Actor, referral: Referral, decided_on: dt.date) -> ReferralRetention:
     """Give a referral decided without a case (stepped down, referred to the RIEC, rejected)

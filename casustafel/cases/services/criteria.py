@@ -30,7 +30,7 @@ from casustafel.cases.defaults import (
     DEFAULT_SOURCE,
     CriterionSpec,
 )
-from casustafel.lib.concurrency import bump_version
+from casustafel.lib.concurrency import bump_version, check_version
 from casustafel.lib.errors import ConflictError, ServiceError
 from casustafel.meeting_types.models import Combinator, CriteriaSet, CriteriaSetVersion, Criterion
 from casustafel.organisations.models import SafetyHouse, administered_houses
@@ -78,8 +78,7 @@ def _lock_draft(version: CriteriaSetVersion, *, expected_version: int | None = N
     locked = CriteriaSetVersion.objects.select_for_update().select_related("criteria_set").get(pk=version.pk)
     if locked.published_at is not None:
         raise ServiceError(_("Deze versie is in gebruik genomen en kan niet meer worden gewijzigd."))
-    if expected_version is not None and locked.version != expected_version:
-        raise version_conflict()
+    check_version(locked.version, expected_version, version_conflict)
     return locked
 
 
@@ -381,8 +380,7 @@ def criterion_update(
     _require_administrator(actor, criterion.version.criteria_set.house_id)
     version = _lock_draft(criterion.version)
     locked = Criterion.objects.select_for_update().get(pk=criterion.pk)
-    if expected_version is not None and locked.revision != expected_version:
-        raise criterion_conflict()
+    check_version(locked.revision, expected_version, criterion_conflict)
     before = snapshot(locked, CRITERION_FIELDS)
     for name, value in values.items():
         setattr(locked, name, value.strip() if isinstance(value, str) and name != "combinator" else value)
@@ -405,10 +403,22 @@ def criterion_update(
 
 
 @transaction.atomic
-def criterion_remove(*, actor: Actor, criterion: Criterion) -> None:
-    """Remove a criterion and its parts from a draft version."""
+def criterion_remove(*, actor: Actor, criterion: Criterion, expected_version: int | None = None) -> None:
+    """Remove a criterion and its parts from a draft version.
+
+    Args:
+        expected_version: the criterion's `revision` the page showed (None skips the check,
+            for system writes): a criterion someone changed meanwhile is not removed unseen.
+
+    Raises:
+        PermissionDenied: the actor administers no such house (checked before the revision).
+        ServiceError: the version is published.
+        ConflictError: someone changed the criterion after the page was loaded.
+    """
     _require_administrator(actor, criterion.version.criteria_set.house_id)
     _lock_draft(criterion.version)
+    locked = Criterion.objects.select_for_update().get(pk=criterion.pk)
+    check_version(locked.revision, expected_version, criterion_conflict)
     removed = [criterion.code]
     stack = [criterion]
     while stack:

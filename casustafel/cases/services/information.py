@@ -4,7 +4,7 @@ either (by the contributing organisation).
 Every item records its provenance (`casustafel.privacy.models.Provenance`): the organisation is
 the one the actor acts for, and must be involved in the case (or be the house office, for
 process directors and secretaries). The covenant in force decides whether that organisation's
-sector may bring in the category (`casustafel.privacy.provenance.contribution_check`); without a
+sector may bring in the category (`casustafel.privacy.provenance.checks.contribution_check`); without a
 covenant covering the case's meeting type the item is allowed and the page warns.
 
 Audit events carry ids, the category, legal basis, consent and restriction; the text, the file
@@ -13,6 +13,8 @@ name, the description and consent notes are recorded as '[afgeschermd]' (AUDIT_R
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, snapshot
-from casustafel.cases.attachment_storage import Upload, clean_filename, remove_stored, store_upload
+from casustafel.cases.attachment_storage import Upload, clean_filename, orphaned_files, remove_stored, store_upload
 from casustafel.cases.models import (
     Attachment,
     Case,
@@ -37,10 +39,10 @@ from casustafel.cases.models import (
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.organisations.models import Organisation
-from casustafel.privacy.access import CaseViewer, case_viewer
 from casustafel.privacy.models import PROVENANCE_FIELDS, Provenance
-from casustafel.privacy.provenance import ProvenanceData, contribution_check, provenance_errors
-from casustafel.privacy.restrictions import restriction_refuse_new_information
+from casustafel.privacy.provenance.access import CaseViewer, case_viewer
+from casustafel.privacy.provenance.checks import ProvenanceData, contribution_check, provenance_errors
+from casustafel.privacy.subject_access.restrictions import refuses_restricted, restriction_exempt
 
 FACT_FIELDS = ("case", "person", "kind", "text", *PROVENANCE_FIELDS)
 ATTACHMENT_FIELDS = (
@@ -55,6 +57,8 @@ ATTACHMENT_FIELDS = (
 )
 WITHDRAW_FIELDS = ("withdrawn_at", "withdrawn_by")
 TEXT_MAX_LENGTH = 5000
+
+logger = logging.getLogger(__name__)
 
 
 def contributor_for(actor: Actor, case: Case) -> CaseViewer:
@@ -99,9 +103,6 @@ def _item_errors(case: Case, viewer: CaseViewer, person: Person | None, provenan
     errors = provenance_errors(provenance)
     if person is not None and not CaseParty.objects.filter(referral_id=case.referral_id, person=person).exists():
         errors["person"] = _("Kies een betrokkene van deze casus, of laat het veld leeg.")
-    elif person is not None:
-        # AVG art. 18: nothing new about a person whose processing is restricted (at the field).
-        restriction_refuse_new_information(person.pk, field="person")
     if "category" not in errors:
         assert viewer.contributes_as is not None
         check = contribution_check(case, viewer.contributes_as, provenance.category, rules=viewer.rules)
@@ -110,6 +111,7 @@ def _item_errors(case: Case, viewer: CaseViewer, person: Person | None, provenan
     return errors
 
 
+@refuses_restricted(lambda fact, arguments: [(fact.person_id, "person")])
 @transaction.atomic
 def case_fact_add(
     *,
@@ -177,6 +179,10 @@ def case_fact_add(
     return fact
 
 
+@refuses_restricted(
+    lambda attachment, arguments: [(attachment.person_id, "person")],
+    on_refusal=lambda attachment: remove_stored(attachment.storage_name),
+)
 @transaction.atomic
 def attachment_add(
     *,
@@ -188,7 +194,8 @@ def attachment_add(
     person: Person | None = None,
 ) -> Attachment:
     """Add a document to an active case. Its type is recognised from its bytes (PDF, DOCX,
-    PNG, JPEG); its size is limited by `ATTACHMENT_MAX_BYTES`.
+    XLSX, ODT, PNG, JPEG; office documents without macros and within the unpacked limits);
+    its size is limited by `ATTACHMENT_MAX_BYTES`.
 
     Args:
         actor: as for `case_fact_add`.
@@ -242,8 +249,9 @@ def attachment_add(
     return attachment
 
 
-def _withdraw(actor: Actor, item: Provenance, case: Case) -> None:
-    """Check that the actor acts for the contributing organisation and mark the item withdrawn."""
+def _require_owner(actor: Actor, item: Provenance, case: Case) -> None:
+    """Only someone acting for the contributing organisation withdraws an item. Checked before
+    the version: a stale page on a forbidden action is a 403, not a conflict."""
     if actor.user is None:
         raise PermissionDenied
     viewer = case_viewer(actor.user, case, acting=actor.membership)
@@ -251,12 +259,18 @@ def _withdraw(actor: Actor, item: Provenance, case: Case) -> None:
         raise PermissionDenied
     if viewer.contributes_as is None or viewer.contributes_as.pk != item.organisation_id:
         raise PermissionDenied
+
+
+def _withdraw(actor: Actor, item: Provenance, case: Case) -> None:
+    """Check that the actor acts for the contributing organisation and mark the item withdrawn."""
+    _require_owner(actor, item, case)
     if item.withdrawn_at is not None:
         raise ServiceError(_("Deze informatie is al ingetrokken."))
     item.withdrawn_at = timezone.now()
     item.withdrawn_by = actor.user
 
 
+@restriction_exempt("takes information away")
 @transaction.atomic
 def case_fact_withdraw(*, actor: Actor, fact: CaseFact, expected_version: int | None) -> CaseFact:
     """Withdraw a fact: only the contributing organisation can. It disappears from the case
@@ -267,6 +281,7 @@ def case_fact_withdraw(*, actor: Actor, fact: CaseFact, expected_version: int | 
         ConflictError: the fact changed since the page was loaded.
         ServiceError: it was withdrawn already.
     """
+    _require_owner(actor, fact, fact.case)
     locked = lock_for_update(fact, expected_version=expected_version)
     before = snapshot(locked, WITHDRAW_FIELDS)
     _withdraw(actor, locked, fact.case)
@@ -283,6 +298,7 @@ def case_fact_withdraw(*, actor: Actor, fact: CaseFact, expected_version: int | 
     return locked
 
 
+@restriction_exempt("takes information away")
 @transaction.atomic
 def attachment_withdraw(*, actor: Actor, attachment: Attachment) -> Attachment:
     """Withdraw an attachment: only the contributing organisation can. Nobody can download it
@@ -305,3 +321,23 @@ def attachment_withdraw(*, actor: Actor, attachment: Attachment) -> Attachment:
         changes=diff(before, snapshot(locked, WITHDRAW_FIELDS)),
     )
     return locked
+
+
+def attachment_orphans_remove(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Remove the files no attachment refers to (issue 7, point 12): an upload is written before
+    its row, so a transaction that rolls back after `attachment_add` (in a caller, or further
+    out) leaves the bytes behind. Run by the daily job; files younger than `ORPHAN_AGE` stay, so
+    an upload in progress is never touched. No audit event: there is no record to link it to,
+    and the bytes never belonged to a case anyone could see.
+
+    Returns:
+        How many files were (or, with `dry_run`, would be) removed.
+    """
+    known = set(Attachment.objects.values_list("storage_name", flat=True))
+    orphans = orphaned_files(known, now=now or timezone.now())
+    if not dry_run:
+        for path in orphans:
+            path.unlink(missing_ok=True)
+    if orphans:
+        logger.info("attachment files without a record removed: %d (dry run: %s)", len(orphans), dry_run)
+    return len(orphans)

@@ -8,24 +8,31 @@ audit events record it as '[afgeschermd]'.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record, diff, snapshot
 from casustafel.cases.models import CaseParty, LifeDomainProblem, PartyRole, Person, Referral
-from casustafel.cases.selectors.persons import KnownCheckResult, PersonMatch, known_elsewhere, person_match
-from casustafel.cases.services.referrals import lock_draft, removed
+from casustafel.cases.selectors.persons import (
+    KnownCheckResult,
+    PartyProposal,
+    known_elsewhere,
+    may_merge,
+    party_details_editable,
+    party_proposal,
+)
+from casustafel.cases.services.referrals import lock_draft, referral_touch, removed
 from casustafel.lib.bsn import bsn_digest, encrypt_bsn, validate_bsn
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ServiceError
 from casustafel.organisations.models import Membership, Role, SafetyHouse
-from casustafel.privacy.restrictions import restriction_refuse_new_information
+from casustafel.privacy.subject_access.restrictions import refuses_restricted, restriction_exempt
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 PERSON_FIELDS = (
@@ -72,32 +79,23 @@ def person_validate(*, given_names: str, surname: str, date_of_birth: dt.date | 
     return normalised
 
 
-def _describe(person: Person) -> str:
-    if person.date_of_birth:
-        return _("%(name)s, geboren %(date)s") % {
-            "name": person.full_name,
-            "date": formats.date_format(person.date_of_birth, "j F Y"),
-        }
-    return person.full_name
-
-
 def _refuse_duplicate_bsn(house: SafetyHouse, digest: str, *, exclude_pk: int | None = None) -> None:
     existing = Person.objects.filter(house=house, bsn_digest=digest, merged_into__isnull=True)
     if exclude_pk is not None:
         existing = existing.exclude(pk=exclude_pk)
-    found = existing.first()
-    if found is not None:
+    if existing.exists():
+        # Never which registration: it may be known only to another organisation.
         raise ValidationError(
             {
                 "bsn": _(
-                    "Dit BSN is al geregistreerd bij %(person)s. Kies die persoon in plaats van een nieuwe "
-                    "registratie te maken."
+                    "Er is al een persoon met dit BSN geregistreerd bij het huis. Controleer het BSN; klopt het, "
+                    "neem dan contact op met het bureau van het huis."
                 )
-                % {"person": _describe(found)}
             }
         )
 
 
+@restriction_exempt("registers someone new: no mark can exist for them yet")
 @transaction.atomic
 def person_register(
     *,
@@ -150,6 +148,7 @@ def person_register(
     return person
 
 
+@restriction_exempt("stores only whether the person is known elsewhere and whom to call")
 @transaction.atomic
 def case_party_check_known(*, actor: Actor, party: CaseParty) -> KnownCheckResult:
     """Check op bekendheid: is this person in another active case or open referral of the
@@ -181,11 +180,20 @@ def _refuse_twice(party: CaseParty) -> None:
     )
 
 
+@refuses_restricted(lambda party, arguments: [(party.person_id, None)])
 @transaction.atomic
 def case_party_add(
-    *, actor: Actor, referral: Referral, person: Person, role: PartyRole | str, note: str = ""
+    *,
+    actor: Actor,
+    referral: Referral,
+    person: Person,
+    role: PartyRole | str,
+    note: str = "",
+    bsn_given: bool = False,
 ) -> CaseParty:
     """Add a registered person to a draft referral in a role, then run the check op bekendheid.
+
+    `bsn_given`: the referrer typed the person's BSN (only then does the referral show it).
 
     Raises:
         ServiceError: the referral is no longer a draft.
@@ -195,13 +203,13 @@ def case_party_add(
     locked = lock_draft(referral)
     if person.house_id != locked.house_id or person.merged_into_id is not None:
         raise ValidationError(_("Deze persoon kan niet aan deze aanmelding worden toegevoegd."))
-    restriction_refuse_new_information(person.pk)  # AVG art. 18
     existing = _already_in_referral(locked, person)
     if existing is not None:
         _refuse_twice(existing)
-    party = CaseParty(referral=locked, person=person, role=role, note=note.strip())
+    party = CaseParty(referral=locked, person=person, role=role, note=note.strip(), bsn_given=bsn_given)
     party.full_clean()
     party.save()
+    referral_touch(locked)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -213,6 +221,7 @@ def case_party_add(
     return party
 
 
+@restriction_exempt("takes a person out of a draft")
 @transaction.atomic
 def case_party_remove(*, actor: Actor, party: CaseParty) -> None:
     """Remove a person from a draft referral (the person's registration stays).
@@ -220,7 +229,7 @@ def case_party_remove(*, actor: Actor, party: CaseParty) -> None:
     Raises:
         ValidationError: a problem per life domain still concerns this person.
     """
-    lock_draft(party.referral)
+    locked = lock_draft(party.referral)
     if LifeDomainProblem.objects.filter(referral=party.referral_id, person=party.person_id).exists():
         raise ValidationError(
             _(
@@ -236,20 +245,21 @@ def case_party_remove(*, actor: Actor, party: CaseParty) -> None:
         changes=removed(snapshot(party, PARTY_FIELDS)),
     )
     party.delete()
+    referral_touch(locked)
 
 
 @dataclass
 class PartyAddOutcome:
-    """The result of adding a person as typed: either the new party, or existing persons
-    the professional must choose from first ("Bedoelt u een van deze personen?")."""
+    """The result of adding a person as typed: either the new party, or the registration the
+    referrer must decide about first ("use this registered person" or "register as new"),
+    with nothing saved."""
 
     party: CaseParty | None = None
-    matches: list[PersonMatch] = field(default_factory=list)
+    proposal: PartyProposal | None = None
 
 
 def _complete_person(actor: Actor, person: Person, *, date_of_birth: dt.date | None, bsn: str) -> None:
     """Fill in what the chosen existing registration lacks; refuse a contradicting BSN."""
-    restriction_refuse_new_information(person.pk)  # AVG art. 18
     updates: dict[str, object] = {}
     if bsn:
         digest = bsn_digest(bsn)
@@ -285,6 +295,7 @@ def _complete_person(actor: Actor, person: Person, *, date_of_birth: dt.date | N
     )
 
 
+@refuses_restricted(lambda outcome, arguments: [(outcome.party.person_id if outcome.party else None, None)])
 @transaction.atomic
 def case_party_add_person(
     *,
@@ -300,46 +311,51 @@ def case_party_add_person(
     chosen_person_id: int | None = None,
     register_new: bool = False,
 ) -> PartyAddOutcome:
-    """Add a person as typed by the professional, matching against the house's registrations.
+    """Add a person as typed by the professional, matching against the house's registrations
+    (`party_proposal`: on the BSN, or on first given name, surname and birth date all equal).
 
-    Without a choice, existing persons that match are proposed and nothing is saved. With
-    `chosen_person_id` (one of the proposals for the same input) that person is added; with
+    Without a choice, a registration that matches is proposed and nothing is saved. With
+    `chosen_person_id` (the proposal for this very input) that person is added; with
     `register_new` a new person is registered and added.
 
     Raises:
-        ValidationError: invalid person data, the person is in this referral already, or the
-            chosen person is not a match for what was typed.
+        ValidationError: invalid person data; the person is in this referral already; the
+            chosen person is not the proposal for what was typed; or the typed details belong
+            to a registration that is not proposed (then only the house office's contact).
     """
     normalised_bsn = person_validate(given_names=given_names, surname=surname, date_of_birth=date_of_birth, bsn=bsn)
     lock_draft(referral)
-    matches = person_match(
+    proposal = party_proposal(
         house=referral.house,
+        organisation_id=referral.referring_organisation_id,
         given_names=given_names,
         surname_prefix=surname_prefix,
         surname=surname,
         date_of_birth=date_of_birth,
         bsn=normalised_bsn,
     )
-    for match in matches:
-        # Same BSN, or same name and birth date: the very person, so adding is refused. A
-        # weaker match (no birth date typed) may be a namesake and is only proposed.
-        certain = match.by_bsn or (match.by_name and date_of_birth is not None)
-        existing = _already_in_referral(referral, match.person) if certain else None
+    if proposal.contact_only:
+        message = _(
+            "Deze persoon kan niet zonder overleg met het huis worden toegevoegd. Neem contact op met: %(contact)s"
+        ) % {"contact": proposal.contact}
+        raise ValidationError({"bsn": message} if normalised_bsn else message)
+    proposed = proposal.person
+    if proposed is not None:
+        existing = _already_in_referral(referral, proposed)
         if existing is not None:
             _refuse_twice(existing)
     if chosen_person_id is not None:
-        chosen = next((m.person for m in matches if m.person.pk == chosen_person_id), None)
-        if chosen is None:
-            # Only a proposal for this very input may be picked: never any person by id.
+        if proposed is None or proposed.pk != chosen_person_id:
+            # Only the proposal for this very input may be picked: never any person by id.
             raise ValidationError(_("De gekozen persoon past niet bij de ingevulde gegevens. Kies opnieuw."))
-        _complete_person(actor, chosen, date_of_birth=date_of_birth, bsn=normalised_bsn)
-        return PartyAddOutcome(
-            party=case_party_add(actor=actor, referral=referral, person=chosen, role=role, note=note)
+        _complete_person(actor, proposed, date_of_birth=date_of_birth, bsn=normalised_bsn)
+        party = case_party_add(
+            actor=actor, referral=referral, person=proposed, role=role, note=note, bsn_given=bool(normalised_bsn)
         )
-    if matches and not register_new:
-        for match in matches:
-            audit_record(actor=actor, action=AuditAction.SEARCH, obj=referral, person_id=match.person.pk)
-        return PartyAddOutcome(matches=matches)
+        return PartyAddOutcome(party=party)
+    if proposed is not None and not register_new:
+        audit_record(actor=actor, action=AuditAction.SEARCH, obj=referral, person_id=proposed.pk)
+        return PartyAddOutcome(proposal=proposal)
     person = person_register(
         actor=actor,
         house=referral.house,
@@ -349,7 +365,103 @@ def case_party_add_person(
         date_of_birth=date_of_birth,
         bsn=normalised_bsn,
     )
-    return PartyAddOutcome(party=case_party_add(actor=actor, referral=referral, person=person, role=role, note=note))
+    party = case_party_add(
+        actor=actor, referral=referral, person=person, role=role, note=note, bsn_given=bool(normalised_bsn)
+    )
+    return PartyAddOutcome(party=party)
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """A person's identifying details as typed in the edit form. An empty `bsn` keeps the one
+    stored (the form never shows it in full)."""
+
+    given_names: str
+    surname: str
+    surname_prefix: str = ""
+    date_of_birth: dt.date | None = None
+    bsn: str = ""
+
+
+@refuses_restricted(lambda party, arguments: [(party.person_id, None)])
+@transaction.atomic
+def case_party_update(
+    *,
+    actor: Actor,
+    party: CaseParty,
+    expected_version: int | None,
+    role: PartyRole | str,
+    note: str = "",
+    details: PersonDetails | None = None,
+) -> CaseParty:
+    """Change a person's role and note in a draft referral, and (for a registration only this
+    referral uses, see `party_details_editable`) their details. The problems on their name stay.
+
+    Raises:
+        ConflictError: someone saved this person in the referral after the form was loaded.
+        ServiceError: the referral is no longer a draft, or the person's processing is restricted.
+        ValidationError: invalid details (per field, in Dutch), or details of a shared registration.
+    """
+    locked_referral = lock_draft(party.referral)
+    locked = lock_for_update(party, expected_version=expected_version)
+    before = snapshot(locked, PARTY_FIELDS)
+    locked.role = role
+    locked.note = note.strip()
+    locked.full_clean()
+    if details is not None:
+        locked.person = party.person
+        locked.referral = party.referral
+        _person_details_update(actor, locked, details)
+    changes = diff(before, snapshot(locked, PARTY_FIELDS))
+    if changes or details is not None:
+        bump_version(locked)
+        locked.save()
+        referral_touch(locked_referral)
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, person_id=locked.person_id, changes=changes)
+    return locked
+
+
+def _person_details_update(actor: Actor, party: CaseParty, details: PersonDetails) -> None:
+    normalised = person_validate(
+        given_names=details.given_names,
+        surname=details.surname,
+        date_of_birth=details.date_of_birth,
+        bsn=details.bsn,
+    )
+    if not party_details_editable(party):
+        raise ValidationError(
+            _(
+                "Deze persoon was al bij het huis geregistreerd; naam, geboortedatum en BSN wijzigt u hier niet. "
+                "Rol en toelichting kunt u wel wijzigen."
+            )
+        )
+    person = lock_for_update(party.person, expected_version=None)
+    before = snapshot(person, PERSON_FIELDS)
+    person.given_names = details.given_names.strip()
+    person.surname_prefix = details.surname_prefix.strip()
+    person.surname = details.surname.strip()
+    person.date_of_birth = details.date_of_birth
+    if normalised:
+        digest = bsn_digest(normalised)
+        if digest != person.bsn_digest:
+            _refuse_duplicate_bsn(person.house, digest, exclude_pk=person.pk)
+            person.bsn_digest, person.bsn_encrypted = digest, encrypt_bsn(normalised)
+        party.bsn_given = True
+    person.full_clean()
+    changes = diff(before, snapshot(person, PERSON_FIELDS))
+    if not changes:
+        return
+    bump_version(person)
+    person.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, person_id=person.pk, changes=changes)
+
+
+def not_the_same_person_message() -> str:
+    return _(
+        "Alleen registraties met dezelfde achternaam of hetzelfde BSN kunnen worden samengevoegd. Zoek de "
+        "dubbele registratie op BSN, of op voornamen, achternaam en geboortedatum."
+    )
 
 
 def _is_administrator_of(actor: Actor, house_id: int) -> bool:
@@ -362,6 +474,7 @@ def _is_administrator_of(actor: Actor, house_id: int) -> bool:
     )
 
 
+@refuses_restricted(lambda keep, arguments: [(keep.pk, None), (arguments["duplicate"].pk, None)])
 @transaction.atomic
 def person_merge(
     *,
@@ -392,8 +505,6 @@ def person_merge(
         )
     if not _is_administrator_of(actor, keep.house_id):
         raise PermissionDenied
-    restriction_refuse_new_information(keep.pk)  # AVG art. 18
-    restriction_refuse_new_information(duplicate.pk)
     keep = lock_for_update(keep, expected_version=keep_version)
     duplicate = lock_for_update(duplicate, expected_version=duplicate_version)
     if keep.merged_into_id is not None or duplicate.merged_into_id is not None:
@@ -402,6 +513,8 @@ def person_merge(
         raise ValidationError(
             _("Deze registraties hebben een verschillend BSN: het zijn twee verschillende mensen. Niet samengevoegd.")
         )
+    if not may_merge(keep, duplicate):
+        raise ValidationError(not_the_same_person_message())
     keep_referrals = set(CaseParty.objects.filter(person=keep).values_list("referral_id", flat=True))
     moved, dropped = 0, 0
     for party in CaseParty.objects.filter(person=duplicate).select_related("referral"):

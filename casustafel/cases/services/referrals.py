@@ -13,13 +13,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casustafel.audit.context import Actor
-from casustafel.audit.models import AuditAction
-from casustafel.audit.services import audit_record, diff, snapshot
+from casustafel.audit.models import AuditAction, AuditEvent
+from casustafel.audit.services import audit_changes_redact, audit_record, diff, snapshot
 from casustafel.cases.models import (
     OPEN_REFERRAL_STATUSES,
     Case,
@@ -41,7 +42,8 @@ from casustafel.meeting_types.models import MeetingType
 from casustafel.notifications.models import NotificationKind
 from casustafel.notifications.services import notification_send
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
-from casustafel.privacy.restrictions import restricted_person_ids, restriction_refuse_new_information
+from casustafel.privacy.retention.destruction import person_still_referenced
+from casustafel.privacy.subject_access.restrictions import refuses_restricted, restricted_person_ids, restriction_exempt
 
 CONSENT_NOT_ASKED = "not_asked"
 DEFAULT_FIRST_CONTACT_HOURS = 48
@@ -86,6 +88,13 @@ def lock_draft(referral: Referral, *, expected_version: int | None = None) -> Re
     return locked
 
 
+def referral_touch(locked: Referral) -> None:
+    """Mark a draft as changed when a part of it (a person, a problem, an action) changed, so
+    "Laatst gewijzigd" and the stale-draft term follow. Not a new version: a colleague's open
+    concern form is not in conflict with a person added meanwhile."""
+    locked.save(update_fields=["updated_at"])
+
+
 def _validate_choices(
     referral: Referral, meeting_type: MeetingType | None, municipality: Organisation | None
 ) -> dict[str, str]:
@@ -112,6 +121,7 @@ def _validate_consent(referral: Referral) -> dict[str, str]:
     return {}
 
 
+@restriction_exempt("a new draft, about nobody yet")
 @transaction.atomic
 def referral_start(
     *,
@@ -154,6 +164,7 @@ def referral_start(
     return referral
 
 
+@restriction_exempt("the draft's own text; it cannot be submitted while a party is restricted")
 @transaction.atomic
 def referral_update(*, actor: Actor, referral: Referral, expected_version: int | None, **values: Any) -> Referral:
     """Save one section of a draft referral (only the fields given change).
@@ -230,6 +241,9 @@ def _restriction_blockers(referral: Referral) -> list[str]:
     ]
 
 
+@refuses_restricted(
+    lambda referral, arguments: [(pk, None) for pk in referral.parties.values_list("person_id", flat=True)]
+)
 @transaction.atomic
 def referral_submit(*, actor: Actor, referral: Referral, expected_version: int | None) -> Referral:
     """Submit a draft to the house: it becomes visible to the process directors and
@@ -268,12 +282,65 @@ def referral_submit(*, actor: Actor, referral: Referral, expected_version: int |
     return locked
 
 
+@restriction_exempt("deletes a draft the house never saw, and what it alone recorded")
+@transaction.atomic
+def referral_draft_delete(*, actor: Actor, referral: Referral, expected_version: int | None) -> None:
+    """Delete a draft the house never saw: its persons, problems and actions go with it, and a
+    person registered for it alone is deleted too. The audit events stay (the trail outlives
+    what it describes) but the text they recorded about the draft is blanked, as destruction
+    does.
+
+    Raises:
+        PermissionDenied: the actor is not the referrer or their organisation's ambassador.
+        ConflictError: the draft changed since the page was loaded.
+        ServiceError: the referral was submitted in the meantime.
+    """
+    locked = lock_draft(referral, expected_version=expected_version)
+    if actor.user is None or not is_referral_writer(actor.user, locked):
+        raise PermissionDenied
+    if locked.retention_extensions.exists():
+        raise ServiceError(
+            _(
+                "De privacyfunctionaris heeft besloten dit concept langer te bewaren. Het kan daarom niet worden "
+                "verwijderd; neem contact op met de privacyfunctionaris van het huis."
+            )
+        )
+    parts: dict[str, list[int]] = {
+        Referral._meta.label_lower: [locked.pk],
+        CaseParty._meta.label_lower: list(locked.parties.values_list("pk", flat=True)),
+        LifeDomainProblem._meta.label_lower: list(locked.problems.values_list("pk", flat=True)),
+        PriorAction._meta.label_lower: list(locked.prior_actions.values_list("pk", flat=True)),
+    }
+    person_ids = set(locked.parties.values_list("person_id", flat=True))
+    condition = Q(pk__in=[])
+    for label, ids in parts.items():
+        condition |= Q(object_type=label, object_id__in=[str(pk) for pk in ids])
+    audit_changes_redact(events=AuditEvent.objects.filter(condition))
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=locked,
+        changes={"status": [locked.status, None], "parts": [None, {k: len(v) for k, v in parts.items()}]},
+    )
+    locked.delete()
+    # A registration other ones were merged into stays (they point at it).
+    merged_into_it = Person.objects.filter(merged_into=OuterRef("pk"))
+    for person in Person.objects.select_for_update().filter(pk__in=person_ids).exclude(Exists(merged_into_it)):
+        if not person_still_referenced(person):
+            audit_changes_redact(
+                events=AuditEvent.objects.filter(object_type=Person._meta.label_lower, object_id=str(person.pk))
+            )
+            audit_record(actor=actor, action=AuditAction.DELETE, obj=person, person_id=person.pk)
+            person.delete()
+
+
 def _party_person(referral: Referral, person: Person | None) -> Person | None:
     if person is not None and not CaseParty.objects.filter(referral=referral, person=person).exists():
         raise ValidationError({"person": _("Kies een van de betrokkenen van deze aanmelding.")})
     return person
 
 
+@refuses_restricted(lambda problem, arguments: [(problem.person_id, None)])
 @transaction.atomic
 def life_domain_problem_add(
     *,
@@ -290,7 +357,6 @@ def life_domain_problem_add(
         person: the party the problem concerns, if it concerns one person.
     """
     locked = lock_draft(referral)
-    restriction_refuse_new_information(person.pk if person else None)  # AVG art. 18
     problem = LifeDomainProblem(
         referral=locked,
         domain=domain,
@@ -300,6 +366,7 @@ def life_domain_problem_add(
     )
     problem.full_clean()
     problem.save()
+    referral_touch(locked)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -310,10 +377,11 @@ def life_domain_problem_add(
     return problem
 
 
+@restriction_exempt("takes information away")
 @transaction.atomic
 def life_domain_problem_remove(*, actor: Actor, problem: LifeDomainProblem) -> None:
     """Remove a problem from a draft referral."""
-    lock_draft(problem.referral)
+    referral_touch(lock_draft(problem.referral))
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,
@@ -324,6 +392,7 @@ def life_domain_problem_remove(*, actor: Actor, problem: LifeDomainProblem) -> N
     problem.delete()
 
 
+@restriction_exempt("what was done, about the household; the draft cannot be submitted while a party is restricted")
 @transaction.atomic
 def prior_action_add(
     *,
@@ -347,16 +416,18 @@ def prior_action_add(
     )
     action.full_clean()
     action.save()
+    referral_touch(locked)
     audit_record(
         actor=actor, action=AuditAction.CREATE, obj=action, changes=diff({}, snapshot(action, PRIOR_ACTION_FIELDS))
     )
     return action
 
 
+@restriction_exempt("takes information away")
 @transaction.atomic
 def prior_action_remove(*, actor: Actor, action: PriorAction) -> None:
     """Remove a prior action from a draft referral."""
-    lock_draft(action.referral)
+    referral_touch(lock_draft(action.referral))
     audit_record(
         actor=actor, action=AuditAction.DELETE, obj=action, changes=removed(snapshot(action, PRIOR_ACTION_FIELDS))
     )
@@ -387,6 +458,7 @@ def _set_status(actor: Actor, referral: Referral, status: ReferralStatus) -> Non
     )
 
 
+@restriction_exempt("a question of the house, nothing about a person")
 @transaction.atomic
 def information_request_create(*, actor: Actor, referral: Referral, question: str) -> InformationRequest:
     """The process director asks the referrer for more information; the referral waits
@@ -429,6 +501,7 @@ def information_request_create(*, actor: Actor, referral: Referral, question: st
     return request
 
 
+@restriction_exempt("an answer about the referral as submitted, not about one person")
 @transaction.atomic
 def information_request_answer(*, actor: Actor, request: InformationRequest, answer: str) -> InformationRequest:
     """The referrer (or their ambassador) answers a question. When no question is left open,

@@ -42,6 +42,7 @@ from casustafel.cases.models import (
 )
 from casustafel.cases.selectors.triage import is_process_director_of, tree_of
 from casustafel.cases.services.closing import referral_retention_set
+from casustafel.cases.services.referral_items import case_referral_items_record
 from casustafel.cases.services.referrals import information_request_create
 from casustafel.lib.concurrency import bump_version, lock_for_update
 from casustafel.lib.errors import ConflictError, ServiceError
@@ -49,6 +50,7 @@ from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType
 from casustafel.notifications.models import NotificationKind
 from casustafel.notifications.services import notification_send
 from casustafel.organisations.models import Membership, Organisation, Sector, administered_houses
+from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
 TRIAGE_FIELDS = (
     "referral",
@@ -226,6 +228,7 @@ def _store(
     return triage, before, changes, created
 
 
+@restriction_exempt("judges the referral as submitted; nothing new about a person")
 @transaction.atomic
 def triage_save(
     *,
@@ -304,6 +307,7 @@ def _case_errors(
     return errors
 
 
+@restriction_exempt("opens the case of the referral as submitted")
 @transaction.atomic
 def case_open(
     *,
@@ -354,13 +358,20 @@ def case_open(
             started_at=case.opened_at,
             added_by=director,
         )
+        # The referrer is named: in an organisation that limits its cases to the people
+        # named, they keep sight of the household they brought in.
+        involvement.named_people.set([referral.referrer])
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
             obj=involvement,
             case_id=case.pk,
-            changes=diff({}, snapshot(involvement, INVOLVEMENT_FIELDS)),
+            changes={
+                **diff({}, snapshot(involvement, INVOLVEMENT_FIELDS)),
+                "named_people": [None, [referral.referrer_id]],
+            },
         )
+    case_referral_items_record(actor=actor, case=case)
     return case
 
 
@@ -402,6 +413,7 @@ def _decision_errors(
     return errors
 
 
+@restriction_exempt("judges the referral as submitted; nothing new about a person")
 @transaction.atomic
 def triage_decide(
     *,
@@ -546,6 +558,7 @@ def _close_referral(actor: Actor, referral: Referral, status: ReferralStatus, at
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=referral, changes=diff(before, snapshot(referral, fields)))
 
 
+@restriction_exempt("a moment of contact, nothing about a person")
 @transaction.atomic
 def referral_record_first_contact(
     *, actor: Actor, referral: Referral, expected_version: int | None, at: dt.datetime | None = None
@@ -589,6 +602,7 @@ def referral_record_first_contact(
     return locked
 
 
+@restriction_exempt("a number per municipality")
 @transaction.atomic
 def caseload_cap_set(*, actor: Actor, municipality: Organisation, max_active_cases: int | None) -> CaseloadCap | None:
     """Set (or, with None, remove) the maximum number of active cases the house handles for

@@ -12,10 +12,11 @@ import pytest
 import time_machine
 
 from casustafel.audit.models import AuditAction
+from casustafel.audit.periodic import audit_tick
 from casustafel.cases.services.cases import case_involvement_add
 from casustafel.organisations.models import Role
-from casustafel.privacy.detectors import DETECTORS, PatternScope, read_after_involvement_ended
-from casustafel.privacy.selectors import house_audit_events
+from casustafel.privacy.access_log.detectors import DETECTORS, PatternScope, read_after_involvement_ended
+from casustafel.privacy.access_log.selectors import house_audit_events
 from casustafel.testing.factories import OrganisationFactory
 from casustafel.testing.involvements import CaseSetting, end_involvement, open_case
 from casustafel.testing.privacy import log_event
@@ -100,22 +101,28 @@ def test_a_substitute_reading_for_a_colleague_whose_organisation_left_is_flagged
     assert finding.event_ids == {event.pk}
 
 
-def test_the_referrer_reopening_the_referral_after_leaving_the_case_is_highlighted(personas, setting):
-    """The referral stays visible to its referrer; its page logs the case id, so the officer
-    sees that the referrer kept looking after their organisation's part ended."""
+def test_the_referrer_reading_its_own_referral_after_leaving_the_case_is_not_flagged(personas, setting):
+    """Issue 7, point 3: the referring organisation keeps its own referral for the retention
+    term; reading it (or a party on it) is no read of the case. A read of the case itself after
+    the involvement ended still is."""
     with at(1):
         end_involvement(personas, setting.case.involvements.get())
     with at(2):
-        referral_url = reverse("cases:referral_detail", args=[setting.referral.pk])
-        assert personas.client("professional_a").get(referral_url).status_code == 200
+        client = personas.client("professional_a")
+        assert client.get(reverse("cases:referral_detail", args=[setting.referral.pk])).status_code == 200
+        party = setting.referral.parties.first()
+        assert client.get(reverse("cases:party_detail", args=[setting.referral.pk, party.pk])).status_code == 200
+        assert client.get(reverse("cases:case_detail", args=[setting.case.pk])).status_code == 404
+    assert read_after_involvement_ended(scope(personas)) == []
+    with at(3):
+        case_read = read(personas, "professional_a", setting.case.pk)
+    (finding,) = read_after_involvement_ended(scope(personas))
+    assert finding.event_ids == {case_read.pk}
     with at(26):
+        audit_tick()  # the periodic work stores what the detectors find
         response = personas.client("privacy_officer").get(reverse("privacy:access_log"))
-    html = response.content.decode()
-    assert "Na einde betrokkenheid" in html
-    assert f"Professional A opende casus {setting.case.pk} 1 keer nadat de betrokkenheid" in html
     flagged = [row for row in response.context["rows"] if row.findings]
-    assert [row.event.actor_id for row in flagged] == [personas.professional_a.pk]
-    assert flagged[0].event.case_id == setting.case.pk
+    assert [row.event.pk for row in flagged] == [case_read.pk]
 
 
 def test_reads_outside_the_period_are_not_examined(personas, setting):

@@ -92,3 +92,26 @@ def test_involvement_choices_are_the_active_partners_of_the_house(personas, sett
     assert all(org.house_id == personas.house.pk for org in involvement_organisations(setting.case))
     contacts = {membership.user for membership in involvement_contacts(setting.case)}
     assert contacts == {personas.professional_a, personas.ambassador_a, personas.professional_b}
+
+
+def test_a_substitute_whose_own_membership_ended_loses_access_at_once(personas, setting, outside_substitute):
+    """Issue 7, point 14: the window alone does not keep a former colleague in."""
+    from casustafel.cases.models import Case
+    from casustafel.privacy.provenance.access import case_viewer
+
+    assert Case.objects.visible_to(outside_substitute).filter(pk=setting.case.pk).exists()
+    membership = personas.memberships["substitute"]
+    membership.end_date = timezone.localdate() - dt.timedelta(days=1)
+    membership.save()
+    assert not Case.objects.visible_to(outside_substitute).filter(pk=setting.case.pk).exists()
+    assert substituted_user_for(outside_substitute, setting.case) is None
+    assert case_viewer(outside_substitute, setting.case) is None
+    client = personas.client("substitute")
+    assert client.get(f"/casussen/{setting.case.pk}/").status_code == 404
+
+
+def test_a_substitute_still_working_in_the_house_keeps_the_window(personas, setting, outside_substitute):
+    membership = personas.memberships["substitute"]
+    membership.end_date = timezone.localdate()  # ends tonight: still working today
+    membership.save()
+    assert substituted_user_for(outside_substitute, setting.case) == personas.professional_a

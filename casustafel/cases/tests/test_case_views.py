@@ -255,7 +255,8 @@ def test_an_error_keeps_the_input_and_names_the_field(personas, setting):
     )
     assert response.status_code == 200
     html = page(response)
-    assert "De contactpersoon moet een actieve medewerker van deze organisatie zijn." in html
+    # The list offers only the chosen organisation's case workers; another is refused at the field.
+    assert "Kies een medewerker van de gekozen organisatie." in html
     assert 'value="Reclassering op vader"' in html
     assert response.context["add_form"].errors["contact"]
     assert not setting.case.involvements.filter(organisation=personas.org_b).exists()
@@ -283,7 +284,7 @@ def test_ending_with_an_end_before_the_start_shows_the_error_at_the_date(persona
         {f"end-{involvement.pk}-ended_at": earlier, f"end-{involvement.pk}-end_reason": "Overgedragen"},
     )
     assert response.status_code == 200
-    form = response.context["involvement_rows"][0][1]
+    form = response.context["involvement_rows"][0].end_form
     assert form.errors["ended_at"][0].startswith("Het einde ligt vóór het begin")
     assert "<details open>" in page(response)
     assert 'value="Overgedragen"' in page(response)
@@ -329,7 +330,10 @@ def test_list_shows_the_subject_and_logs_who_was_shown(personas, setting):
     assert subject.person.full_name in html
     assert personas.process_director.full_name in html and setting.case.meeting_type.name in html
     event = AuditEvent.objects.filter(action=AuditAction.READ, actor=personas.ambassador_a).get()
-    assert event.changes == {"case_ids": [None, [setting.case.pk]], "person_ids": [None, [subject.person_id]]}
+    assert set(event.subjects.values_list("kind", "subject_id")) == {
+        ("case", setting.case.pk),
+        ("person", subject.person_id),
+    }
 
 
 def test_an_empty_list_logs_nothing(personas, setting):
@@ -351,11 +355,11 @@ def test_list_filters_by_status_and_shows_active_cases_by_default(personas, sett
 # --- Start page and navigation --------------------------------------------------------------
 
 
-def test_start_page_lists_my_cases_without_names(personas, setting):
+def test_start_page_lists_my_cases_with_whom_they_are_about(personas, setting):
     html = page(personas.client("professional_a").get(reverse("dashboards:start")))
     assert "Mijn casussen" in html and detail_url(setting) in html
     subject = setting.referral.parties.get(role=PartyRole.SUBJECT).person
-    assert subject.full_name not in html
+    assert f"Casus {setting.case.pk}: {subject.full_name}" in html
 
 
 def test_start_page_of_a_process_director_lists_the_cases_they_direct(personas, setting):

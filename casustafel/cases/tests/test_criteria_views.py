@@ -95,7 +95,12 @@ def test_matrix_version_settings(personas, draft):
         "post",
         url("criteria_version_update", draft.pk),
         admins(302),
-        data={"version-combinator": "all", "version-source": "Bron", "version-change_note": "Aangepast."},
+        data={
+            "version-combinator": "all",
+            "version-source": "Bron",
+            "version-change_note": "Aangepast.",
+            "version-version": draft.version,
+        },
     )
     draft.refresh_from_db()
     assert draft.change_note == "Aangepast."
@@ -124,7 +129,13 @@ def test_matrix_changing_a_criterion(personas, draft):
         "post",
         url("criterion_edit", criterion.pk),
         admins(302),
-        data={"code": "c", "label": "Is er sprake van urgentie?", "text": "Er is sprake van urgentie.", "position": 3},
+        data={
+            "code": "c",
+            "label": "Is er sprake van urgentie?",
+            "text": "Er is sprake van urgentie.",
+            "position": 3,
+            "version": criterion.revision,
+        },
     )
     criterion.refresh_from_db()
     assert criterion.label == "Is er sprake van urgentie?"
@@ -132,7 +143,8 @@ def test_matrix_changing_a_criterion(personas, draft):
 
 def test_matrix_removing_a_criterion(personas, draft):
     criterion = draft.criteria.get(code="e")
-    assert_matrix(personas, "post", url("criterion_remove", criterion.pk), admins(302))
+    data = {"version": criterion.revision}
+    assert_matrix(personas, "post", url("criterion_remove", criterion.pk), admins(302), data=data)
     assert not Criterion.objects.filter(pk=criterion.pk).exists()
 
 
@@ -181,13 +193,25 @@ def test_editing_through_the_pages_creates_version_2_and_keeps_version_1_readabl
     c = draft.criteria.get(code="c")
     client.post(
         url("criterion_edit", c.pk),
-        {"code": "c", "label": "Is er sprake van urgentie?", "text": "Er is sprake van urgentie.", "position": 3},
+        {
+            "code": "c",
+            "label": "Is er sprake van urgentie?",
+            "text": "Er is sprake van urgentie.",
+            "position": 3,
+            "version": c.revision,
+        },
     )
     response = client.post(url("criteria_version_publish", draft.pk))
     assert "Schrijf bij de toelichting" in client.get(url("criteria_version_detail", draft.pk)).content.decode()
+    draft.refresh_from_db()
     client.post(
         url("criteria_version_update", draft.pk),
-        {"version-combinator": "all", "version-source": "", "version-change_note": "Actualiteit wordt urgentie."},
+        {
+            "version-combinator": "all",
+            "version-source": "",
+            "version-change_note": "Actualiteit wordt urgentie.",
+            "version-version": draft.version,
+        },
     )
     client.post(url("criteria_version_publish", draft.pk))
     assert current_version(criteria_set.pk).number == 2

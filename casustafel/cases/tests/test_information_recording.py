@@ -9,7 +9,7 @@ import pytest
 
 from casustafel.cases.services.information import case_fact_add
 from casustafel.privacy.models import Consent, InformationCategory, LegalBasis
-from casustafel.privacy.provenance import ProvenanceData
+from casustafel.privacy.provenance.checks import ProvenanceData
 from casustafel.testing.involvements import open_case
 from casustafel.testing.referrals import actor_for
 

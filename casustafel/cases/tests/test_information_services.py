@@ -3,13 +3,19 @@ refusal, consent reasons, type-by-content and size checks, withdrawal, and their
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import io
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
 
 import pytest
+import time_machine
 
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction, AuditEvent
@@ -18,6 +24,7 @@ from casustafel.cases.attachment_storage import download_name, storage_path
 from casustafel.cases.models import Attachment, Case, CaseFact, CaseStatus, FactKind
 from casustafel.cases.services.information import (
     attachment_add,
+    attachment_orphans_remove,
     attachment_withdraw,
     case_fact_add,
     case_fact_withdraw,
@@ -26,7 +33,7 @@ from casustafel.lib.errors import ServiceError
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Sector
 from casustafel.privacy.models import Consent, ConsentException, InformationCategory, LegalBasis, Restriction
-from casustafel.privacy.provenance import ProvenanceData, contribution_check
+from casustafel.privacy.provenance.checks import ProvenanceData, contribution_check
 from casustafel.testing.cases import CasePartyFactory, MeetingTypeFactory, PersonFactory
 from casustafel.testing.information import (
     EXE_BYTES,
@@ -360,3 +367,37 @@ def test_attachment_withdrawn_by_its_contributor(personas: Personas, case: Case,
 def test_filename_is_cleaned_of_paths_and_control_characters(personas: Personas, case: Case, covenant: None) -> None:
     attachment = add_attachment(personas, case, PDF_BYTES, name="..\\..\\etc/pass\x00wd\n.pdf")
     assert attachment.original_filename == "passwd.pdf"
+
+
+# --- Files of rolled-back uploads (issue 7, point 12) ------------------------------------------
+
+
+def test_a_rolled_back_upload_leaves_no_file_after_the_daily_job(
+    personas: Personas, case: Case, covenant: None, attachment_root: Path
+) -> None:
+    kept = add_attachment(personas, case, PDF_BYTES, name="blijft.pdf")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        add_attachment(personas, case, PNG_BYTES, name="terug.png")
+        raise RuntimeError("the caller's transaction fails after the upload")
+    assert Attachment.objects.get() == kept
+    assert len(stored_files(attachment_root)) == 2  # the bytes were written before the row
+    assert attachment_orphans_remove() == 0  # an upload may still be in a transaction: not yet
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
+        assert attachment_orphans_remove(dry_run=True) == 1
+        assert len(stored_files(attachment_root)) == 2
+        out = io.StringIO()
+        call_command("destroy_expired_cases", stdout=out)
+    assert "1 attachment file(s) without a record removed" in out.getvalue()
+    assert stored_files(attachment_root) == [storage_path(kept.storage_name)]
+
+
+def test_a_temporary_file_left_by_a_crash_is_swept_too(attachment_root: Path) -> None:
+    folder = attachment_root / "ab"
+    folder.mkdir(parents=True)
+    part = folder / f".{'ab' * 32}.part"
+    part.write_bytes(b"half")
+    unrelated = folder / "notes.txt"  # never ours: left alone
+    unrelated.write_bytes(b"x")
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        assert attachment_orphans_remove() == 1
+    assert not part.exists() and unrelated.exists()

@@ -150,6 +150,7 @@ def test_matrix_withdraw_fact(personas: Personas, case: Case) -> None:
         lambda: f"{page_url(case)}{current['fact'].pk}/intrekken/",
         # Staff see the fact (house-wide) but do not own it: 403.
         on_case(personas, 302, process_director=403, secretary=403),
+        data=lambda: {"version": current["fact"].version},
         setup=fresh,
     )
     assert CaseFact.objects.filter(withdrawn_at__isnull=False).count() == 2

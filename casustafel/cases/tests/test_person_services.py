@@ -33,12 +33,24 @@ pytestmark = pytest.mark.django_db
 
 VALID_BSN = "111222333"
 OTHER_VALID_BSN = "123456782"
+THIRD_VALID_BSN = "232262536"
 BIRTH = dt.date(1984, 6, 2)
 
 
 @pytest.fixture
 def setting(personas: Personas) -> ReferralSetting:
     return referral_setting(personas)
+
+
+def _known(personas: Personas, **person: object) -> Person:
+    """A person the house knows: party to a referral another organisation submitted."""
+    party = CasePartyFactory(
+        referral__referring_organisation=personas.org_b,
+        referral__submitted=True,
+        person__house=personas.house,
+        **{f"person__{key}": value for key, value in person.items()},
+    )
+    return party.person
 
 
 def _register(personas: Personas, **kwargs: object) -> Person:
@@ -87,12 +99,13 @@ def test_birth_date_today_and_unknown_are_accepted(personas: Personas) -> None:
     assert _register(personas, given_names="Piet", date_of_birth=None).date_of_birth is None
 
 
-def test_duplicate_bsn_in_the_house_points_to_the_existing_registration(personas: Personas) -> None:
+def test_duplicate_bsn_in_the_house_is_refused_without_naming_the_registration(personas: Personas) -> None:
     _register(personas, bsn=VALID_BSN)
     with pytest.raises(ValidationError) as exc:
         _register(personas, given_names="S.", surname="Vries", bsn=VALID_BSN)
     message = exc.value.error_dict["bsn"][0].messages[0]
-    assert "al geregistreerd bij Sanne de Vries, geboren 2 juni 1984" in message
+    assert "Er is al een persoon met dit BSN geregistreerd bij het huis" in message
+    assert "Sanne" not in message and "1984" not in message
     assert Person.objects.count() == 1
 
 
@@ -179,12 +192,12 @@ def test_new_person_without_matches_is_registered_added_and_checked(
 def test_matching_person_is_proposed_and_nothing_saved_until_confirmed(
     personas: Personas, setting: ReferralSetting
 ) -> None:
-    existing = PersonFactory(house=personas.house, given_names="Noah", surname="Jansen", date_of_birth=BIRTH)
+    existing = _known(personas, given_names="Noah", surname="Jansen", date_of_birth=BIRTH)
     referral = referral_of(personas, setting)
     actor = actor_for(personas, "professional_a")
     data = {"given_names": "Noah", "surname": "Jansen", "date_of_birth": BIRTH, "role": PartyRole.SUBJECT}
     outcome = case_party_add_person(actor=actor, referral=referral, **data)  # type: ignore[arg-type]
-    assert outcome.party is None and [m.person for m in outcome.matches] == [existing]
+    assert outcome.party is None and outcome.proposal is not None and outcome.proposal.person == existing
     assert not referral.parties.exists()
     assert AuditEvent.objects.filter(action=AuditAction.SEARCH, person_id=existing.pk).count() == 1
     confirmed = case_party_add_person(actor=actor, referral=referral, chosen_person_id=existing.pk, **data)  # type: ignore[arg-type]
@@ -193,7 +206,7 @@ def test_matching_person_is_proposed_and_nothing_saved_until_confirmed(
 
 
 def test_professional_can_register_a_new_person_despite_proposals(personas: Personas, setting: ReferralSetting) -> None:
-    PersonFactory(house=personas.house, given_names="Noah", surname="Jansen", date_of_birth=BIRTH)
+    _known(personas, given_names="Noah", surname="Jansen", date_of_birth=BIRTH)
     referral = referral_of(personas, setting)
     outcome = case_party_add_person(
         actor=actor_for(personas, "professional_a"),
@@ -205,7 +218,7 @@ def test_professional_can_register_a_new_person_despite_proposals(personas: Pers
         register_new=True,
     )
     assert outcome.party is not None
-    assert Person.objects.count() == 2
+    assert Person.objects.filter(given_names="Noah").count() == 2
 
 
 def test_a_person_who_is_not_a_proposal_cannot_be_chosen_by_id(personas: Personas, setting: ReferralSetting) -> None:
@@ -227,16 +240,14 @@ def test_a_person_who_is_not_a_proposal_cannot_be_chosen_by_id(personas: Persona
 def test_choosing_a_person_fills_in_a_missing_bsn_but_refuses_a_different_one(
     personas: Personas, setting: ReferralSetting
 ) -> None:
-    without_bsn = PersonFactory(house=personas.house, given_names="Noah", surname="Jansen", date_of_birth=BIRTH)
+    without_bsn = _known(personas, given_names="Noah", surname="Jansen", date_of_birth=BIRTH)
     referral = referral_of(personas, setting)
     actor = actor_for(personas, "professional_a")
     data = {"given_names": "Noah", "surname": "Jansen", "date_of_birth": BIRTH, "role": PartyRole.SUBJECT}
     case_party_add_person(actor=actor, referral=referral, bsn=VALID_BSN, chosen_person_id=without_bsn.pk, **data)  # type: ignore[arg-type]
     without_bsn.refresh_from_db()
     assert without_bsn.bsn_digest == bsn_digest(VALID_BSN)
-    with_bsn = PersonFactory(
-        house=personas.house, given_names="Mila", surname="Jansen", date_of_birth=BIRTH, with_bsn=VALID_BSN
-    )
+    with_bsn = _known(personas, given_names="Mila", surname="Jansen", date_of_birth=BIRTH, with_bsn=OTHER_VALID_BSN)
     other = referral_of(personas, setting)
     with pytest.raises(ValidationError) as exc:
         case_party_add_person(
@@ -245,11 +256,12 @@ def test_choosing_a_person_fills_in_a_missing_bsn_but_refuses_a_different_one(
             given_names="Mila",
             surname="Jansen",
             date_of_birth=BIRTH,
-            bsn=OTHER_VALID_BSN,
+            bsn=THIRD_VALID_BSN,
             role=PartyRole.SUBJECT,
             chosen_person_id=with_bsn.pk,
         )
-    assert "ander BSN" in exc.value.error_dict["bsn"][0].messages[0]
+    # A registration with another BSN is another person: it is no proposal, so not choosable.
+    assert "past niet bij de ingevulde gegevens" in exc.value.messages[0]
 
 
 def test_the_same_person_twice_in_one_referral_is_refused(personas: Personas, setting: ReferralSetting) -> None:

@@ -65,7 +65,12 @@ def test_matrix_merge(personas: Personas) -> None:
         "post",
         MERGE_URL,
         expect(personas, 404, administrator=302),
-        data=lambda: {"keep": current["keep"].pk, "duplicate": current["duplicate"].pk},
+        data=lambda: {
+            "keep": current["keep"].pk,
+            "duplicate": current["duplicate"].pk,
+            "keep_version": current["keep"].version,
+            "duplicate_version": current["duplicate"].version,
+        },
         setup=fresh,
     )
     assert Person.objects.filter(merged_into__isnull=False).count() == 1
@@ -79,13 +84,59 @@ def test_duplicates_page_lists_same_surname_and_birth_date_and_logs_the_search(
     response = personas.client("administrator").get(DUPLICATES_URL)
     assert {p.pk for p in response.context["persons"]} == {pair[0].pk, pair[1].pk}
     event = AuditEvent.objects.get(action=AuditAction.SEARCH)
-    assert sorted(event.changes["person_ids"][1]) == sorted(p.pk for p in pair)
+    assert sorted(event.subjects.values_list("subject_id", flat=True)) == sorted(p.pk for p in pair)
 
 
-def test_search_by_surname_finds_persons_without_a_twin(personas: Personas) -> None:
-    alone = PersonFactory(house=personas.house, surname="Kramer")
-    response = personas.client("administrator").get(DUPLICATES_URL + "?q=kram")
-    assert [p.pk for p in response.context["persons"]] == [alone.pk]
+def test_there_is_no_free_search_on_part_of_a_name(personas: Personas) -> None:
+    """Issue 7, point 2: the administrator has no need-to-know for the people in the cases."""
+    PersonFactory(house=personas.house, surname="Kramer", given_names="Anna", date_of_birth=BIRTH)
+    client = personas.client("administrator")
+    for query in ("q=kram", "surname=kram", "surname=Kramer", "given_names=Anna&surname=Kramer"):
+        response = client.get(f"{DUPLICATES_URL}?{query}")
+        assert response.status_code == 200
+        assert response.context["persons"] == [], query
+        assert "Zoekresultaten" not in response.content.decode()  # no results table at all
+    assert "Zoek op BSN, of op voornamen, achternaam én geboortedatum." in response.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditAction.SEARCH).exists()
+
+
+def test_search_by_exact_name_and_birth_date_or_by_bsn(personas: Personas) -> None:
+    anna = PersonFactory(house=personas.house, surname="Kramer", given_names="Anna Maria", date_of_birth=BIRTH)
+    PersonFactory(house=personas.house, surname="Kramer", given_names="Anna", date_of_birth=BIRTH)
+    with_bsn = PersonFactory(house=personas.house, surname="Bakker", with_bsn="111222333")
+    client = personas.client("administrator")
+    found = client.get(DUPLICATES_URL, {"given_names": "anna  maria", "surname": "KRAMER", "date_of_birth": BIRTH})
+    assert [p.pk for p in found.context["persons"]] == [anna.pk]
+    by_bsn = client.get(DUPLICATES_URL, {"bsn": "1112.22.333"})
+    assert [p.pk for p in by_bsn.context["persons"]] == [with_bsn.pk]
+    wrong = client.get(DUPLICATES_URL, {"bsn": "111222334"})
+    assert "Dit is geen geldig BSN" in wrong.content.decode()
+    assert wrong.context["persons"] == []
+
+
+def test_the_registering_organisation_is_not_shown(personas: Personas, pair: tuple[Person, Person]) -> None:
+    keep, duplicate = pair
+    client = personas.client("administrator")
+    pages = [client.get(DUPLICATES_URL), client.get(f"{MERGE_URL}?keep={keep.pk}&duplicate={duplicate.pk}")]
+    for page in pages:
+        assert "Geregistreerd door" not in page.content.decode()
+        assert keep.created_by_organisation.name not in page.content.decode()
+
+
+def test_the_comparison_opens_only_for_registrations_that_may_be_one_person(personas: Personas) -> None:
+    anna = PersonFactory(house=personas.house, surname="Kramer", given_names="Anna", date_of_birth=BIRTH)
+    other = PersonFactory(house=personas.house, surname="de Vries", given_names="Bram", date_of_birth=BIRTH)
+    client = personas.client("administrator")
+    response = client.get(f"{MERGE_URL}?keep={anna.pk}&duplicate={other.pk}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Alleen registraties met dezelfde achternaam of hetzelfde BSN kunnen worden samengevoegd." in page
+    assert "Bram" not in page and "Anna" not in page
+    assert not AuditEvent.objects.filter(action=AuditAction.READ).exists()
+    post = client.post(MERGE_URL, {"keep": anna.pk, "duplicate": other.pk, "keep_version": 1, "duplicate_version": 1})
+    assert post.status_code == 200
+    other.refresh_from_db()
+    assert other.merged_into is None
 
 
 def test_confirmation_shows_both_and_logs_a_read_per_person(personas: Personas, pair: tuple[Person, Person]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from casustafel.cases.models import PartyRole, Referral, ReferralStatus
-from casustafel.testing.browser import assert_axe_clean, assert_console_clean, follow, sign_in, visit
+from casustafel.testing.browser import assert_axe_clean, assert_console_clean, follow, sign_in, swap, visit
 from casustafel.testing.cases import CaseFactory, CasePartyFactory, PersonFactory
 from casustafel.testing.personas import Personas
 from casustafel.testing.referrals import referral_setting
@@ -20,7 +20,13 @@ pytestmark = pytest.mark.browser
 
 def test_professional_refers_a_household_with_htmx_sections(page: Page, personas: Personas) -> None:
     setting = referral_setting(personas)
-    known = PersonFactory(house=personas.house, given_names="Daan", surname="Mulder", date_of_birth=dt.date(1988, 2, 9))
+    known = PersonFactory(
+        house=personas.house,
+        given_names="Daan",
+        surname="Mulder",
+        date_of_birth=dt.date(1988, 2, 9),
+        created_by_organisation=personas.org_b,
+    )
     case = CaseFactory(
         referral__referring_organisation=personas.org_b,
         meeting_type=setting.meeting_type,
@@ -49,28 +55,32 @@ def test_professional_refers_a_household_with_htmx_sections(page: Page, personas
     )
     assert_axe_clean(page)
     page.locator("#section-concern").get_by_label("Bron van deze informatie").fill("Politiemutaties maart")
-    follow(page, page.locator("#section-concern").get_by_role("button", name="Opslaan").click)
-    expect(page.get_by_role("status").first).to_contain_text("De omschrijving van de zorg is opgeslagen")
+    swap(page, page.locator("#section-concern").get_by_role("button", name="Opslaan").click)
+    expect(page.locator("#section-concern .ct-saved")).to_contain_text("De omschrijving van de zorg is opgeslagen")
 
-    # A person who is known to the house is proposed in place; confirming adds them.
-    parties = page.locator("#section-parties")
+    # A person who is known to the house is proposed in place, explicitly; nothing is added
+    # until the professional chooses.
+    parties = page.locator("#party-add")
     parties.get_by_label("Voornamen").fill("Daan")
     parties.get_by_label("Achternaam").fill("Mulder")
     parties.get_by_label("Geboortedatum").fill("1988-02-09")
     parties.get_by_label("Rol in de casus").select_option(label="Hoofdpersoon")
-    parties.get_by_role("button", name="Toevoegen").click()
-    expect(page.get_by_text("Bedoelt u een van deze personen?")).to_be_visible()
-    assert_axe_clean(page)
-    follow(page, page.get_by_role("button", name="Ja, deze persoon Daan Mulder").click)
-    row = page.locator("#section-parties tbody tr").first
+    swap(page, parties.get_by_role("button", name="Toevoegen").click)
+    expect(page.locator("#party-proposal")).to_contain_text("Nog niet toegevoegd.")
+    expect(page.locator("#party-proposal")).to_contain_text("Er is al een persoon met deze naam en geboortedatum")
+    expect(page.locator("#party-list li")).to_have_count(0)
+    page.get_by_label("Deze geregistreerde persoon gebruiken").check()
+    swap(page, parties.get_by_role("button", name="Toevoegen").click)
+    row = page.locator("#party-list li").first
     expect(row).to_contain_text("Daan Mulder")
     expect(row.locator(".ct-badge")).to_have_text("Bekend")
     expect(row).to_contain_text("Process Director (procesregisseur)")
+    expect(page.get_by_label("Voornamen", exact=True).first).to_have_value("")  # a fresh form for the next
 
     term = page.locator("#section-term")
     term.get_by_label("Binnen 1 week").check()
     term.get_by_label("Ja, geïnformeerd").check()
-    follow(page, term.get_by_role("button", name="Opslaan").click)
+    swap(page, term.get_by_role("button", name="Opslaan").click)
 
     follow(page, page.get_by_role("button", name="Aanmelding indienen").click)
     expect(page.get_by_role("status").first).to_contain_text("Uw aanmelding is ingediend")

@@ -93,3 +93,76 @@ def test_navigation_offers_referrals_to_those_who_refer(personas: Personas) -> N
     assert "/casussen/aanmeldingen/" in personas.client("professional_a").get("/").content.decode()
     assert "/casussen/aanmeldingen/" not in personas.client("board_member").get("/").content.decode()
     assert "/casussen/personen/" in personas.client("administrator").get("/").content.decode()
+
+
+def _with_subject(referral: object, name: str) -> None:
+    from casustafel.testing.cases import CasePartyFactory
+
+    given, surname = name.split(" ", 1)
+    CasePartyFactory(
+        referral=referral,
+        role="subject",
+        person__house=referral.house,
+        person__given_names=given,
+        person__surname=surname,
+    )
+
+
+def test_start_pages_name_whom_each_referral_and_case_is_about_and_audit_it(
+    personas: Personas, setting: ReferralSetting
+) -> None:
+    from casustafel.testing.cases import CaseFactory
+
+    draft = referral_of(personas, setting)
+    _with_subject(draft, "Lotte Visser")
+    asked = referral_of(personas, setting, submitted=True, status=ReferralStatus.INFORMATION_REQUESTED)
+    _with_subject(asked, "Ruben Smit")
+    InformationRequestFactory(referral=asked, asked_by=personas.process_director)
+    waiting = referral_of(personas, setting, submitted=True)
+    _with_subject(waiting, "Sanne de Jong")
+    case = CaseFactory(referral__referring_organisation=personas.org_a, process_director=personas.process_director)
+    _with_subject(case.referral, "Fatima Yilmaz")
+    from casustafel.testing.involvements import involve
+
+    involve(personas, case, personas.org_a)
+
+    page = personas.client("professional_a").get(reverse("dashboards:start")).content.decode()
+    assert f"Aanmelding {draft.pk}: Lotte Visser" in page
+    assert f"Aanmelding {asked.pk}: Ruben Smit" in page
+    assert f"Casus {case.pk}: Fatima Yilmaz" in page
+    # The read is linked to every person and case named, as the subject-access overview finds it.
+    from casustafel.audit.selectors import events_about
+
+    for party in (draft.parties.get(), asked.parties.get(), case.referral.parties.get()):
+        found = events_about(person_ids=[party.person_id]).filter(
+            action=AuditAction.READ, actor=personas.professional_a, object_type=""
+        )
+        assert found.exists(), party.person
+    assert events_about(case_ids=[case.pk]).filter(actor=personas.professional_a, object_type="").exists()
+
+    director = personas.client("process_director").get(reverse("dashboards:start")).content.decode()
+    assert f"Aanmelding {waiting.pk}: Sanne de Jong" in director
+    # A referral's draft stays with its referrer: the house never sees its person's name.
+    assert "Lotte Visser" not in director
+
+
+def test_start_page_queries_do_not_grow_with_the_number_of_named_referrals(
+    personas: Personas, setting: ReferralSetting, django_assert_max_num_queries: object
+) -> None:
+    client = personas.client("process_director")
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("dashboards:start")).status_code == 200
+        return len(queries)
+
+    for n in range(2):
+        _with_subject(referral_of(personas, setting, submitted=True), f"Eerste{n} Persoon")
+    count()  # the first request of a session does one-off work (session and notice bookkeeping)
+    few = count()
+    for n in range(8):
+        _with_subject(referral_of(personas, setting, submitted=True), f"Later{n} Persoon")
+    assert count() == few

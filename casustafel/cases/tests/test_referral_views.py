@@ -317,7 +317,9 @@ def test_second_save_on_a_stale_version_gets_the_conflict_and_overwrites_nothing
     assert Referral.objects.get(pk=draft.pk).concern == "Versie van de aanmelder"
 
 
-def test_htmx_error_returns_only_the_section_and_success_redirects(personas: Personas, draft: Referral) -> None:
+def test_htmx_save_swaps_only_its_section_and_moves_the_other_forms_version_out_of_band(
+    personas: Personas, draft: Referral
+) -> None:
     client = personas.client("professional_a")
     headers = {"HTTP_HX_REQUEST": "true"}
     bad = client.post(url("referral_concern_edit", draft.pk), {"concern-version": 1}, **headers)
@@ -328,8 +330,23 @@ def test_htmx_error_returns_only_the_section_and_success_redirects(personas: Per
         {"concern-concern": "Nieuw", "concern-concern_source": "Eigen waarneming", "concern-version": 1},
         **headers,
     )
+    page = good.content.decode()
     assert good.status_code == 200
-    assert good["HX-Redirect"] == url("referral_detail", draft.pk)
+    # No reload (which would throw away what is typed in the other sections): the saved section,
+    # and out of band the version the other sections carry, the status and the submit section.
+    assert "HX-Redirect" not in good
+    assert page.lstrip().startswith('<section id="section-concern"')
+    assert "De omschrijving van de zorg is opgeslagen." in page
+    for section in ("general", "term"):
+        assert f'name="{section}-version" value="2" id="id_{section}-version" hx-swap-oob="true"' in page
+    assert 'name="concern-version" value="2"' in page  # the swapped section itself
+    assert (
+        '<section id="section-status" class="ct-section" aria-labelledby="heading-status" hx-swap-oob="true">' in page
+    )
+    assert (
+        '<section id="section-submit" class="ct-section" aria-labelledby="heading-submit" hx-swap-oob="true">' in page
+    )
+    assert 'name="submit-version" value="2"' in page
 
 
 def test_general_section_offers_only_the_house_choices(
@@ -362,33 +379,60 @@ def _add_person(client: Client, referral: Referral, **extra: str) -> Any:
     return client.post(url("party_add", referral.pk), data)
 
 
-def test_adding_a_known_person_proposes_them_and_the_professional_confirms(personas: Personas, draft: Referral) -> None:
-    existing = PersonFactory(
-        house=personas.house, given_names="Noah", surname="Jansen", date_of_birth=dt.date(2014, 5, 1)
+def _known_to_the_house(personas: Personas, **person: Any) -> Person:
+    """A person the house knows: party to a submitted referral of another organisation."""
+    party = CasePartyFactory(
+        referral__referring_organisation=personas.org_b,
+        referral__submitted=True,
+        person__house=personas.house,
+        **{f"person__{key}": value for key, value in person.items()},
     )
+    return party.person
+
+
+def test_adding_a_known_person_proposes_them_and_the_professional_confirms(personas: Personas, draft: Referral) -> None:
+    existing = _known_to_the_house(personas, given_names="Noah", surname="Jansen", date_of_birth=dt.date(2014, 5, 1))
     client = personas.client("professional_a")
     proposal = _add_person(client, draft)
     page = proposal.content.decode()
     assert proposal.status_code == 200
-    assert "Bedoelt u een van deze personen?" in page and "zelfde naam en geboortedatum" in page
-    assert f'name="party-person" value="{existing.pk}"' in page
+    assert "Nog niet toegevoegd." in page
+    assert "Er is al een persoon met deze naam en geboortedatum geregistreerd bij het huis." in page
+    assert f'name="party-choice" value="{existing.pk}"' in page and "Deze geregistreerde persoon gebruiken" in page
+    assert 'name="party-choice" value="new"' in page and "als nieuwe persoon registreren" in page
     assert not draft.parties.filter(person=existing).exists()
-    confirmed = _add_person(client, draft, **{"party-person": str(existing.pk)})
+    confirmed = _add_person(client, draft, **{"party-choice": str(existing.pk)})
     assert confirmed.status_code == 302
     assert draft.parties.filter(person=existing, role=PartyRole.CHILD).exists()
 
 
 def test_adding_by_bsn_proposes_the_registration_with_that_bsn(personas: Personas, draft: Referral) -> None:
-    existing = PersonFactory(house=personas.house, given_names="N.", surname="Jansen-Bakker", with_bsn="111222333")
+    existing = _known_to_the_house(
+        personas, given_names="Noah", surname="Jansen", date_of_birth=dt.date(2014, 5, 1), with_bsn="111222333"
+    )
     page = _add_person(personas.client("professional_a"), draft, **{"party-bsn": "111222333"}).content.decode()
-    assert "zelfde BSN" in page and f'value="{existing.pk}"' in page
+    assert "Er is al een persoon met dit BSN en deze naam geregistreerd" in page
+    assert f'value="{existing.pk}"' in page
 
 
-def test_new_person_can_be_registered_despite_proposals(personas: Personas, draft: Referral) -> None:
-    PersonFactory(house=personas.house, given_names="Noah", surname="Jansen", date_of_birth=dt.date(2014, 5, 1))
-    response = _add_person(personas.client("professional_a"), draft, **{"party-register_new": "on"})
+def test_new_person_can_be_registered_despite_a_proposal(personas: Personas, draft: Referral) -> None:
+    _known_to_the_house(personas, given_names="Noah", surname="Jansen", date_of_birth=dt.date(2014, 5, 1))
+    response = _add_person(personas.client("professional_a"), draft, **{"party-choice": "new"})
     assert response.status_code == 302
     assert Person.objects.filter(given_names="Noah").count() == 2
+
+
+def test_adding_without_choosing_says_nothing_was_added_and_keeps_the_input(
+    personas: Personas, draft: Referral
+) -> None:
+    _known_to_the_house(personas, given_names="Noah", surname="Jansen", date_of_birth=dt.date(2014, 5, 1))
+    client = personas.client("professional_a")
+    _add_person(client, draft)
+    again = _add_person(client, draft, **{"party-note": "Zoon van de hoofdpersoon"})
+    page = again.content.decode()
+    assert again.status_code == 200
+    assert "Nog niet toegevoegd." in page and 'value="Zoon van de hoofdpersoon"' in page
+    assert draft.parties.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -434,7 +478,7 @@ def test_known_check_on_adding_reveals_only_yes_and_whom_to_call(
     )
     CasePartyFactory(referral=case.referral, person=person)
     client = personas.client("professional_a")
-    _add_person(client, draft, **{"party-person": str(person.pk)})
+    _add_person(client, draft, **{"party-choice": str(person.pk)})
     party = draft.parties.get(person=person)
     page = client.get(url("referral_detail", draft.pk)).content.decode()
     assert "Bekend" in page and "Process Director (procesregisseur)" in page
@@ -463,7 +507,11 @@ def test_removing_a_person_with_a_problem_explains_why_not(personas: Personas, d
 
 def test_bsn_is_shown_masked_on_the_referral_and_person_pages(personas: Personas, draft: Referral) -> None:
     party = CasePartyFactory(
-        referral=draft, role=PartyRole.VICTIM, person__house=personas.house, person__with_bsn="111222333"
+        referral=draft,
+        role=PartyRole.VICTIM,
+        person__house=personas.house,
+        person__with_bsn="111222333",
+        bsn_given=True,
     )
     client = personas.client("professional_a")
     for page_url in (url("referral_detail", draft.pk), url("party_detail", draft.pk, party.pk)):
@@ -653,3 +701,18 @@ def test_submit_section_says_missing_checklist_items_do_not_block(personas: Pers
     page = personas.client("professional_a").get(url("referral_detail", draft.pk)).content.decode()
     # The draft has concern, subject and term, but problems on only 0 of 2 life domains.
     assert "ontbreekt nog 1 punt voor de triage. U kunt toch indienen" in page
+
+
+def test_the_list_is_sorted_by_date_newest_first(personas: Personas, setting: ReferralSetting) -> None:
+    now = timezone.now()
+    old = referral_of(personas, setting, submitted=True)
+    new = referral_of(personas, setting, submitted=True)
+    middle = referral_of(personas, setting, submitted=True)
+    for referral, days in ((old, 30), (new, 1), (middle, 10)):
+        Referral.objects.filter(pk=referral.pk).update(submitted_at=now - dt.timedelta(days=days))
+    # Changing an old one does not move it up: the list is by date, not by last change.
+    Referral.objects.filter(pk=old.pk).update(updated_at=now)
+    draft = referral_of(personas, setting)
+    Referral.objects.filter(pk=draft.pk).update(created_at=now - dt.timedelta(days=5))
+    page = personas.client("professional_a").get(url("referral_list")).context["page"]
+    assert [r.pk for r in page.object_list] == [new.pk, draft.pk, middle.pk, old.pk]

@@ -18,8 +18,8 @@ from casustafel.cases.services.referrals import referral_submit, submit_blockers
 from casustafel.lib.errors import ServiceError
 from casustafel.meeting_types.models import MeetingType
 from casustafel.privacy.models import Consent, InformationCategory, LegalBasis, Restriction
-from casustafel.privacy.provenance import ProvenanceData
-from casustafel.privacy.services_sar import restriction_mark_lift
+from casustafel.privacy.provenance.checks import ProvenanceData
+from casustafel.privacy.subject_access.services import restriction_mark_lift
 from casustafel.testing.cases import CasePartyFactory, MeetingTypeFactory, PersonFactory
 from casustafel.testing.information import PDF_BYTES, case_with
 from casustafel.testing.personas import Personas

@@ -9,12 +9,14 @@ directors and secretaries of the house manage involvements; others who see the c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,10 +27,14 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
-from casustafel.audit.models import AuditAction
-from casustafel.audit.services import audit_read, audit_record
-from casustafel.cases.forms.cases import CaseListFilterForm, InvolvementAddForm, InvolvementEndForm
-from casustafel.cases.models import Case
+from casustafel.audit.services import audit_list, audit_read
+from casustafel.cases.forms.cases import (
+    CaseListFilterForm,
+    InvolvementAddForm,
+    InvolvementEndForm,
+    InvolvementNamedForm,
+)
+from casustafel.cases.models import Case, CaseInvolvement
 from casustafel.cases.selectors.cases import (
     can_manage_involvements,
     can_see_referral,
@@ -40,8 +46,9 @@ from casustafel.cases.selectors.cases import (
     involvement_organisations,
     substituted_user_for,
 )
-from casustafel.cases.services.cases import case_involvement_add, case_involvement_end
+from casustafel.cases.services.cases import case_involvement_add, case_involvement_end, case_involvement_name_people
 from casustafel.lib.forms import add_service_errors
+from casustafel.organisations.models import Membership
 
 LIST_PAGE_SIZE = 25
 
@@ -58,7 +65,25 @@ def _detail_url(case: Case, anchor: str = "") -> str:
 
 
 def _add_form(case: Case, data: Any = None) -> InvolvementAddForm:
-    return InvolvementAddForm(data, organisations=involvement_organisations(case), contacts=involvement_contacts(case))
+    return InvolvementAddForm(
+        data,
+        organisations=involvement_organisations(case),
+        contacts=involvement_contacts(case),
+        contacts_url=reverse("cases:case_involvement_contacts", args=[case.pk]),
+    )
+
+
+@dataclass
+class InvolvementRow:
+    involvement: CaseInvolvement
+    end_form: InvolvementEndForm | None
+    named_form: InvolvementNamedForm | None
+
+
+def _named_form(involvement: CaseInvolvement, members: list[Membership], data: Any = None) -> InvolvementNamedForm:
+    own = [membership for membership in members if membership.organisation_id == involvement.organisation_id]
+    initial = {"named_people": [person.pk for person in involvement.named_people.all()]}
+    return InvolvementNamedForm(data, involvement_pk=involvement.pk, members=own, initial=initial)  # type: ignore[arg-type]
 
 
 def _involvement_context(
@@ -67,17 +92,23 @@ def _involvement_context(
     *,
     add_form: InvolvementAddForm | None = None,
     end_form: InvolvementEndForm | None = None,
+    named_form: InvolvementNamedForm | None = None,
 ) -> dict[str, Any]:
     manage = can_manage_involvements(request.user, case)
+    members = list(involvement_contacts(case)) if manage else []
+    prefetch_related_objects([case], "involvements__named_people")
     rows = []
     for involvement in case.involvements.all():
-        form = None
-        bound = end_form is not None and end_form.involvement_pk == involvement.pk
-        if bound:
-            form = end_form  # with its errors, even if someone else ended it meanwhile
+        end = named = None
+        if end_form is not None and end_form.involvement_pk == involvement.pk:
+            end = end_form  # with its errors, even if someone else ended it meanwhile
         elif manage and involvement.ended_at is None:
-            form = InvolvementEndForm(involvement_pk=involvement.pk)
-        rows.append((involvement, form))
+            end = InvolvementEndForm(involvement_pk=involvement.pk)
+        if named_form is not None and named_form.involvement_pk == involvement.pk:
+            named = named_form
+        elif manage and involvement.ended_at is None:
+            named = _named_form(involvement, members)
+        rows.append(InvolvementRow(involvement, end, named))
     return {
         "case": case,
         "involvement_rows": rows,
@@ -104,14 +135,11 @@ def render_case_page(request: AuthenticatedHttpRequest, case: Case, actor: Actor
 
 
 def _audit_list(request: AuthenticatedHttpRequest, cases: list[Case]) -> None:
-    """The list shows the subjects' names: one READ event naming every case and person shown."""
-    if not cases:
-        return
-    person_ids = [party.person_id for case in cases for party in case.referral.subject_parties]  # type: ignore[attr-defined]
-    audit_record(
+    """The list shows the subjects' names: one READ event linking every case and person shown."""
+    audit_list(
         actor=Actor.from_request(request),
-        action=AuditAction.READ,
-        changes={"case_ids": [None, [case.pk for case in cases]], "person_ids": [None, person_ids]},
+        case_ids=[case.pk for case in cases],
+        person_ids=[party.person_id for case in cases for party in case.referral.subject_parties],  # type: ignore[attr-defined]
     )
 
 
@@ -143,6 +171,17 @@ def _saved(request: AuthenticatedHttpRequest, case: Case, message: str) -> HttpR
     return HttpResponseRedirect(_detail_url(case, "section-involvements"))
 
 
+@require_GET
+@login_required
+def involvement_contacts_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The contact field for the organisation chosen (htmx, on choosing it): its case workers."""
+    case = get_case_for_user(request.user, pk)
+    if not can_manage_involvements(request.user, case):
+        raise PermissionDenied
+    form = _add_form(case, request.GET)
+    return render(request, "cases/partials/case_involvement_contact.html", {"add_form": form})
+
+
 @require_POST
 @login_required
 def involvement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -151,6 +190,9 @@ def involvement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     actor = case_actor(request, case)
     form = _add_form(case, request.POST)
+    if request.POST.get("action") == "contacts":
+        # Without JavaScript: the contact list for the organisation chosen; nothing saved.
+        return render_case_page(request, case, actor, add_form=form)
     if form.is_valid():
         try:
             involvement = case_involvement_add(
@@ -159,6 +201,7 @@ def involvement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
                 reason=form.cleaned_data["reason"],
                 contact=form.contact_user(),
+                named_people=form.named_users(),
                 started_at=form.started_moment(),
             )
         except ValidationError as exc:
@@ -167,6 +210,26 @@ def involvement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             name = involvement.organisation.name
             return _saved(request, case, _("%(name)s is betrokken bij de casus.") % {"name": name})
     return render_case_page(request, case, actor, add_form=form)
+
+
+@require_POST
+@login_required
+def involvement_name_people(request: AuthenticatedHttpRequest, pk: int, involvement_pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    involvement = get_involvement_of(case, involvement_pk)
+    if not can_manage_involvements(request.user, case):
+        raise PermissionDenied
+    actor = case_actor(request, case)
+    form = _named_form(involvement, list(involvement_contacts(case)), request.POST)
+    if form.is_valid():
+        try:
+            case_involvement_name_people(actor=actor, involvement=involvement, named_people=form.named_users())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            name = involvement.organisation.name
+            return _saved(request, case, _("De genoemde medewerkers van %(name)s zijn opgeslagen.") % {"name": name})
+    return render_case_page(request, case, actor, named_form=form)
 
 
 @require_POST

@@ -57,6 +57,7 @@ from casustafel.cases.services.criteria import (
     publish_problems,
 )
 from casustafel.cases.services.triage import caseload_cap_set
+from casustafel.lib.concurrency import posted_version
 from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
 from casustafel.meeting_types.models import CriteriaSetVersion
@@ -246,7 +247,11 @@ def criterion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def criterion_remove_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     criterion = get_criterion_for_admin(request.user, pk)
     try:
-        criterion_remove(actor=Actor.from_request(request), criterion=criterion)
+        criterion_remove(
+            actor=Actor.from_request(request),
+            criterion=criterion,
+            expected_version=posted_version(request.POST.get("version")),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -2,7 +2,7 @@
 and withdrawing items, and the permission-checked attachment download.
 
 Every view starts from `get_case_for_user` (404 outside scope) and the viewer of
-`casustafel.privacy.access`, which decides per item whether its content or only a notice is
+`casustafel.privacy.provenance.access`, which decides per item whether its content or only a notice is
 shown. Attachments are only ever served here, as a download, and each download is audited; no
 code path e-mails them.
 """
@@ -39,9 +39,10 @@ from casustafel.cases.services.information import (
     case_fact_add,
     case_fact_withdraw,
 )
+from casustafel.lib.concurrency import posted_version
 from casustafel.lib.forms import add_service_errors
-from casustafel.privacy.access import CaseViewer, case_viewer
-from casustafel.privacy.provenance import contributable_labels, uncovered_warning
+from casustafel.privacy.provenance.access import CaseViewer, case_viewer
+from casustafel.privacy.provenance.checks import contributable_labels, uncovered_warning
 
 
 def _case_and_viewer(request: AuthenticatedHttpRequest, pk: int) -> tuple[Case, CaseViewer]:
@@ -190,10 +191,11 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int, attachment_p
 def case_fact_withdraw_view(request: AuthenticatedHttpRequest, pk: int, fact_pk: int) -> HttpResponse:
     case, viewer = _case_and_viewer(request, pk)
     fact = get_fact_for_viewer(viewer, fact_pk)
-    version = request.POST.get("version", "")
     try:
         case_fact_withdraw(
-            actor=Actor.from_request(request), fact=fact, expected_version=int(version) if version.isdigit() else None
+            actor=Actor.from_request(request),
+            fact=fact,
+            expected_version=posted_version(request.POST.get("version")),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

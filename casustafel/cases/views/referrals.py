@@ -1,13 +1,18 @@
 """Referral pages: the list, starting a draft, the referral page with one form per section,
-submitting, answering the house's questions, and a person in the context of a referral.
+submitting or deleting a draft, answering the house's questions, and a person in the context of
+a referral.
 
 Every section posts to its own URL. Without JavaScript the whole page comes back (with the
-errors next to the fields and what was typed kept); with htmx only the section is swapped, and
-a successful save answers with HX-Redirect so every form on the page carries the new version.
+errors next to the fields and what was typed kept). With htmx only the part that was saved is
+swapped, never the page: what was typed in other sections stays where it is. The parts of the
+page a save changes elsewhere (the version other forms carry, "Laatst gewijzigd", the
+checklist, the submit section, the persons a problem can be about) come along out of band
+(`cases/partials/referral_oob.html`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -15,10 +20,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,7 +33,9 @@ from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
 from casustafel.audit.services import audit_read
 from casustafel.cases.forms.referrals import (
+    DeleteDraftForm,
     InformationAnswerForm,
+    PartyEditForm,
     PartyForm,
     PriorActionForm,
     ProblemForm,
@@ -38,9 +45,14 @@ from casustafel.cases.forms.referrals import (
     ReferralTermForm,
     SubmitForm,
 )
-from casustafel.cases.models import Case, Referral, ReferralStatus
+from casustafel.cases.models import Case, CaseParty, Referral, ReferralStatus
 from casustafel.cases.requirements import referral_checklist
-from casustafel.cases.selectors.persons import get_party_for_user, person_bsn_masked
+from casustafel.cases.selectors.persons import (
+    get_party_for_user,
+    party_details_editable,
+    person_bsn_masked,
+    persons_editable_in,
+)
 from casustafel.cases.selectors.referrals import (
     can_edit_referral,
     can_refer,
@@ -50,13 +62,20 @@ from casustafel.cases.selectors.referrals import (
     latest_decision,
     referral_list_for,
 )
-from casustafel.cases.services.persons import case_party_add_person, case_party_check_known, case_party_remove
+from casustafel.cases.services.persons import (
+    PersonDetails,
+    case_party_add_person,
+    case_party_check_known,
+    case_party_remove,
+    case_party_update,
+)
 from casustafel.cases.services.referrals import (
     information_request_answer,
     life_domain_problem_add,
     life_domain_problem_remove,
     prior_action_add,
     prior_action_remove,
+    referral_draft_delete,
     referral_start,
     referral_submit,
     referral_update,
@@ -66,8 +85,27 @@ from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
 from casustafel.meeting_types.models import RequirementStage
 from casustafel.organisations.models import Role
+from casustafel.privacy.subject_access.restrictions import restricted_person_ids
 
 LIST_PAGE_SIZE = 25
+
+# The field sections of a draft; each carries the referral's version.
+VERSIONED_SECTIONS = ("general", "concern", "term")
+
+
+@dataclass
+class PartyRow:
+    """One person on the referral page: the party, the BSN masked when the referrer typed it,
+    and (on a draft the user may edit) the form to change role and details in place."""
+
+    party: CaseParty
+    bsn_masked: str = ""
+    edit_form: PartyEditForm | None = None
+    restricted: bool = False
+
+    @property
+    def person_id(self) -> int:
+        return self.party.person_id
 
 
 def _case_id(referral: Referral) -> int | None:
@@ -80,15 +118,6 @@ def _case_id(referral: Referral) -> int | None:
 def _detail_url(referral_pk: int, anchor: str = "") -> str:
     url = reverse("cases:referral_detail", args=[referral_pk])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _saved(request: AuthenticatedHttpRequest, referral_pk: int, message: str, anchor: str = "") -> HttpResponse:
-    messages.success(request, message)
-    if request.htmx:  # type: ignore[attr-defined]
-        # Without a fragment: a URL that differs from the current one only by its fragment
-        # would merely scroll, and every form on the page must be reloaded with the new version.
-        return HttpResponseClientRedirect(_detail_url(referral_pk))
-    return HttpResponseRedirect(_detail_url(referral_pk, anchor))
 
 
 def _referral_for_edit(request: AuthenticatedHttpRequest, pk: int) -> Referral:
@@ -105,11 +134,35 @@ def _edit_forms(referral: Referral) -> dict[str, forms.Form]:
         "general": ReferralGeneralForm.for_referral(referral),
         "concern": ReferralConcernForm.for_referral(referral),
         "term": ReferralTermForm.for_referral(referral),
-        "party": PartyForm(prefix="party"),
+        "party": PartyForm(),
         "problem": ProblemForm(prefix="problem", referral=referral),
         "action": PriorActionForm(prefix="action"),
         "submit": SubmitForm(prefix="submit", initial={"version": referral.version}),
+        "delete": DeleteDraftForm(prefix="delete", initial={"version": referral.version}),
     }
+
+
+def _party_rows(referral: Referral, *, editable: bool, bound: dict[str, forms.Form]) -> list[PartyRow]:
+    rows = []
+    own = persons_editable_in(referral) if editable else set()
+    parties = list(referral.parties.all())
+    restricted = restricted_person_ids(party.person_id for party in parties)
+    for party in parties:
+        party.referral = referral  # the loaded referral, with its prefetches
+        edit_form = None
+        if editable:
+            key = f"edit-{party.pk}"
+            edit_form = bound.get(key) or PartyEditForm(party=party, details_editable=party.person_id in own)
+        bsn = person_bsn_masked(party.person) if party.bsn_given else ""
+        rows.append(
+            PartyRow(
+                party=party,
+                bsn_masked=bsn,
+                edit_form=edit_form,  # type: ignore[arg-type]
+                restricted=party.person_id in restricted,
+            )
+        )
+    return rows
 
 
 def _shows_triage_link(request: AuthenticatedHttpRequest, referral: Referral) -> bool:
@@ -123,28 +176,18 @@ def _shows_triage_link(request: AuthenticatedHttpRequest, referral: Referral) ->
     )
 
 
-def render_referral_page(
+def _page_context(
     request: AuthenticatedHttpRequest,
-    referral_pk: int,
+    referral: Referral,
     *,
-    section: str = "",
     bound: dict[str, forms.Form] | None = None,
     extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """The referral page (or, for htmx, one section of it), with one READ audit event.
-
-    Args:
-        section: the section a POST came from; htmx requests get only that partial.
-        bound: forms to show instead of fresh ones (with the user's input and errors).
-        extra: further context (matching proposals, section errors).
-    """
-    referral = get_referral_for_user(request.user, referral_pk)
-    audit_read(actor=Actor.from_request(request), obj=referral, case_id=_case_id(referral))
+) -> dict[str, Any]:
+    bound = bound or {}
     writer = is_referral_writer(request.user, referral)
     editable = writer and referral.status == ReferralStatus.DRAFT
     page_forms: dict[str, forms.Form] = _edit_forms(referral) if editable else {}
-    for key, form in (bound or {}).items():
-        page_forms[key] = form
+    page_forms.update({key: form for key, form in bound.items() if not key.startswith("edit-")})
     questions = list(referral.information_requests.all())
     answer_forms = {
         question.pk: page_forms.get(f"q{question.pk}") or InformationAnswerForm(prefix=f"q{question.pk}")
@@ -152,7 +195,7 @@ def render_referral_page(
         if question.answered_at is None and writer
     }
     before_triage = referral_checklist(referral, RequirementStage.BEFORE_TRIAGE)
-    context: dict[str, Any] = {
+    return {
         "referral": referral,
         "can_edit": editable,
         "is_writer": writer,
@@ -164,17 +207,54 @@ def render_referral_page(
         "submit_blockers": submit_blockers(referral) if editable else [],
         "criteria": current_criteria(referral.meeting_type),
         "decision": latest_decision(referral),
-        "parties": [(party, person_bsn_masked(party.person)) for party in referral.parties.all()],
-        "matches": [],
+        "parties": _party_rows(referral, editable=editable, bound=bound),
+        "proposal": None,
         "section_errors": {},
         "conflict_section": "",
         "triage_link": _shows_triage_link(request, referral),
         **(extra or {}),
     }
-    template = "cases/referral_detail.html"
-    if section and request.htmx:  # type: ignore[attr-defined]
-        template = f"cases/partials/referral_section_{section}.html"
-    return render(request, template, context)
+
+
+def render_referral_page(
+    request: AuthenticatedHttpRequest,
+    referral_pk: int,
+    *,
+    part: str = "",
+    saved: str = "",
+    bound: dict[str, forms.Form] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The referral page, or for htmx the part of it a POST came from, with one READ audit event.
+
+    Args:
+        part: what an htmx request swaps: a section ("concern"), a section's add form
+            ("party_add"), its list ("problem_list") or one person ("party"); see
+            `cases/partials/referral_part.html`.
+        saved: the confirmation of a successful save; for htmx the out-of-band updates of the
+            rest of the page come with it.
+        bound: forms to show instead of fresh ones (with the user's input and errors).
+        extra: further context (a matching proposal, section errors, the party of `part`).
+    """
+    referral = get_referral_for_user(request.user, referral_pk)
+    audit_read(actor=Actor.from_request(request), obj=referral, case_id=_case_id(referral))
+    context = _page_context(request, referral, bound=bound, extra=extra)
+    if part and request.htmx:  # type: ignore[attr-defined]
+        context.update({"part": part, "saved": saved, "versioned_sections": VERSIONED_SECTIONS})
+        return render(request, "cases/partials/referral_part.html", context)
+    return render(request, "cases/referral_detail.html", context)
+
+
+def _saved(
+    request: AuthenticatedHttpRequest, referral_pk: int, message: str, *, part: str, anchor: str = "", **extra: Any
+) -> HttpResponse:
+    """After a successful save: for htmx the saved part and the rest of the page out of band
+    (never a reload, which would throw away what was typed elsewhere); without JavaScript a
+    redirect to the page, at the part that was saved."""
+    if request.htmx:  # type: ignore[attr-defined]
+        return render_referral_page(request, referral_pk, part=part, saved=message, extra=extra)
+    messages.success(request, message)
+    return HttpResponseRedirect(_detail_url(referral_pk, anchor))
 
 
 @require_GET
@@ -250,9 +330,9 @@ def _section_update(
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return _saved(request, pk, message, anchor=f"section-{section}")
+            return _saved(request, pk, message, part=section, anchor=f"section-{section}")
     return render_referral_page(
-        request, pk, section=section, bound={section: form}, extra={"conflict_section": section if conflict else ""}
+        request, pk, part=section, bound={section: form}, extra={"conflict_section": section if conflict else ""}
     )
 
 
@@ -291,11 +371,11 @@ def referral_term_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_POST
 @login_required
 def party_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Add a person: the first post proposes matching persons; the second confirms one of
-    them or registers a new person."""
+    """Add a person: when the house already has a registration with these details, the answer
+    proposes it (nothing is saved) and the next post says "use it" or "register as new"."""
     referral = _referral_for_edit(request, pk)
-    form = PartyForm(request.POST, prefix="party")
-    matches: list[Any] = []
+    form = PartyForm(request.POST)
+    proposal = None
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -309,8 +389,8 @@ def party_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 bsn=data["bsn"],
                 role=data["role"],
                 note=data["note"],
-                chosen_person_id=data["person"],
-                register_new=data["register_new"],
+                chosen_person_id=form.chosen_person_id(),
+                register_new=form.register_new(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -318,22 +398,104 @@ def party_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if outcome.party is not None:
                 name = outcome.party.person.full_name
                 return _saved(
-                    request, pk, _("%(name)s is toegevoegd.") % {"name": name}, anchor=f"party-{outcome.party.pk}"
+                    request,
+                    pk,
+                    _("%(name)s is toegevoegd.") % {"name": name},
+                    part="party_add",
+                    anchor=f"party-{outcome.party.pk}",
+                    added_party_pk=outcome.party.pk,
                 )
-            matches = outcome.matches
-    return render_referral_page(request, pk, section="parties", bound={"party": form}, extra={"matches": matches})
+            proposal = outcome.proposal
+            # The choice offered for this input; what was posted before belongs to other input.
+            form = PartyForm(_without_choice(request.POST), proposal=proposal.person if proposal else None)
+            form.is_valid()
+    return render_referral_page(request, pk, part="party_add", bound={"party": form}, extra={"proposal": proposal})
+
+
+def _without_choice(data: QueryDict) -> QueryDict:
+    copy = data.copy()
+    copy.pop("party-choice", None)
+    return copy
+
+
+def _party_for_edit(request: AuthenticatedHttpRequest, pk: int, party_pk: int) -> CaseParty:
+    referral = _referral_for_edit(request, pk)
+    return get_object_or_404(referral.parties.select_related("person", "referral"), pk=party_pk)
+
+
+@require_POST
+@login_required
+def party_edit(request: AuthenticatedHttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    """Change a person's role and note (and the details of a registration this referral made)
+    in place; the problems on their name stay."""
+    party = _party_for_edit(request, pk, party_pk)
+    editable = party_details_editable(party)
+    form = PartyEditForm(request.POST, party=party, details_editable=editable)
+    conflict = False
+    if form.is_valid():
+        data = form.cleaned_data
+        details = (
+            PersonDetails(
+                given_names=data["given_names"],
+                surname_prefix=data["surname_prefix"],
+                surname=data["surname"],
+                date_of_birth=data["date_of_birth"],
+                bsn=data["bsn"],
+            )
+            if editable
+            else None
+        )
+        try:
+            updated = case_party_update(
+                actor=Actor.from_request(request),
+                party=party,
+                expected_version=data["version"],
+                role=data["role"],
+                note=data["note"],
+                details=details,
+            )
+        except ConflictError as exc:
+            conflict = True
+            data_copy = request.POST.copy()
+            data_copy[f"edit-{party.pk}-version"] = str(
+                CaseParty.objects.values_list("version", flat=True).get(pk=party.pk)
+            )
+            form = PartyEditForm(data_copy, party=party, details_editable=editable)
+            form.is_valid()
+            add_service_errors(form, exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _saved(
+                request,
+                pk,
+                _("De gegevens van %(name)s zijn opgeslagen.") % {"name": updated.person.full_name},
+                part="party",
+                anchor=f"party-{party.pk}",
+                party_pk=party.pk,
+            )
+    return render_referral_page(
+        request,
+        pk,
+        part="party",
+        bound={f"edit-{party.pk}": form},
+        extra={"party_pk": party.pk, "party_conflict": conflict},
+    )
 
 
 @require_POST
 @login_required
 def party_remove(request: AuthenticatedHttpRequest, pk: int, party_pk: int) -> HttpResponse:
-    referral = _referral_for_edit(request, pk)
-    party = get_object_or_404(referral.parties.select_related("person", "referral"), pk=party_pk)
+    party = _party_for_edit(request, pk, party_pk)
     try:
         case_party_remove(actor=Actor.from_request(request), party=party)
     except ValidationError as exc:
-        return render_referral_page(request, pk, section="parties", extra={"section_errors": {"parties": exc.messages}})
-    return _saved(request, pk, _("De persoon is uit de aanmelding verwijderd."), anchor="section-parties")
+        return render_referral_page(
+            request, pk, part="party", extra={"party_pk": party.pk, "party_errors": exc.messages}
+        )
+    return _saved(
+        request, pk, _("De persoon is uit de aanmelding verwijderd."), part="party_removed", anchor="section-parties"
+    )
 
 
 @require_POST
@@ -366,8 +528,8 @@ def problem_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return _saved(request, pk, _("Het probleem is toegevoegd."), anchor="section-problems")
-    return render_referral_page(request, pk, section="problems", bound={"problem": form})
+            return _saved(request, pk, _("Het probleem is toegevoegd."), part="problem_add", anchor="section-problems")
+    return render_referral_page(request, pk, part="problem_add", bound={"problem": form})
 
 
 @require_POST
@@ -376,7 +538,7 @@ def problem_remove(request: AuthenticatedHttpRequest, pk: int, problem_pk: int) 
     referral = _referral_for_edit(request, pk)
     problem = get_object_or_404(referral.problems.select_related("referral"), pk=problem_pk)
     life_domain_problem_remove(actor=Actor.from_request(request), problem=problem)
-    return _saved(request, pk, _("Het probleem is verwijderd."), anchor="section-problems")
+    return _saved(request, pk, _("Het probleem is verwijderd."), part="problem_list", anchor="section-problems")
 
 
 @require_POST
@@ -390,8 +552,10 @@ def prior_action_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return _saved(request, pk, _("De eerdere aanpak is toegevoegd."), anchor="section-actions")
-    return render_referral_page(request, pk, section="actions", bound={"action": form})
+            return _saved(
+                request, pk, _("De eerdere aanpak is toegevoegd."), part="action_add", anchor="section-actions"
+            )
+    return render_referral_page(request, pk, part="action_add", bound={"action": form})
 
 
 @require_POST
@@ -400,7 +564,7 @@ def prior_action_remove_view(request: AuthenticatedHttpRequest, pk: int, action_
     referral = _referral_for_edit(request, pk)
     action = get_object_or_404(referral.prior_actions.select_related("referral"), pk=action_pk)
     prior_action_remove(actor=Actor.from_request(request), action=action)
-    return _saved(request, pk, _("De eerdere aanpak is verwijderd."), anchor="section-actions")
+    return _saved(request, pk, _("De eerdere aanpak is verwijderd."), part="action_list", anchor="section-actions")
 
 
 @require_POST
@@ -418,10 +582,35 @@ def referral_submit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         else:
             due = submitted.first_contact_due_at
             message = _("Uw aanmelding is ingediend. Het huis neemt uiterlijk %(due)s contact met u op.") % {
-                "due": formats.date_format(due, "j F Y H:i") if due else ""
+                "due": formats.date_format(timezone.localtime(due), "j F Y H:i") if due else ""
             }
-            return _saved(request, pk, message)
-    return render_referral_page(request, pk, section="submit", bound={"submit": form})
+            # The whole page changes (every section becomes read-only): a full page.
+            messages.success(request, message)
+            if request.htmx:  # type: ignore[attr-defined]
+                return HttpResponseClientRedirect(_detail_url(pk))
+            return HttpResponseRedirect(_detail_url(pk))
+    return render_referral_page(request, pk, part="submit", bound={"submit": form})
+
+
+@require_POST
+@login_required
+def referral_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft (the referrer or their ambassador); the house never saw it."""
+    referral = _referral_for_edit(request, pk)
+    form = DeleteDraftForm(request.POST, prefix="delete")
+    if form.is_valid():
+        try:
+            referral_draft_delete(
+                actor=Actor.from_request(request), referral=referral, expected_version=form.cleaned_data["version"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("De concept-aanmelding is verwijderd."))
+            if request.htmx:  # type: ignore[attr-defined]
+                return HttpResponseClientRedirect(reverse("cases:referral_list"))
+            return redirect("cases:referral_list")
+    return render_referral_page(request, pk, part="submit", bound={"delete": form})
 
 
 @require_POST
@@ -441,15 +630,23 @@ def information_answer(request: AuthenticatedHttpRequest, pk: int, question_pk: 
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return _saved(request, pk, _("Uw antwoord is verstuurd naar het huis."), anchor="section-questions")
-    return render_referral_page(request, pk, section="questions", bound={prefix: form})
+            return _saved(
+                request,
+                pk,
+                _("Uw antwoord is verstuurd naar het huis."),
+                part="question",
+                anchor="section-questions",
+                question_pk=question.pk,
+            )
+    return render_referral_page(request, pk, part="question", bound={prefix: form}, extra={"question_pk": question.pk})
 
 
 @require_GET
 @login_required
 def party_detail(request: AuthenticatedHttpRequest, pk: int, party_pk: int) -> HttpResponse:
     """A person as party to a referral the user can see: the only place a referral user sees
-    a person's details."""
+    a person's details. The BSN only when the referrer typed it; never who registered the
+    person (issue 7: nothing the referrer did not type, besides "known, contact ...")."""
     party = get_party_for_user(request.user, pk, party_pk)
     referral = party.referral
     audit_read(
@@ -459,7 +656,7 @@ def party_detail(request: AuthenticatedHttpRequest, pk: int, party_pk: int) -> H
         "referral": referral,
         "party": party,
         "person": party.person,
-        "bsn_masked": person_bsn_masked(party.person),
+        "bsn_masked": person_bsn_masked(party.person) if party.bsn_given else "",
         "problems": [problem for problem in referral.problems.all() if problem.person_id == party.person_id],
         "is_writer": is_referral_writer(request.user, referral),
     }

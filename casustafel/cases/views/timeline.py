@@ -17,7 +17,7 @@ from casustafel.cases.selectors.cases import get_case_for_user
 from casustafel.cases.timeline import case_timeline, timeline_kinds
 from casustafel.cases.views.cases import case_actor
 from casustafel.organisations.models import Organisation
-from casustafel.privacy.access import case_viewer
+from casustafel.privacy.provenance.access import case_viewer
 
 
 class TimelineFilterForm(forms.Form):

@@ -26,7 +26,7 @@ from casustafel.audit.context import Actor
 from casustafel.audit.services import audit_read
 from casustafel.cases import criteria_logic
 from casustafel.cases.defaults import LOCAL_HANDLING_CRITERIA, RIEC_CRITERIA
-from casustafel.cases.forms.triage import FirstContactForm, TriageForm, criterion_rows, summarise
+from casustafel.cases.forms.triage import FirstContactForm, TriageForm, criterion_rows, summarise, verdict_tally
 from casustafel.cases.models import OPEN_REFERRAL_STATUSES, Case, Referral, Routing, Triage
 from casustafel.cases.requirements import referral_checklist
 from casustafel.cases.selectors.triage import (
@@ -41,6 +41,8 @@ from casustafel.cases.selectors.triage import (
     open_triage_of,
     process_directors_of,
     referral_deadlines,
+    team_named,
+    team_search,
     tree_of,
     triage_houses,
     triage_list_for,
@@ -49,7 +51,7 @@ from casustafel.cases.selectors.triage import (
 )
 from casustafel.cases.services.triage import referral_record_first_contact, triage_decide, triage_save
 from casustafel.lib.errors import ConflictError
-from casustafel.lib.forms import add_service_errors
+from casustafel.lib.forms import add_service_errors, parse_id
 from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType, RequirementStage
 
 LIST_PAGE_SIZE = 25
@@ -61,10 +63,8 @@ def _triage_url(referral_pk: int) -> str:
 
 def _chosen_meeting_type(request: AuthenticatedHttpRequest, referral: Referral) -> MeetingType | None:
     """The meeting type whose criteria a new triage uses: ?overlegtype= or the requested one."""
-    raw = request.GET.get("overlegtype", "")
-    if raw.isdigit():
-        return meeting_types_of(referral.house_id).filter(pk=int(raw)).first()
-    return None
+    pk = parse_id(request.GET.get("overlegtype"))
+    return meeting_types_of(referral.house_id).filter(pk=pk).first() if pk is not None else None
 
 
 def _build_form(
@@ -122,6 +122,7 @@ def render_triage_page(
     form: TriageForm | None = None,
     conflict: bool = False,
     first_contact_form: FirstContactForm | None = None,
+    team_query: str = "",
 ) -> HttpResponse:
     """The triage page of a referral, with exactly one READ audit event."""
     referral = get_referral_for_triage(request.user, referral_pk)
@@ -151,14 +152,22 @@ def render_triage_page(
         else None,
     }
     if is_open:
-        context.update(_open_context(request, referral, decide=decide, form=form, conflict=conflict))
+        context.update(
+            _open_context(request, referral, decide=decide, form=form, conflict=conflict, team_query=team_query)
+        )
     elif history:
         context.update(_decided_context(referral, history[0]))
     return render(request, "cases/triage_detail.html", context)
 
 
 def _open_context(
-    request: AuthenticatedHttpRequest, referral: Referral, *, decide: bool, form: TriageForm | None, conflict: bool
+    request: AuthenticatedHttpRequest,
+    referral: Referral,
+    *,
+    decide: bool,
+    form: TriageForm | None,
+    conflict: bool,
+    team_query: str = "",
 ) -> dict[str, Any]:
     """The weighing of an open referral: the form (process directors) or the stored verdicts
     (secretaries), on the open triage's version or the current one for a new triage."""
@@ -190,8 +199,11 @@ def _open_context(
             _refresh_versions(form, referral, triage)
         values = form.raw_verdicts() if form.is_bound else _initial_verdicts(form)
     evaluation = criteria_logic.evaluate_version(roots, version.combinator, values)
+    if form is not None:
+        context.update(_team_context(referral, form, team_query))
     context.update(
         {
+            "tally": verdict_tally(leaves, values),
             "form": form,
             "rows": criterion_rows(evaluation, form=form, stored=stored),
             "evaluation": evaluation,
@@ -204,6 +216,23 @@ def _open_context(
         }
     )
     return context
+
+
+def _team_ids(form: TriageForm) -> list[str]:
+    if form.is_bound:
+        return [str(pk) for pk in form.data.getlist(form.add_prefix("team_members"))]  # type: ignore[attr-defined]
+    return [str(getattr(member, "pk", member)) for member in form.initial.get("team_members", [])]
+
+
+def _team_context(referral: Referral, form: TriageForm, query: str) -> dict[str, Any]:
+    """The triage team as the page shows it: the chosen members, and (after a search without
+    JavaScript) the members found; never every member of the house."""
+    chosen = _team_ids(form)
+    return {
+        "team_chosen": team_named(referral.house_id, chosen),
+        "team_query": query,
+        "team_results": team_search(referral.house_id, query, exclude=chosen) if query else None,
+    }
 
 
 def _initial_verdicts(form: TriageForm) -> dict[int | str, str]:
@@ -239,6 +268,9 @@ def triage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         CriteriaSetVersion, pk=_int(request.POST.get("criteria_version")), criteria_set__house=referral.house_id
     )
     form = _build_form(referral, version, criteria_logic.leaves_of(tree_of(version)), data=request.POST)
+    if request.POST.get("action") == "search_team":
+        # Without JavaScript the team search is a submit: the page again, nothing saved.
+        return render_triage_page(request, pk, form=form, team_query=request.POST.get("team_q", "").strip()[:100])
     conflict = False
     if form.is_valid():
         data = form.cleaned_data
@@ -292,10 +324,31 @@ def triage_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         CriteriaSetVersion, pk=_int(request.POST.get("criteria_version")), criteria_set__house=referral.house_id
     )
     roots = tree_of(version)
-    form = _build_form(referral, version, criteria_logic.leaves_of(roots), data=request.POST)
-    evaluation = criteria_logic.evaluate_version(roots, version.combinator, form.raw_verdicts())
-    context = {"rows": criterion_rows(evaluation), "evaluation": evaluation, "summary": summarise(evaluation)}
+    leaves = criteria_logic.leaves_of(roots)
+    form = _build_form(referral, version, leaves, data=request.POST)
+    values = form.raw_verdicts()
+    evaluation = criteria_logic.evaluate_version(roots, version.combinator, values)
+    context = {
+        "rows": criterion_rows(evaluation),
+        "evaluation": evaluation,
+        "summary": summarise(evaluation),
+        "tally": verdict_tally(leaves, values),
+        "live": True,
+    }
     return render(request, "cases/partials/triage_evaluation.html", context)
+
+
+@login_required
+@require_GET
+def triage_team_search(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Members of the house matching the typed name or organisation, for the triage team
+    (htmx, as the process director types; the chosen ones are left out)."""
+    referral = get_referral_for_triage(request.user, pk)
+    if not can_decide(request.user, referral):
+        raise PermissionDenied
+    query = request.GET.get("team_q", "").strip()[:100]
+    results = team_search(referral.house_id, query, exclude=request.GET.getlist("team_members"))
+    return render(request, "cases/partials/triage_team_results.html", {"team_query": query, "team_results": results})
 
 
 @login_required

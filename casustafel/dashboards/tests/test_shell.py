@@ -81,6 +81,17 @@ def test_server_error_shows_no_trace_and_logs_no_personal_data(caplog: pytest.Lo
     assert "Jansen" not in logged and "111222333" not in logged
 
 
+def test_every_page_has_the_favicon(personas: Personas) -> None:
+    from django.contrib.staticfiles import finders
+
+    for client in (personas.client("professional_a"), Client()):
+        page = client.get("/", follow=True).content.decode()
+        assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    assert finders.find("favicon.svg")
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
+
+
 def test_unknown_host_gets_the_dutch_400_page_not_the_fallback(caplog: pytest.LogCaptureFixture) -> None:
     # CommonMiddleware refuses the host before AuthenticationMiddleware sets request.user; the
     # 400 page's context processors must cope with that instead of falling back to bare HTML.

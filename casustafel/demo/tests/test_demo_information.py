@@ -3,33 +3,23 @@ showing restricted items as notices to other organisations."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from django.db import transaction
-from django.test import override_settings
-
 import pytest
 
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import CaseFact
-from casustafel.demo.builder import DemoRegion, build_demo_region
+from casustafel.demo.builder import DemoRegion
 from casustafel.demo.information import build_demo_information
 from casustafel.organisations.models import Membership, Role
-from casustafel.privacy.access import Access, item_access
 from casustafel.privacy.models import Restriction
+from casustafel.privacy.provenance.access import Access, item_access
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def region(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoRegion]:
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield build_demo_region()
-        transaction.set_rollback(True)
+@pytest.fixture
+def region(demo_region: DemoRegion) -> DemoRegion:
+    """The run's one demo build (casustafel/demo/tests/conftest.py)."""
+    return demo_region
 
 
 def test_demo_cases_hold_facts_of_every_restriction_level_each_audited(region: DemoRegion) -> None:

@@ -4,16 +4,12 @@ effort ledger of the last months."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from django.conf import settings
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 import pytest
 
-from casustafel.demo.builder import DemoRegion, build_demo_region
+from casustafel.demo.builder import DemoRegion
 from casustafel.demo.learning import build_demo_learning
 from casustafel.learning.models import (
     AssessmentStatus,
@@ -31,15 +27,10 @@ from casustafel.organisations.models import Membership
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="class")
-def region(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoRegion]:
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield build_demo_region()
-        transaction.set_rollback(True)
+@pytest.fixture
+def region(demo_region: DemoRegion) -> DemoRegion:
+    """The run's one demo build (casustafel/demo/tests/conftest.py)."""
+    return demo_region
 
 
 def login(region: DemoRegion, key: str) -> Membership:

@@ -5,10 +5,8 @@ through the services, idempotent."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,10 +14,11 @@ import pytest
 
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import Case, CaseParty
-from casustafel.demo.builder import DemoRegion, build_demo_region
+from casustafel.demo.builder import DemoRegion
 from casustafel.demo.privacy import build_demo_privacy
 from casustafel.organisations.models import Role
-from casustafel.privacy.models_sar import (
+from casustafel.privacy.retention.selectors import referral_destructions_due
+from casustafel.privacy.subject_access.models import (
     ExceptionGround,
     RectificationDecision,
     RectificationNote,
@@ -27,22 +26,16 @@ from casustafel.privacy.models_sar import (
     SarStatus,
     SubjectAccessRequest,
 )
-from casustafel.privacy.restrictions import is_restricted
-from casustafel.privacy.retention_selectors import referral_destructions_due
+from casustafel.privacy.subject_access.restrictions import is_restricted
 from casustafel.testing.personas import login_verified
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def region(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoRegion]:
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield build_demo_region()
-        transaction.set_rollback(True)
+@pytest.fixture
+def region(demo_region: DemoRegion) -> DemoRegion:
+    """The run's one demo build (casustafel/demo/tests/conftest.py)."""
+    return demo_region
 
 
 def test_an_open_request_about_a_case_subject_withholds_the_polices_information(region: DemoRegion) -> None:

@@ -6,13 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 import pytest
@@ -34,7 +31,7 @@ from casustafel.cases.models import (
     Triage,
 )
 from casustafel.cases.requirements import missing_items
-from casustafel.demo.builder import DemoRegion, build_demo_region
+from casustafel.demo.builder import DemoRegion
 from casustafel.demo.logins import login_instructions, login_url
 from casustafel.demo.referral_stories import SCENARIOS, People
 from casustafel.demo.referrals import (
@@ -44,10 +41,9 @@ from casustafel.demo.referrals import (
     first_colleague,
     render_visibility_table,
 )
-from casustafel.demo.region import HOUSE_NAME
 from casustafel.demo.services import demo_dates_set
 from casustafel.meeting_types.models import MeetingType, RequirementStage
-from casustafel.organisations.models import Role, SafetyHouse
+from casustafel.organisations.models import Role
 from casustafel.privacy.models import CovenantVersion
 from casustafel.testing.factories import SafetyHouseFactory
 
@@ -56,16 +52,10 @@ pytestmark = pytest.mark.django_db
 DOCS = Path(settings.PROJECT_DIR) / "docs" / "demo.md"
 
 
-@pytest.fixture(scope="class")
-def region(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoRegion]:
-    """One scale-1 build for the read-only tests of a class, rolled back afterwards."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield build_demo_region()
-        transaction.set_rollback(True)
+@pytest.fixture
+def region(demo_region: DemoRegion) -> DemoRegion:
+    """The run's one demo build (casustafel/demo/tests/conftest.py)."""
+    return demo_region
 
 
 def referrals_of(region: DemoRegion) -> list[Referral]:
@@ -227,22 +217,6 @@ class TestBuiltReferrals:
         assert audit_chain_verify() == []
 
 
-def stories(seed: int) -> list[tuple[str, str]]:
-    with transaction.atomic():
-        region = build_demo_region(seed=seed)
-        built = list(
-            Referral.objects.filter(house=region.house).order_by("pk").values_list("concern", "referrer__email")
-        )
-        transaction.set_rollback(True)
-    assert not SafetyHouse.objects.filter(name=HOUSE_NAME).exists()
-    return built
-
-
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-def test_the_same_seed_tells_the_same_stories() -> None:
-    assert stories(5) == stories(5)
-
-
 def test_another_seed_tells_other_stories() -> None:
     def concerns(seed: int) -> list[str]:
         faker = Faker("nl_NL")
@@ -253,14 +227,6 @@ def test_another_seed_tells_other_stories() -> None:
 
     assert concerns(5) == concerns(5)
     assert concerns(5) != concerns(6)
-
-
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-def test_scale_multiplies_the_referrals() -> None:
-    region = build_demo_region(scale=2)
-
-    assert Referral.objects.filter(house=region.house).count() == 2 * len(PLAN)
-    assert audit_chain_verify() == []
 
 
 def test_the_printed_login_address_follows_demo_port(settings: pytest.FixtureRequest) -> None:

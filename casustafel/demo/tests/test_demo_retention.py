@@ -3,31 +3,21 @@ services, idempotent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from django.db import transaction
-from django.test import override_settings
-
 import pytest
 
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import Case, CaseStatus
-from casustafel.demo.builder import DemoRegion, build_demo_region
+from casustafel.demo.builder import DemoRegion
 from casustafel.demo.retention import CLOSED_CASES, build_demo_retention
 from casustafel.privacy.models import CaseRetention, RetentionExtension
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def region(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoRegion]:
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield build_demo_region()
-        transaction.set_rollback(True)
+@pytest.fixture
+def region(demo_region: DemoRegion) -> DemoRegion:
+    """The run's one demo build (casustafel/demo/tests/conftest.py)."""
+    return demo_region
 
 
 def test_demo_has_closed_cases_with_retention_and_a_repeated_extension(region: DemoRegion) -> None:

@@ -26,7 +26,7 @@ from casustafel.audit.selectors import audit_chain_verify
 from casustafel.cases.models import Case, CaseStatus, EntryRoute, PartyRole, Referral
 from casustafel.demo import history
 from casustafel.demo import history_tables as tables
-from casustafel.demo.builder import DemoRegion, build_demo_region
+from casustafel.demo.builder import DemoRegion
 from casustafel.meeting_types.models import MeetingType
 from casustafel.meetings.models import AgendaItem, Attendance, MeetingStatus
 from casustafel.notifications.models import Notification
@@ -130,8 +130,9 @@ def test_the_plan_follows_the_seed() -> None:
 
 
 @pytest.fixture(scope="class")
-def built(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[tuple[DemoRegion, str]]:
-    """The command with --history, its tables cut down to SMALL; rolled back afterwards."""
+def built(demo_region: DemoRegion, django_db_blocker: pytest.FixtureRequest) -> Iterator[tuple[DemoRegion, str]]:
+    """`demo_region --history` on the run's demo build (casustafel/demo/tests/conftest.py), its
+    tables cut down to SMALL; rolled back afterwards, so the other demo tests never see it."""
     real = history.plan_history
 
     def small(seed: int, municipalities: object = None) -> history.HistoryPlan:
@@ -139,13 +140,13 @@ def built(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> It
 
     out = io.StringIO()
     with (
-        django_db_blocker.unblock(),
+        django_db_blocker.unblock(),  # type: ignore[attr-defined]
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         transaction.atomic(),
         mock.patch.object(history, "plan_history", small),
     ):
         call_command("demo_region", "--history", stdout=out)
-        yield build_demo_region(), out.getvalue()
+        yield demo_region, out.getvalue()
         transaction.set_rollback(True)
 
 

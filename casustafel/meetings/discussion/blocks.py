@@ -25,7 +25,7 @@ from casustafel.meetings.discussion.forms import (
 from casustafel.meetings.discussion.selectors import LiveItem, PartView, QuestionView
 from casustafel.meetings.models import EntryKind
 from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Organisation
-from casustafel.privacy.access import case_viewer
+from casustafel.privacy.provenance.access import case_viewer
 
 ENTRY_CAPTURES: dict[str, str] = {
     Capture.CONCERNS: EntryKind.CONCERN,

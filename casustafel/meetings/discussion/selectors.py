@@ -9,7 +9,7 @@
   an item split into parts, it was not recorded absent from that part. Other items appear as
   "another case" with their time slot only. Everyone must still be able to see the case itself
   (`Case.objects.visible_to`); the facts of the picture are shown as far as the covenant and
-  the contributor's restriction let the reader see them (`privacy.access`).
+  the contributor's restriction let the reader see them (`privacy.provenance.access`).
 
 "An invitee" follows the meetings' own rule (`meetings.selectors.meetings.items_visible_to`):
 whoever works for, or during a substitution stands in for someone of, an organisation whose
@@ -54,7 +54,7 @@ from casustafel.meetings.models import (
 )
 from casustafel.organisations.models import CASE_STAFF_ROLES, Membership
 from casustafel.plans.selectors import current_phase, requirements_in_force
-from casustafel.privacy.access import Access, case_viewer, with_access
+from casustafel.privacy.provenance.access import Access, case_viewer, with_access
 
 # --- Who ----------------------------------------------------------------------------------------
 

@@ -61,7 +61,7 @@ from casustafel.meetings.models import (
 from casustafel.organisations.models import Organisation
 from casustafel.plans.models import Agreement, AgreementKind, MinimumRequirement, PhaseMove
 from casustafel.plans.services import agreement_create, minimum_requirement_create, phase_move
-from casustafel.privacy.provenance import ProvenanceData
+from casustafel.privacy.provenance.checks import ProvenanceData
 
 TEXT_MAX_LENGTH = 5000
 ENTRY_FIELDS = (

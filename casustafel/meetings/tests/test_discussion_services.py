@@ -31,7 +31,7 @@ from casustafel.notifications.models import Notification, NotificationKind
 from casustafel.plans.models import AgreementKind, PhaseDirection
 from casustafel.plans.selectors import current_phase
 from casustafel.privacy.models import Consent, InformationCategory, LegalBasis
-from casustafel.privacy.provenance import ProvenanceData
+from casustafel.privacy.provenance.checks import ProvenanceData
 from casustafel.testing.discussions import meeting_setting
 from casustafel.testing.referrals import actor_for
 

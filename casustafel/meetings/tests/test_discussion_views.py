@@ -27,7 +27,7 @@ from casustafel.meetings.models import (
 )
 from casustafel.plans.models import Agreement
 from casustafel.privacy.models import Consent, InformationCategory, LegalBasis
-from casustafel.privacy.provenance import ProvenanceData
+from casustafel.privacy.provenance.checks import ProvenanceData
 from casustafel.testing.cases import CaseFactory
 from casustafel.testing.discussions import meeting_setting
 from casustafel.testing.referrals import actor_for

@@ -12,7 +12,7 @@ from casustafel.meetings.models import AgendaItem, Attendance, AttendanceStatus,
 from casustafel.meetings.services.attendance import attendance_record
 from casustafel.meetings.services.invitations import invitation_respond
 from casustafel.meetings.services.parts import client_participation_update
-from casustafel.privacy.destruction import purge_case
+from casustafel.privacy.retention.destruction import purge_case
 from casustafel.testing.meetings import house_case, invite, on_agenda, plan_meeting, send
 from casustafel.testing.personas import Personas
 from casustafel.testing.referrals import actor_for

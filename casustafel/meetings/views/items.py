@@ -311,7 +311,7 @@ def part_add_view(request: AuthenticatedHttpRequest, meeting_pk: int, item_pk: i
     item = _staff_item(request, meeting_pk, item_pk)
     number = item.parts.count() + 1
     data = request.POST if request.method == "POST" else None
-    form = PartForm(data, initial={"planned_minutes": 15}, number=number, **_part_choices(item))
+    form = PartForm(data, initial={"planned_minutes": 15}, new=True, number=number, **_part_choices(item))
     if request.method == "POST" and form.is_valid():
         try:
             part_add(actor=Actor.from_request(request), item=item, spec=form.spec())

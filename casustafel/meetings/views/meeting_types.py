@@ -45,7 +45,7 @@ def meeting_type_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def meeting_type_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     house = admin_house(request.acting)
-    form = MeetingTypeForm(request.POST if request.method == "POST" else None, house=house)
+    form = MeetingTypeForm(request.POST if request.method == "POST" else None, house=house, new=True)
     if request.method == "POST" and form.is_valid():
         try:
             meeting_type = meeting_type_create(actor=Actor.from_request(request), house=house, **form.values())

@@ -23,8 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
-from casustafel.audit.models import AuditAction
-from casustafel.audit.services import audit_record
+from casustafel.audit.services import audit_list
 from casustafel.cases.models import Case, CaseStatus
 from casustafel.lib.errors import ConflictError
 from casustafel.lib.forms import add_service_errors
@@ -84,7 +83,11 @@ def _planning_house(request: AuthenticatedHttpRequest) -> SafetyHouse:
 def _meeting_form(house: SafetyHouse, data: Any = None, initial: dict[str, Any] | None = None) -> MeetingForm:
     staff = Membership.objects.active().filter(organisation__house=house, role__in=CASE_STAFF_ROLES)
     return MeetingForm(
-        data, initial=initial, meeting_types=house.meeting_types.filter(is_active=True).order_by("name"), staff=staff
+        data,
+        initial=initial,
+        new=initial is None,
+        meeting_types=house.meeting_types.filter(is_active=True).order_by("name"),
+        staff=staff,
     )
 
 
@@ -141,12 +144,11 @@ def meeting_edit(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpResp
 def _audit_agenda(request: AuthenticatedHttpRequest, meeting: Meeting, items: list[Any]) -> None:
     """The agenda shows the cases (and their main persons) the viewer may see: one READ event
     naming every case and person shown, as the case list does."""
-    person_ids = [party.person_id for item in items for party in item.case.referral.subject_parties]
-    audit_record(
+    audit_list(
         actor=Actor.from_request(request),
-        action=AuditAction.READ,
         obj=meeting,
-        changes={"case_ids": [None, [item.case_id for item in items]], "person_ids": [None, person_ids]},
+        case_ids=[item.case_id for item in items],
+        person_ids=[party.person_id for item in items for party in item.case.referral.subject_parties],
     )
 
 
@@ -294,10 +296,7 @@ def attendance_edit(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpR
         else:
             messages.success(request, _("De aanwezigheid is vastgelegd."))
             return HttpResponseRedirect(meeting_url(meeting))
-    audit_record(
-        actor=Actor.from_request(request),
-        action=AuditAction.READ,
-        obj=meeting,
-        changes={"case_ids": [None, sorted({part.item.case_id for part, _i, _s in rows})]},
+    audit_list(
+        actor=Actor.from_request(request), obj=meeting, case_ids=sorted({part.item.case_id for part, _i, _s in rows})
     )
     return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form})

@@ -44,7 +44,7 @@ from casustafel.plans.services_agreements import agreement_report, agreement_res
 from casustafel.plans.services_closure import AgreementSettlement, GoalOutcome, case_closure, follow_up_answer
 from casustafel.plans.services_direction import direction_propose, direction_respond
 from casustafel.plans.services_plan import goal_create, goal_progress, plan_save
-from casustafel.privacy.access import case_viewer
+from casustafel.privacy.provenance.access import case_viewer
 from casustafel.testing.cases import CasePartyFactory, ReferralFactory
 from casustafel.testing.involvements import open_case
 from casustafel.testing.plans import another_case, close_case, make_director, make_plan, raise_escalation

@@ -21,7 +21,7 @@ from casustafel.notifications.models import Notification, NotificationKind
 from casustafel.plans.models import AgreementKind, Approach
 from casustafel.plans.services_plan import plan_save
 from casustafel.plans.visibility import hidden_items
-from casustafel.privacy.access import case_viewer
+from casustafel.privacy.provenance.access import case_viewer
 from casustafel.testing.discussions import meeting_setting
 from casustafel.testing.involvements import open_case
 from casustafel.testing.plans import make_plan

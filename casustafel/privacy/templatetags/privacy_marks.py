@@ -14,9 +14,9 @@ from typing import Any
 
 from django import template
 
-from casustafel.privacy.restrictions import is_restricted
-from casustafel.privacy.restrictions import restricted_person_ids as _restricted_person_ids
-from casustafel.privacy.selectors_sar import person_statements
+from casustafel.privacy.subject_access.restrictions import is_restricted
+from casustafel.privacy.subject_access.restrictions import restricted_person_ids as _restricted_person_ids
+from casustafel.privacy.subject_access.selectors import person_statements
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""The visibility rule for case items (privacy/access.py), per persona and restriction level.
+"""The visibility rule for case items (privacy/provenance/access.py), per persona and restriction level.
 
 The case: referred by organisation A (care, Veilig Thuis) with organisation B (police) also
 involved; the covenant's default matrix is in force (justice information "known only" for care,
@@ -12,8 +12,8 @@ import pytest
 from casustafel.cases.models import Case, CaseFact
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Role, Sector
-from casustafel.privacy.access import Access, case_viewer, item_access, visible_items, with_access
 from casustafel.privacy.models import InformationCategory, Restriction, Visibility
+from casustafel.privacy.provenance.access import Access, case_viewer, item_access, visible_items, with_access
 from casustafel.testing.factories import OrganisationFactory, SubstitutionFactory
 from casustafel.testing.information import (
     AttachmentFactory,

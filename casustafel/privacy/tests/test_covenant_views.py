@@ -10,10 +10,10 @@ from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Sector
-from casustafel.privacy.forms import CovenantRuleForm
+from casustafel.privacy.covenant.forms import CovenantRuleForm
+from casustafel.privacy.covenant.selectors import draft_of
+from casustafel.privacy.covenant.services import covenant_rule_add, covenant_rule_remove, covenant_version_draft
 from casustafel.privacy.models import CovenantMeetingRule, CovenantVersion, LegalBasis, Visibility
-from casustafel.privacy.selectors import draft_of
-from casustafel.privacy.services import covenant_rule_add, covenant_rule_remove, covenant_version_draft
 from casustafel.testing.matrix import assert_matrix
 from casustafel.testing.personas import Personas
 from casustafel.testing.privacy import APPROVAL_NOTE, ensure_draft, publish_covenant
@@ -247,14 +247,20 @@ def test_publish_matrix(personas: Personas, published: CovenantVersion, meeting_
     def url() -> str:
         return reverse("privacy:covenant_version_publish", args=[draft_of(personas.house).pk])
 
-    assert_matrix(personas, "post", url, ADMIN_ONLY_POST, setup=setup)
+    def data() -> dict[str, int]:
+        draft = draft_of(personas.house)
+        return {"version": draft.version if draft else 0}
+
+    assert_matrix(personas, "post", url, ADMIN_ONLY_POST, setup=setup, data=data)
     assert CovenantVersion.objects.filter(covenant__house=personas.house, published_at__isnull=False).count() == 2
 
 
 def test_publishing_an_incomplete_draft_shows_what_is_missing(personas: Personas) -> None:
     draft = covenant_version_draft(actor=Actor.system(), house=personas.house)
     client = personas.client("administrator")
-    response = client.post(reverse("privacy:covenant_version_publish", args=[draft.pk]), follow=True)
+    response = client.post(
+        reverse("privacy:covenant_version_publish", args=[draft.pk]), {"version": draft.version}, follow=True
+    )
     assert "Kies de organisaties die deelnemen" in response.content.decode()
     assert CovenantVersion.objects.get(pk=draft.pk).is_draft
 
@@ -269,7 +275,9 @@ def test_discard_matrix(personas: Personas, published: CovenantVersion, meeting_
     assert_matrix(personas, "post", url, ADMIN_ONLY_POST, setup=setup)
 
 
-def test_pdf_of_the_covenant_in_force_for_every_member(personas: Personas, published: CovenantVersion) -> None:
+def test_pdf_of_the_covenant_in_force_for_every_member(
+    personas: Personas, published: CovenantVersion, fast_pdfs: None
+) -> None:
     responses = assert_matrix(personas, "get", reverse("privacy:covenant_pdf"), MEMBERS)
     response = responses["professional_b"]
     assert response["Content-Type"] == "application/pdf"
@@ -283,12 +291,12 @@ def test_pdf_without_a_covenant_is_not_found(personas: Personas) -> None:
     assert personas.client("administrator").get(reverse("privacy:covenant_pdf")).status_code == 404
 
 
-def test_pdf_of_a_version(personas: Personas, published: CovenantVersion) -> None:
+def test_pdf_of_a_version(personas: Personas, published: CovenantVersion, fast_pdfs: None) -> None:
     responses = assert_matrix(personas, "get", reverse("privacy:covenant_version_pdf", args=[published.pk]), MEMBERS)
     assert responses["board_member"].content.startswith(b"%PDF")
 
 
-def test_pdf_of_a_draft_for_administrators_only(personas: Personas, draft: CovenantVersion) -> None:
+def test_pdf_of_a_draft_for_administrators_only(personas: Personas, draft: CovenantVersion, fast_pdfs: None) -> None:
     responses = assert_matrix(personas, "get", reverse("privacy:covenant_version_pdf", args=[draft.pk]), ADMIN_ONLY_GET)
     assert responses["administrator"]["Content-Disposition"].endswith('-v2-concept.pdf"')
 

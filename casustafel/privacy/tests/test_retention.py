@@ -43,6 +43,7 @@ from casustafel.lib.dates import add_years
 from casustafel.lib.errors import ConflictError, ServiceError
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Membership, Organisation
+from casustafel.privacy.covenant.services import covenant_rule_update, covenant_version_publish
 from casustafel.privacy.models import (
     CaseRetention,
     CovenantVersion,
@@ -50,9 +51,8 @@ from casustafel.privacy.models import (
     RetentionExtension,
     RetentionSource,
 )
-from casustafel.privacy.retention_selectors import destructions_due
-from casustafel.privacy.retention_services import ANONYMISED_SURNAME, case_destroy, retention_extend
-from casustafel.privacy.services import covenant_rule_update, covenant_version_publish
+from casustafel.privacy.retention.selectors import destructions_due
+from casustafel.privacy.retention.services import ANONYMISED_SURNAME, case_destroy, retention_extend
 from casustafel.testing.cases import CasePartyFactory, MeetingTypeFactory, PersonFactory, ReferralFactory
 from casustafel.testing.factories import OrganisationFactory
 from casustafel.testing.personas import Personas
@@ -537,7 +537,7 @@ KNOWN_RELATED = {
 
 
 def test_every_model_related_to_a_case_or_referral_has_a_known_destruction_policy() -> None:
-    from casustafel.privacy.destruction import policy_for
+    from casustafel.privacy.retention.destruction import policy_for
 
     related = {
         rel.related_model._meta.label_lower: policy_for(rel.related_model).action  # type: ignore[union-attr]

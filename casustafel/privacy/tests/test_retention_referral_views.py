@@ -17,7 +17,7 @@ from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import Referral, ReferralStatus
 from casustafel.meeting_types.models import MeetingType
 from casustafel.privacy.models import RetentionExtension
-from casustafel.privacy.retention_services import referral_destroy, referral_retention_extend
+from casustafel.privacy.retention.services import referral_destroy, referral_retention_extend
 from casustafel.testing.cases import MeetingTypeFactory
 from casustafel.testing.matrix import assert_matrix
 from casustafel.testing.personas import Personas
@@ -201,7 +201,7 @@ def test_an_empty_extension_post_shows_the_errors_and_a_bad_date_keeps_the_input
 ) -> None:
     referral = rejected(personas, meeting_type)
     client = personas.client("privacy_officer")
-    page = content(client.post(url(referral), {}))
+    page = content(client.post(url(referral), {"version": referral.version}))
     assert "Vul de reden van de verlenging in." in page
     assert "Vul de nieuwe bewaardatum in." in page
     assert referral.retention_until is not None

@@ -45,8 +45,8 @@ from casustafel.privacy.models import (
     RetentionExtension,
     RetentionSource,
 )
-from casustafel.privacy.retention_selectors import DEFAULT_RETENTION_YEARS, referral_destructions_due
-from casustafel.privacy.retention_services import ANONYMISED_SURNAME, referral_destroy, referral_retention_extend
+from casustafel.privacy.retention.selectors import DEFAULT_RETENTION_YEARS, referral_destructions_due
+from casustafel.privacy.retention.services import ANONYMISED_SURNAME, referral_destroy, referral_retention_extend
 from casustafel.testing.cases import CasePartyFactory, MeetingTypeFactory, PersonFactory, ReferralFactory
 from casustafel.testing.factories import OrganisationFactory
 from casustafel.testing.personas import Personas

@@ -16,7 +16,7 @@ from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import Case, CaseStatus, Referral
 from casustafel.meeting_types.models import MeetingType
 from casustafel.privacy.models import RetentionExtension
-from casustafel.privacy.retention_services import case_destroy, referral_destroy, retention_extend
+from casustafel.privacy.retention.services import case_destroy, referral_destroy, retention_extend
 from casustafel.testing.cases import MeetingTypeFactory
 from casustafel.testing.factories import SafetyHouseFactory
 from casustafel.testing.matrix import assert_matrix
@@ -209,7 +209,9 @@ def test_an_empty_extension_post_is_a_bound_form_with_both_errors(
     personas: Personas, meeting_type: MeetingType
 ) -> None:
     case = closed_case(personas, meeting_type)
-    response = personas.client("privacy_officer").post(reverse("privacy:retention_case", args=[case.pk]), {})
+    response = personas.client("privacy_officer").post(
+        reverse("privacy:retention_case", args=[case.pk]), {"version": case.version}
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert "Vul de reden van de verlenging in." in content

@@ -10,7 +10,7 @@ from django.urls import reverse
 import pytest
 from playwright.sync_api import Page, expect
 
-from casustafel.privacy.models_sar import SubjectAccessRequest
+from casustafel.privacy.subject_access.models import SubjectAccessRequest
 from casustafel.testing.browser import follow, sign_in, visit
 from casustafel.testing.personas import Personas
 from casustafel.testing.sar import BSN, person_in_referral

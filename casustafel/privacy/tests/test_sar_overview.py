@@ -13,9 +13,9 @@ import pytest
 
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import Case, LifeDomain, PartyRole
-from casustafel.privacy.models_sar import RectificationDecision, SubjectAccessRequest
-from casustafel.privacy.selectors_sar import SarOverview, sar_overview
-from casustafel.privacy.services_sar import rectification_note_record, sar_exception_lift
+from casustafel.privacy.subject_access.models import RectificationDecision, SubjectAccessRequest
+from casustafel.privacy.subject_access.selectors import SarOverview, sar_overview
+from casustafel.privacy.subject_access.services import rectification_note_record, sar_exception_lift
 from casustafel.testing.cases import CaseFactory, LifeDomainProblemFactory, PersonFactory
 from casustafel.testing.information import CaseFactFactory
 from casustafel.testing.involvements import CaseInvolvementFactory
@@ -192,7 +192,7 @@ def test_the_overview_page_reads_in_a_bounded_number_of_queries(
 
 
 def test_the_pdf_renders_and_its_download_is_audited_as_a_read_of_the_person(
-    personas: Personas, setting: SarSetting, sar: SubjectAccessRequest
+    personas: Personas, setting: SarSetting, sar: SubjectAccessRequest, fast_pdfs: None
 ) -> None:
     withhold(personas, sar, [personas.org_b])
     client = personas.client("privacy_officer")

@@ -14,15 +14,15 @@ from casustafel.cases.services.persons import case_party_add
 from casustafel.cases.services.referrals import life_domain_problem_add
 from casustafel.lib.dates import add_months
 from casustafel.lib.errors import ServiceError
-from casustafel.privacy.models_sar import (
+from casustafel.privacy.subject_access.models import (
     ExceptionGround,
     IdentityCheck,
     RectificationDecision,
     RestrictionGround,
     SarStatus,
 )
-from casustafel.privacy.restrictions import restricted_person_ids
-from casustafel.privacy.services_sar import (
+from casustafel.privacy.subject_access.restrictions import restricted_person_ids
+from casustafel.privacy.subject_access.services import (
     rectification_note_record,
     restriction_mark_lift,
     sar_exception_lift,
@@ -207,7 +207,7 @@ def test_an_exception_needs_an_organisation(personas: Personas) -> None:
 
 def test_an_other_ground_needs_a_note_and_organisations_of_the_house(personas: Personas) -> None:
     request = make_request(personas, person_in_referral(personas).person)
-    from casustafel.privacy.services_sar import sar_exception_add
+    from casustafel.privacy.subject_access.services import sar_exception_add
 
     with pytest.raises(ValidationError) as exc:
         sar_exception_add(

@@ -12,7 +12,7 @@ import pytest
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import PartyRole
 from casustafel.organisations.models import Role
-from casustafel.privacy.models_sar import RestrictionMark, SubjectAccessException, SubjectAccessRequest
+from casustafel.privacy.subject_access.models import RestrictionMark, SubjectAccessException, SubjectAccessRequest
 from casustafel.testing.cases import PersonFactory
 from casustafel.testing.matrix import assert_matrix
 from casustafel.testing.personas import Personas
@@ -58,7 +58,9 @@ def url(name: str, *args: int) -> str:
 def test_list_create_detail_and_overview_are_for_the_privacy_officer_only(
     personas: Personas, sar: SubjectAccessRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("casustafel.privacy.views_sar.sar_pdf_response", lambda overview: HttpResponse(b"%PDF"))
+    monkeypatch.setattr(
+        "casustafel.privacy.subject_access.views.sar_pdf_response", lambda overview: HttpResponse(b"%PDF")
+    )
     for name, args in [
         ("sar_list", ()),
         ("sar_create", ()),

@@ -7,10 +7,10 @@ from django.utils import timezone
 from casustafel.audit.context import Actor
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Sector
+from casustafel.privacy.covenant.selectors import covenant_document, covenant_rules_for, version_in_force
+from casustafel.privacy.covenant.services import covenant_rule_update, covenant_version_draft, covenant_version_publish
 from casustafel.privacy.models import InformationCategory as Cat
 from casustafel.privacy.models import LegalBasis, Visibility
-from casustafel.privacy.selectors import covenant_document, covenant_rules_for, version_in_force
-from casustafel.privacy.services import covenant_rule_update, covenant_version_draft, covenant_version_publish
 from casustafel.testing.cases import MeetingTypeFactory
 from casustafel.testing.factories import OrganisationFactory
 from casustafel.testing.personas import Personas

@@ -12,16 +12,8 @@ from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.lib.errors import ConflictError, ServiceError
 from casustafel.meeting_types.models import MeetingType
 from casustafel.organisations.models import Sector
-from casustafel.privacy.defaults import DEFAULT_PURPOSES
-from casustafel.privacy.models import (
-    CovenantCategoryRule,
-    CovenantMeetingRule,
-    CovenantVersion,
-    InformationCategory,
-    LegalBasis,
-    Visibility,
-)
-from casustafel.privacy.services import (
+from casustafel.privacy.covenant.defaults import DEFAULT_PURPOSES
+from casustafel.privacy.covenant.services import (
     covenant_rule_add,
     covenant_rule_remove,
     covenant_rule_update,
@@ -31,6 +23,14 @@ from casustafel.privacy.services import (
     covenant_version_update,
     default_cells,
     publish_problems,
+)
+from casustafel.privacy.models import (
+    CovenantCategoryRule,
+    CovenantMeetingRule,
+    CovenantVersion,
+    InformationCategory,
+    LegalBasis,
+    Visibility,
 )
 from casustafel.testing.cases import MeetingTypeFactory
 from casustafel.testing.factories import OrganisationFactory

@@ -15,7 +15,10 @@ from casustafel.audit.periodic_work import enqueue_all, tick
 
 
 class Command(BaseCommand):
-    help = "The periodic work: reminders, escalation timers, follow-up prompts, retention, e-mail."
+    help = (
+        "The periodic work: sealing and verifying the audit trail, the access-log findings, reminders, "
+        "escalation timers, follow-up prompts, retention, e-mail."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -8,6 +8,9 @@ own transaction through `case_destroy` / `referral_destroy`, so one failure does
 others and a failed one is retried on the next run. Referrals decided without a case before
 referral retention existed first get their keep-until date (`referral_retention_set`).
 
+Last, it removes attachment files no attachment refers to any more (an upload whose transaction
+rolled back; `attachment_orphans_remove`), once they are a day old.
+
 Running it again is a no-op: destroyed cases are no longer closed, destroyed referrals are
 marked. Output and logs carry ids and counts only.
 """
@@ -26,8 +29,9 @@ from django.utils import timezone
 
 from casustafel.audit.context import Actor, new_request_id, set_request_id
 from casustafel.cases.services.closing import referral_retention_set
+from casustafel.cases.services.information import attachment_orphans_remove
 from casustafel.lib.dates import add_years
-from casustafel.privacy.retention_selectors import (
+from casustafel.privacy.retention.selectors import (
     cases_past_retention,
     decided_on,
     referral_is_past_retention,
@@ -35,7 +39,7 @@ from casustafel.privacy.retention_selectors import (
     referrals_past_retention,
     referrals_without_retention,
 )
-from casustafel.privacy.retention_services import case_destroy, referral_destroy
+from casustafel.privacy.retention.services import case_destroy, referral_destroy
 
 FAILURES = (ValidationError, ProtectedError, RestrictedError, DatabaseError)
 
@@ -68,6 +72,9 @@ class Command(BaseCommand):
         dated = self._date_decided_referrals(failed)
         cases = self._destroy_cases(failed)
         referrals = self._destroy_referrals(failed)
+        orphans = attachment_orphans_remove()
+        if orphans:
+            self.stdout.write(f"{orphans} attachment file(s) without a record removed")
         if failed:
             raise CommandError(f"{len(failed)} item(s) could not be handled: {', '.join(failed)}")
         if dated:
@@ -89,6 +96,9 @@ class Command(BaseCommand):
                 referrals.append((referral.pk, "referral_decided", keep_until))
         for pk, basis, keep_until in sorted(referrals, key=lambda item: (item[2], item[0])):
             self.stdout.write(f"would destroy referral {pk} ({basis}, kept until {keep_until:%Y-%m-%d})")
+        orphans = attachment_orphans_remove(dry_run=True)
+        if orphans:
+            self.stdout.write(f"would remove {orphans} attachment file(s) without a record")
         self.stdout.write(
             f"{len(cases)} case(s) and {len(referrals)} referral(s) past their retention date; "
             "nothing changed (dry run)"

@@ -1,0 +1,1 @@
+"""The privacy officer's access log, its export, the pattern detectors and the integrity check."""

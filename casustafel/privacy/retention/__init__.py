@@ -1,0 +1,1 @@
+"""Retention terms, extensions and destruction of closed cases and referrals."""

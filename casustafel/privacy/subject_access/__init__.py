@@ -1,0 +1,1 @@
+"""Data-subject rights: subject access requests, exceptions, rectification and restriction."""

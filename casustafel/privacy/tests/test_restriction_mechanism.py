@@ -1,0 +1,228 @@
+"""Restriction of processing is enforced in one place for every write path (issue 7, point 13).
+
+The walk finds every service of the project (a public function with a keyword-only `actor` in a
+`services` module): each declares how it stands to a restriction (`refuses_restricted` or
+`restriction_exempt` with a reason), or is listed below as writing no case data at all. A new
+service that does neither fails here. Then every declared check is shown to refuse: for each
+`refuses_restricted` service a call about a restricted person is refused and leaves nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.files.base import ContentFile
+
+import pytest
+
+import casustafel
+from casustafel.cases.models import Attachment, CaseFact, CaseParty, LifeDomainProblem, PartyRole, Person, Referral
+from casustafel.cases.services.information import attachment_add, case_fact_add
+from casustafel.cases.services.persons import case_party_add, case_party_add_person, person_merge
+from casustafel.cases.services.referrals import life_domain_problem_add, referral_submit
+from casustafel.lib.errors import ServiceError
+from casustafel.privacy.models import Consent, InformationCategory, LegalBasis
+from casustafel.privacy.provenance.checks import ProvenanceData
+from casustafel.privacy.subject_access.restrictions import RULE_ATTRIBUTE, RestrictionRule
+from casustafel.testing.cases import CasePartyFactory, MeetingTypeFactory, PersonFactory
+from casustafel.testing.information import PDF_BYTES, case_with
+from casustafel.testing.personas import Personas
+from casustafel.testing.referrals import actor_for, referral_of, referral_setting
+from casustafel.testing.sar import restrict
+
+# Services that write no data about the people in cases, per module, by name: organisations
+# and accounts, configuration (criteria, meeting types, the covenant) and the audit trail's own
+# records. A new function in one of these modules is not covered by the list: it must declare.
+NOT_CASE_DATA: dict[str, set[str]] = {
+    "casustafel.accounts.services": {"mfa_device_confirm", "password_change_own"},
+    "casustafel.audit.services": {"audit_record", "audit_read", "audit_list", "audit_verification_start"},
+    "casustafel.demo.services": {"demo_user_password_hash_set", "demo_dates_set"},
+    "casustafel.organisations.services": {
+        "house_create",
+        "organisation_create",
+        "organisation_update",
+        "user_create",
+        "user_update",
+        "user_set_password",
+        "user_set_initial_password",
+        "user_reset_mfa",
+        "user_unlock",
+        "membership_create",
+        "membership_update",
+        "membership_end",
+        "substitution_create",
+        "substitution_revoke",
+    },
+    "casustafel.meetings.services": {
+        "meeting_type_create",
+        "meeting_type_update",
+        "input_requirement_add",
+        "input_requirement_remove",
+        "meeting_types_install_default",
+    },
+    "casustafel.cases.services.criteria": {
+        "criteria_set_install_default",
+        "criteria_set_create",
+        "criteria_version_draft",
+        "criteria_version_update",
+        "criterion_add",
+        "criterion_update",
+        "criterion_remove",
+        "criteria_version_publish",
+        "criteria_version_discard",
+    },
+    "casustafel.privacy.covenant.services": {
+        "covenant_version_draft",
+        "covenant_version_update",
+        "covenant_rule_add",
+        "covenant_rule_update",
+        "covenant_rule_remove",
+        "covenant_version_publish",
+        "covenant_version_discard",
+    },
+    "casustafel.privacy.access_log.services": {"access_log_search_record", "access_log_export_record"},
+    "casustafel.reporting.services": {"report_export_record"},
+}
+
+
+def _service_modules() -> Iterator[Any]:
+    for info in pkgutil.walk_packages(casustafel.__path__, prefix="casustafel."):
+        name = info.name
+        if ".tests" in name or ".migrations" in name or name.startswith("casustafel.testing"):
+            continue
+        if name.rsplit(".", 1)[-1] == "services" or ".services." in name:
+            yield importlib.import_module(name)
+
+
+def _services() -> list[tuple[str, str, Callable[..., Any]]]:
+    found = []
+    for module in _service_modules():
+        for name, function in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(function) or function.__module__ != module.__name__:
+                continue
+            actor = inspect.signature(function).parameters.get("actor")
+            if actor is not None and actor.kind == inspect.Parameter.KEYWORD_ONLY:
+                found.append((module.__name__, name, function))
+    return found
+
+
+def test_every_service_declares_how_it_stands_to_a_restriction() -> None:
+    services = _services()
+    assert len(services) > 80, "the walk found the project's services"
+    undeclared = []
+    for module, name, function in services:
+        rule = getattr(function, RULE_ATTRIBUTE, None)
+        listed = name in NOT_CASE_DATA.get(module, set())
+        if rule is None and not listed:
+            undeclared.append(f"{module}.{name}")
+        if rule is not None and listed:
+            undeclared.append(f"{module}.{name} is declared and also listed as writing no case data")
+        if isinstance(rule, RestrictionRule) and not rule.checked:
+            assert len(rule.reason) > 10, f"{module}.{name}: say why it records nothing new about a person"
+    assert not undeclared, (
+        "services that write case data must be decorated with @refuses_restricted(...) or "
+        f"@restriction_exempt(reason) (privacy/subject_access/restrictions.py): {undeclared}"
+    )
+    listed = {f"{module}.{name}" for module, names in NOT_CASE_DATA.items() for name in names}
+    assert listed <= {f"{module}.{name}" for module, name, _ in services}, "the list names services that are gone"
+
+
+def test_the_services_that_record_about_a_person_are_the_checked_ones() -> None:
+    checked = {
+        f"{module}.{name}"
+        for module, name, function in _services()
+        if getattr(function, RULE_ATTRIBUTE, RestrictionRule(checked=False)).checked
+    }
+    assert checked == {
+        "casustafel.cases.services.information.case_fact_add",
+        "casustafel.cases.services.information.attachment_add",
+        "casustafel.cases.services.persons.case_party_add",
+        "casustafel.cases.services.persons.case_party_add_person",
+        "casustafel.cases.services.persons.person_merge",
+        "casustafel.cases.services.referrals.life_domain_problem_add",
+        "casustafel.cases.services.referrals.referral_submit",
+    }
+
+
+# --- Each check refuses -----------------------------------------------------------------------
+
+HOUSEHOLD = ProvenanceData(category=InformationCategory.HOUSEHOLD, legal_basis=LegalBasis.WGS, consent=Consent.GIVEN)
+
+
+@pytest.fixture
+def attachment_root(settings: Any, tmp_path: Path) -> Path:
+    settings.ATTACHMENT_ROOT = tmp_path / "attachments"
+    return tmp_path / "attachments"
+
+
+@pytest.mark.django_db
+def test_case_information_about_a_restricted_person_is_refused_and_leaves_nothing(
+    personas: Personas, attachment_root: Path
+) -> None:
+    case = case_with(
+        personas.house, meeting_type=MeetingTypeFactory(house=personas.house), referring_organisation=personas.org_a
+    )
+    person = PersonFactory(house=personas.house)
+    CasePartyFactory(referral=case.referral, person=person, role=PartyRole.CHILD)
+    restrict(personas, person)
+    actor = actor_for(personas, "professional_a")
+    with pytest.raises(ServiceError) as refused:
+        case_fact_add(actor=actor, case=case, text="Nieuw feit.", provenance=HOUSEHOLD, person=person)
+    assert "person" in refused.value.message_dict
+    with pytest.raises(ServiceError, match="de verwerking beperkt"):
+        attachment_add(
+            actor=actor, case=case, upload=ContentFile(PDF_BYTES, name="v.pdf"), provenance=HOUSEHOLD, person=person
+        )
+    assert not CaseFact.objects.exists() and not Attachment.objects.exists()
+    assert not [path for path in attachment_root.rglob("*") if path.is_file()]  # the stored file is gone too
+
+
+@pytest.mark.django_db
+def test_referral_writes_about_a_restricted_person_are_refused(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    referral: Referral = referral_of(personas, referral_setting(personas))
+    actor = actor_for(personas, "professional_a")
+    restricted = PersonFactory(house=personas.house, given_names="Sanne", surname="Visser")
+    restrict(personas, restricted)
+    with pytest.raises(ServiceError, match="de verwerking beperkt"):
+        case_party_add(actor=actor, referral=referral, person=restricted, role=PartyRole.SUBJECT)
+    with pytest.raises(ServiceError, match="de verwerking beperkt"):
+        case_party_add_person(
+            actor=actor,
+            referral=referral,
+            given_names="Sanne",
+            surname="Visser",
+            date_of_birth=restricted.date_of_birth,
+            role=PartyRole.SUBJECT,
+            chosen_person_id=restricted.pk,
+        )
+    assert not CaseParty.objects.filter(person=restricted).exists()
+    CasePartyFactory(referral=referral, person=restricted, role=PartyRole.SUBJECT)
+    with pytest.raises(ServiceError, match="de verwerking beperkt"):
+        life_domain_problem_add(
+            actor=actor, referral=referral, domain="housing", description="Dakloos.", source="Eigen", person=restricted
+        )
+    assert not LifeDomainProblem.objects.filter(person=restricted).exists()
+    # The page names the restricted party among the blockers; the refusal itself does not
+    # depend on that list.
+    monkeypatch.setattr("casustafel.cases.services.referrals._restriction_blockers", lambda referral: [])
+    with pytest.raises(ServiceError, match="de verwerking beperkt"):
+        referral_submit(actor=actor, referral=referral, expected_version=referral.version)
+    assert Referral.objects.get(pk=referral.pk).submitted_at is None
+
+
+@pytest.mark.django_db
+def test_merging_a_restricted_person_is_refused(personas: Personas) -> None:
+    keep: Person = PersonFactory(house=personas.house)
+    duplicate: Person = PersonFactory(house=personas.house)
+    restrict(personas, duplicate)
+    with pytest.raises(ServiceError, match="de verwerking beperkt"):
+        person_merge(actor=actor_for(personas, "administrator"), keep=keep, duplicate=duplicate)
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
