@@ -244,10 +244,6 @@ ACCESS_LOG_ALERT_MINUTES = envint("ACCESS_LOG_ALERT_MINUTES", 60, minimum=1)
 ACCESS_LOG_ALERT_REFUSALS = envint("ACCESS_LOG_ALERT_REFUSALS", 5, minimum=1)
 ACCESS_LOG_ALERT_REFUSAL_MINUTES = envint("ACCESS_LOG_ALERT_REFUSAL_MINUTES", 10, minimum=1)
 
-# Background tasks (django-tasks with its database backend; run `casustafel db_worker`): the
-# full verification of the audit trail. Works on SQLite and PostgreSQL.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
 # Reports for the board and outside the house (casustafel/reporting): every count from 1 to
 # REPORT_MIN_CELL - 1 is shown as "< REPORT_MIN_CELL" and never exported as a number. At least 3:
 # "< 2" would reveal the value 1.
@@ -259,7 +255,8 @@ REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=3)
 REFERRAL_STALE_MONTHS = envint("REFERRAL_STALE_MONTHS", 12, minimum=1)
 
 # Background tasks (django-tasks with its database backend; run `casustafel db_worker` on one or
-# more machines). Works on SQLite and PostgreSQL. `casustafel tick --enqueue` puts the periodic
+# more machines): the full verification of the audit trail, the annual report. Works on SQLite
+# and PostgreSQL. `casustafel tick --enqueue` puts the periodic
 # work on this queue instead of running it in the timer's own process (docs/deployment.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -110,7 +110,8 @@ def years_and_partial(house: SafetyHouse, year: int) -> tuple[list[int], dict[in
     years = list(range(min(first, year), year + 1))
     partial = {}
     if start is not None and start.year in years and (start.month, start.day) != (1, 1):
-        partial[start.year] = _("%(from)s t/m december") % {"from": formats.date_format(start, "F")}
+        # "from 3 December", not "December to December": the first year may have begun late.
+        partial[start.year] = _("vanaf %(from)s") % {"from": formats.date_format(start, "j F")}
     return years, partial
 
 

@@ -2,7 +2,7 @@
 (`indicator_catalogue_install`). Each computed entry names its computation
 (`reporting/indicators/`); the house edits names, targets and owners, which makes new versions.
 
-No entry carries a target: a norm is the house's decision (the demo sets some). The effort and
+No entry carries a target: a norm is the house's decision, set on the indicator's page. The effort and
 value entries read the learning cycle's records and appear once those are installed
 (`reporting.indicators.base.register` from the app that holds them).
 """

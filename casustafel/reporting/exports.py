@@ -62,7 +62,7 @@ def table_lines(indicator: str, table: Table) -> Iterator[list[Value]]:
 
 def dashboard_lines(dashboard: Dashboard) -> Iterator[list[Value]]:
     for panel in dashboard.panels:
-        name = panel.entry.version.name
+        name = panel.entry.version.shown_name
         headline = panel.result.headline
         if headline is not None:
             note = " ".join(part for part in (headline.note, panel.target.label, panel.target.verdict) if part)

@@ -80,7 +80,7 @@ class IndicatorForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     name = forms.CharField(label=_("Naam"), max_length=200)
     kind = forms.ChoiceField(label=_("Soort"), choices=IndicatorKind.choices)
-    counts = forms.CharField(label=_("Wat telt het"), widget=forms.Textarea(attrs={"rows": 3}))
+    counts = forms.CharField(label=_("Wat telt het"), widget=forms.Textarea(attrs={"rows": 3, "class": "ct-prose"}))
     numerator = forms.CharField(label=_("Teller"), required=False, max_length=500)
     denominator = forms.CharField(label=_("Noemer"), required=False, max_length=500)
     unit = forms.ChoiceField(label=_("Eenheid"), choices=IndicatorUnit.choices)
@@ -91,6 +91,10 @@ class IndicatorForm(forms.Form):
         required=False,
         max_digits=9,
         decimal_places=2,
+        # A text box that takes the Dutch decimal comma ("7,5"); a number input refuses it in
+        # some browsers and drops what was typed in others.
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         error_messages={"invalid": _("Vul een getal in, bijv. 80 of 7,5.")},
     )
     target_direction = forms.ChoiceField(
@@ -104,7 +108,7 @@ class ExternalIndicatorForm(forms.Form):
     key = forms.CharField(label=_("Sleutel"), max_length=60, help_text=_("Bijv. 'politie_incidenten'."))
     name = forms.CharField(label=_("Naam"), max_length=200)
     kind = forms.ChoiceField(label=_("Soort"), choices=IndicatorKind.choices)
-    counts = forms.CharField(label=_("Wat telt het"), widget=forms.Textarea(attrs={"rows": 3}))
+    counts = forms.CharField(label=_("Wat telt het"), widget=forms.Textarea(attrs={"rows": 3, "class": "ct-prose"}))
     unit = forms.ChoiceField(label=_("Eenheid"), choices=IndicatorUnit.choices)
     source_name = forms.CharField(label=_("Bron"), max_length=300)
     grain = forms.ChoiceField(label=_("Periode"), choices=PublishGrain.choices, initial=PublishGrain.YEAR)
@@ -142,7 +146,7 @@ class SectionForm(forms.Form):
     text = forms.CharField(
         label=_("Tekst"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, "class": "ct-prose"}),
         help_text=_("Over het jaar van het huis; nooit over een persoon of een casus."),
     )
 

@@ -27,7 +27,7 @@ What is proven by the tests (`reporting/tests/test_linked.py`, an integer progra
 reader): along any one row of periods (a year, its quarters and months) and across any one
 group, no hidden small cell can be pinned. What is not proven: a reader who solves the whole
 system of every dashboard at once as an integer program can, in rare configurations, still pin
-a cell the interval audit lets through; `bench/suppression_audit.py` measures how rare.
+a cell the interval audit lets through; how rare is not measured (docs/indicators.md).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casustafel.lib.models import TimestampedModel, VersionedModel
@@ -141,6 +142,36 @@ class IndicatorVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (versie {self.number})"
+
+    # The shipped definitions (reporting/catalogue.py) are stored in Dutch and are msgids of the
+    # translation catalogue: while the house has not reworded them they read in the reader's
+    # language; the house's own words are shown as written.
+    def _shown(self, text: str) -> str:
+        return gettext(text) if text else ""
+
+    @property
+    def shown_name(self) -> str:
+        return self._shown(self.name)
+
+    @property
+    def shown_counts(self) -> str:
+        return self._shown(self.counts)
+
+    @property
+    def shown_numerator(self) -> str:
+        return self._shown(self.numerator)
+
+    @property
+    def shown_denominator(self) -> str:
+        return self._shown(self.denominator)
+
+    @property
+    def shown_owner(self) -> str:
+        return self._shown(self.owner)
+
+    @property
+    def shown_source_name(self) -> str:
+        return self._shown(self.source_name)
 
 
 class FigureStatus(models.TextChoices):

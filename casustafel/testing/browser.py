@@ -275,7 +275,7 @@ def contrast_ratio(foreground: dict[str, float], background: dict[str, float]) -
 
 def assert_header_contrast(page: Page) -> None:
     """Every visible control and text in the page header reaches WCAG AA contrast against its
-    effective background."""
+    effective background, and no header button is too narrow for its label."""
     problems = []
     for item in page.evaluate(_HEADER_COLOURS_JS):
         if item["colour"] is None:
@@ -286,6 +286,12 @@ def assert_header_contrast(page: Page) -> None:
         if ratio < needed:
             problems.append(f"<{item['tag']}> {item['text']!r}: {ratio:.2f}:1, needs {needed}:1")
     assert not problems, f"Header text below WCAG AA contrast on {page.url}:\n" + "\n".join(problems)
+    # A button squeezed by the header's flex row cuts its own label off ("Wissel" did).
+    clipped = page.evaluate(
+        "() => [...document.querySelectorAll('header button')]"
+        ".filter(b => b.offsetParent !== null && b.scrollWidth > b.clientWidth).map(b => b.textContent.trim())"
+    )
+    assert not clipped, f"Header buttons too narrow for their label on {page.url}: {clipped}"
 
 
 def format_violations(url: str, violations: list[dict[str, Any]]) -> str:

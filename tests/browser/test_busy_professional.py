@@ -22,7 +22,8 @@ from playwright.sync_api import Dialog, Page, expect
 from casustafel.accounts.middleware import LAST_ACTIVITY_KEY
 from casustafel.accounts.models import User
 from casustafel.audit.context import Actor
-from casustafel.cases.models import Case, CaseParty, Criterion, LifeDomainProblem, PartyRole, PriorAction, Referral
+from casustafel.cases.models import Case, CaseParty, LifeDomainProblem, PartyRole, PriorAction, Referral
+from casustafel.meeting_types.models import Criterion
 from casustafel.meetings.services.meeting_types import meeting_types_install_default
 from casustafel.organisations.models import Role
 from casustafel.testing.browser import assert_header_contrast, follow, sign_in, swap, visit

@@ -226,7 +226,10 @@ _DRAFT_WRITES = [
     ("cases:prior_action_remove", "action_pk", 302),
 ]
 # Writes that carry the version the page showed (optimistic locking cannot be skipped).
-_DRAFT_DATA = {"cases:referral_submit": lambda s: {"submit-version": s.draft.version}}
+_DRAFT_DATA = {
+    "cases:referral_submit": lambda s: {"submit-version": s.draft.version},
+    "cases:referral_delete": lambda s: {"delete-version": s.draft.version},
+}
 _ACCEPTED_OBJECTS = {"party_pk": "party", "problem_pk": "problem", "action_pk": "prior_action"}
 _DRAFT_OBJECTS = {"party_pk": "draft_party", "problem_pk": "draft_problem", "action_pk": "draft_prior_action"}
 

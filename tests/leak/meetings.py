@@ -2,7 +2,9 @@
 participation and notification URL, with exactly who gets in (see casustafel/testing/leak.py).
 
 The scenario's meeting has two items: item 1 is the scenario's case (org_a invited: its
-professional, its ambassador and professional_a's current substitute), item 2 another case of
+professional, its ambassador and professional_a's current substitute; org_e, involved too, is
+invited by default, and of org_e, which limits cases to the people named, only the named
+professional gets in), item 2 another case of
 the house (org_b invited: professional_b). An invitee of item 1 gets 404 on item 2, and the
 reverse; the house's process director and secretary see both and alone may plan; an invitee who
 sees an item but may not change it gets 403.
@@ -19,9 +21,11 @@ from casustafel.meetings.models import AgendaItem, Invitation, Meeting
 from casustafel.notifications.models import Notification
 from casustafel.testing.leak import (
     FAST_PATCHES,
+    FORMER_MEMBERS,
     HOUSE_CASE_STAFF,
     HOUSE_MEMBERS,
     OUTSIDER_PROCESS_DIRECTOR,
+    PROFESSIONAL_E,
     SUBSTITUTE_CURRENT,
     LeakCase,
     LeakScenario,
@@ -31,8 +35,9 @@ from casustafel.testing.meetings import house_case, invite, on_agenda, plan_meet
 
 FAST_PATCHES["casustafel.meetings.letter.client_letter_pdf"] = lambda item, letters: b"%PDF-1.7 leak test"
 
-ALL_USERS = HOUSE_MEMBERS | {"outsider_house", OUTSIDER_PROCESS_DIRECTOR}
-ITEM_1_INVITEES = frozenset({"professional_a", "ambassador_a", SUBSTITUTE_CURRENT})
+ALL_USERS = HOUSE_MEMBERS | FORMER_MEMBERS | {"outsider_house", OUTSIDER_PROCESS_DIRECTOR}
+ORG_A_INVITEES = frozenset({"professional_a", "ambassador_a", SUBSTITUTE_CURRENT})
+ITEM_1_INVITEES = ORG_A_INVITEES | {PROFESSIONAL_E}
 ITEM_2_INVITEES = frozenset({"professional_b"})
 ITEM_1 = HOUSE_CASE_STAFF | ITEM_1_INVITEES
 ITEM_2 = HOUSE_CASE_STAFF | ITEM_2_INVITEES
@@ -77,7 +82,7 @@ def _i2(s: LeakScenario) -> dict[str, int]:
 
 
 def _invitation(s: LeakScenario, number: int) -> Invitation:
-    return _item(s, number).invitations.get()
+    return _item(s, number).invitations.get(organisation=s.personas.org_a if number == 1 else s.personas.org_b)
 
 
 def _inv1(s: LeakScenario) -> dict[str, int]:
@@ -167,7 +172,14 @@ register(
         forbidden=ITEM_1_INVITEES,
     ),
     # An invitation is answered by the invited organisation's people; staff see it, may not answer.
-    LeakCase("meetings:invitation_respond", kwargs=_inv1, sees=ITEM_1_INVITEES, forbidden=HOUSE_CASE_STAFF, reads=1),
+    # professional_e sees item 1 (org_e is invited too) but may not answer org_a's invitation.
+    LeakCase(
+        "meetings:invitation_respond",
+        kwargs=_inv1,
+        sees=ORG_A_INVITEES,
+        forbidden=HOUSE_CASE_STAFF | {PROFESSIONAL_E},
+        reads=1,
+    ),
     LeakCase(
         "meetings:invitation_respond",
         kwargs=_inv2,

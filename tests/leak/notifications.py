@@ -3,9 +3,9 @@ casustafel/testing/leak.py). The list and the count are per user and hold no cas
 
 from __future__ import annotations
 
-from casustafel.testing.leak import HOUSE_MEMBERS, OUTSIDER_PROCESS_DIRECTOR, LeakCase, register
+from casustafel.testing.leak import FORMER_MEMBERS, HOUSE_MEMBERS, OUTSIDER_PROCESS_DIRECTOR, LeakCase, register
 
-EVERYONE = HOUSE_MEMBERS | {"outsider_house", OUTSIDER_PROCESS_DIRECTOR}
+EVERYONE = HOUSE_MEMBERS | FORMER_MEMBERS | {"outsider_house", OUTSIDER_PROCESS_DIRECTOR}
 
 register(
     LeakCase("notifications:preferences", sees=EVERYONE, reads=0),

@@ -97,5 +97,6 @@ register(
     LeakCase("privacy:audit_integrity", sees=PRIVACY_OFFICERS),
     LeakCase("privacy:audit_integrity", method="post", ok=302, sees=PRIVACY_OFFICERS, label="check"),
     LeakCase("privacy:access_log_person_search", sees=PRIVACY_OFFICERS),
+    LeakCase("privacy:access_log_user_search", sees=PRIVACY_OFFICERS, query=lambda s: "user_q=a"),
     LeakCase("privacy:access_log_person_search", method="post", sees=PRIVACY_OFFICERS, label="search"),
 )

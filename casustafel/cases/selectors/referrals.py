@@ -126,11 +126,13 @@ def latest_decision(referral: Referral) -> Triage | None:
 
 def referral_list_for(user: AnyUser, *, status: str = "") -> QuerySet[Referral]:
     """The 'Aanmeldingen' list: own referrals, the organisation's for ambassadors, and every
-    submitted referral of the house for process directors and secretaries."""
+    submitted referral of the house for process directors and secretaries; each with its main
+    person(s) (`subject_parties`), whom the list names."""
     referrals = (
         Referral.objects.visible_to(user)
         .select_related("meeting_type", "municipality", "referring_organisation", "referrer")
         .annotate(party_count=Count("parties", distinct=True))
+        .prefetch_related(subject_parties())
     )
     if status:
         referrals = referrals.filter(status=status)

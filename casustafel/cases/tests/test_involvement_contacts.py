@@ -9,6 +9,7 @@ from django.urls import reverse
 
 import pytest
 
+from casustafel.cases.views import cases as case_views
 from casustafel.organisations.models import Role
 from casustafel.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 from casustafel.testing.involvements import CaseSetting, open_case
@@ -81,3 +82,20 @@ def test_only_house_staff_load_the_contacts(personas: Personas, setting: CaseSet
     query = {"add-organisation": personas.org_b.pk}
     assert personas.client("professional_a").get(url, query).status_code == 403  # sees the case, no more
     assert personas.client("professional_b").get(url, query).status_code == 404
+
+
+def test_the_case_page_reads_the_case_workers_of_the_involved_organisations_only(
+    personas: Personas, setting: CaseSetting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _staff("Politie Groot", personas, 30)
+    read: list[int] = []
+    named_form = case_views._named_form
+
+    def recording(involvement, members, data=None):  # type: ignore[no-untyped-def]
+        read.extend(membership.organisation_id for membership in members)
+        return named_form(involvement, members, data)
+
+    monkeypatch.setattr(case_views, "_named_form", recording)
+    _case_page(personas, setting)
+    involved = set(setting.case.involvements.filter(ended_at=None).values_list("organisation_id", flat=True))
+    assert read and set(read) <= involved

@@ -630,7 +630,8 @@ def test_list_queries_do_not_grow_with_the_number_of_referrals(
 ) -> None:
     for _ in range(size):
         referral = referral_of(personas, setting, submitted=True)
-        CasePartyFactory(referral=referral, person__house=personas.house)
+        # Main persons: the list names them and links each in its READ event.
+        CasePartyFactory(referral=referral, role=PartyRole.SUBJECT, person__house=personas.house)
     client = personas.client("process_director")
     client.get(url("referral_list"))
     with django_assert_max_num_queries(10):

@@ -95,8 +95,11 @@ def _involvement_context(
     named_form: InvolvementNamedForm | None = None,
 ) -> dict[str, Any]:
     manage = can_manage_involvements(request.user, case)
-    members = list(involvement_contacts(case)) if manage else []
     prefetch_related_objects([case], "involvements__named_people")
+    # Only the case workers of the organisations involved now: their named-people lists are
+    # all the page shows of them (never the whole house).
+    current = {involvement.organisation_id for involvement in case.involvements.all() if involvement.ended_at is None}
+    members = list(involvement_contacts(case).filter(organisation__in=current)) if manage and current else []
     rows = []
     for involvement in case.involvements.all():
         end = named = None
@@ -220,7 +223,8 @@ def involvement_name_people(request: AuthenticatedHttpRequest, pk: int, involvem
     if not can_manage_involvements(request.user, case):
         raise PermissionDenied
     actor = case_actor(request, case)
-    form = _named_form(involvement, list(involvement_contacts(case)), request.POST)
+    members = list(involvement_contacts(case).filter(organisation=involvement.organisation_id))
+    form = _named_form(involvement, members, request.POST)
     if form.is_valid():
         try:
             case_involvement_name_people(actor=actor, involvement=involvement, named_people=form.named_users())

@@ -31,7 +31,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from casustafel.accounts.types import AuthenticatedHttpRequest
 from casustafel.audit.context import Actor
-from casustafel.audit.services import audit_read
+from casustafel.audit.services import audit_list, audit_read
 from casustafel.cases.forms.referrals import (
     DeleteDraftForm,
     InformationAnswerForm,
@@ -264,6 +264,11 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if status not in ReferralStatus.values:
         status = ""
     page = Paginator(referral_list_for(request.user, status=status), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The list names each referral's main person(s): one READ event linking every person shown.
+    audit_list(
+        actor=Actor.from_request(request),
+        person_ids=[party.person_id for referral in page.object_list for party in referral.subject_parties],  # type: ignore[attr-defined]
+    )
     context = {
         "page": page,
         "status": status,

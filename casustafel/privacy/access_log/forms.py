@@ -25,8 +25,17 @@ class AccessLogFilterForm(forms.Form):
 
     date_from = BoundedDateField(label=_("Van"), required=False, widget=DateInput())
     date_to = BoundedDateField(label=_("Tot en met"), required=False, widget=DateInput())
+    # Checked against everyone of the house, never rendered as one list of them: the page shows
+    # the chosen one and a search (`privacy/partials/access_log_user_picker.html`).
     user = HouseUserChoiceField(
-        label=_("Gebruiker"), queryset=User.objects.none(), required=False, empty_label=_("Alle gebruikers")
+        label=_("Gebruiker"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Deze gebruiker hoort niet bij dit huis; zoek opnieuw.")},
+    )
+    user_q = forms.CharField(
+        label=_("Zoek een gebruiker op naam, e-mailadres of organisatie"), max_length=100, required=False
     )
     organisation = forms.ModelChoiceField(
         label=_("Namens organisatie"),
@@ -40,7 +49,7 @@ class AccessLogFilterForm(forms.Form):
 
     def __init__(self, *args: Any, house: SafetyHouse, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = house_users(house).order_by("full_name")  # type: ignore[attr-defined]
+        self.fields["user"].queryset = house_users(house)  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = Organisation.objects.filter(house=house).order_by("name")  # type: ignore[attr-defined]
         self.fields["action"].choices = [("", _("Alle handelingen")), *AuditAction.choices]  # type: ignore[attr-defined]
 

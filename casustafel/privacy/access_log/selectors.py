@@ -20,6 +20,7 @@ from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.audit.selectors import events_about
 from casustafel.cases.models import Person
 from casustafel.organisations.models import (
+    Membership,
     Organisation,
     Role,
     SafetyHouse,
@@ -30,6 +31,53 @@ def house_users(house: SafetyHouse | int) -> QuerySet[User]:
     """Everyone who has or had a membership in the house (ended memberships included: their
     past events stay reviewable)."""
     return User.objects.filter(memberships__organisation__house=house).distinct()
+
+
+USER_SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class UserCandidate:
+    pk: int
+    name: str
+    organisations: tuple[str, ...]
+
+
+def house_user_search(house: SafetyHouse | int, query: str, *, exclude: int | None = None) -> list[UserCandidate]:
+    """People of the house (ended memberships included, as in `house_users`) whose name, e-mail
+    address or organisation contains every typed word: at most USER_SEARCH_LIMIT, in one query.
+    The access log's user filter offers these instead of a list of the whole house."""
+    words = query.split()
+    if not words:
+        return []
+    memberships = (
+        Membership.objects.filter(organisation__house=house)
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "user_id", "organisation__name")
+    )
+    if exclude is not None:
+        memberships = memberships.exclude(user_id=exclude)
+    for word in words[:5]:
+        memberships = memberships.filter(
+            Q(user__full_name__icontains=word) | Q(user__email__icontains=word) | Q(organisation__name__icontains=word)
+        )
+    found: dict[int, UserCandidate] = {}
+    # A person has a few memberships at most; the slice bounds the rows read however many match.
+    for membership in memberships[: USER_SEARCH_LIMIT * 3]:
+        known = found.get(membership.user_id)
+        if known is None:
+            if len(found) == USER_SEARCH_LIMIT:
+                break
+            found[membership.user_id] = UserCandidate(
+                pk=membership.user_id,
+                name=membership.user.full_name or membership.user.email,
+                organisations=(membership.organisation.name,),
+            )
+        elif membership.organisation.name not in known.organisations:
+            found[membership.user_id] = UserCandidate(
+                pk=known.pk, name=known.name, organisations=(*known.organisations, membership.organisation.name)
+            )
+    return list(found.values())
 
 
 def _house_accounts(house: SafetyHouse | int) -> Q:

@@ -25,7 +25,7 @@ from casustafel.audit.models import AuditEvent, AuditVerification, VerificationK
 from casustafel.audit.selectors import chain_of, latest_verifications, pending_count
 from casustafel.audit.services import audit_verification_start
 from casustafel.audit.verification import problem_label
-from casustafel.lib.forms import add_service_errors
+from casustafel.lib.forms import add_service_errors, parse_id
 from casustafel.privacy.access_log.detectors import examined_until, finding_links, pattern_period, stored_findings
 from casustafel.privacy.access_log.forms import AccessLogFilterForm, AccessLogPersonSearchForm
 from casustafel.privacy.access_log.selectors import (
@@ -34,6 +34,7 @@ from casustafel.privacy.access_log.selectors import (
     access_log_export_rows,
     access_log_page,
     access_log_rows,
+    house_user_search,
     merged_person_ids,
     object_type_label,
     role_label,
@@ -99,8 +100,30 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         "examined_until": examined_until(house),
         "query": query.urlencode(),
         "search_form": AccessLogPersonSearchForm(),
+        **_user_picker(house, form, log_filter),
     }
     return render(request, "privacy/access_log.html", context)
+
+
+def _user_picker(house: Any, form: AccessLogFilterForm, log_filter: AccessLogFilter) -> dict[str, Any]:
+    """The user filter's chosen person and, when a search was typed (the form sent without
+    JavaScript), its results in place."""
+    query = form.data.get("user_q", "").strip()[:100] if form.is_bound else ""
+    chosen = log_filter.user
+    results = house_user_search(house, query, exclude=chosen.pk if chosen else None) if query else None
+    return {"chosen_user": chosen, "user_query": query, "user_results": results}
+
+
+@require_GET
+@login_required
+def access_log_user_search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """People of the house matching the typed name, e-mail address or organisation, for the
+    access log's user filter (htmx, as the privacy officer types)."""
+    house = privacy_officer_house(request.acting)
+    query = request.GET.get("user_q", "").strip()[:100]
+    chosen = parse_id(request.GET.get("user"))
+    context = {"user_query": query, "user_results": house_user_search(house, query, exclude=chosen)}
+    return render(request, "privacy/partials/access_log_user_results.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from casustafel.audit.models import AuditAction
 from casustafel.meeting_types.models import MeetingType
 from casustafel.privacy.models import CovenantVersion, LegalBasis, Visibility
-from casustafel.testing.browser import follow, sign_in, visit
+from casustafel.testing.browser import assert_axe_clean, follow, sign_in, visit
 from casustafel.testing.personas import Personas
 from casustafel.testing.privacy import log_event
 
@@ -59,6 +59,14 @@ def test_administrator_publishes_and_privacy_officer_reads(
     # The professional's read, and the officer's own search for the case (logged too).
     expect(page.get_by_role("cell", name="4242")).to_have_count(2)
     expect(page.get_by_role("cell", name="gezocht")).to_be_visible()
+    # The user filter is a search over the house's people, never a list of all of them.
+    with page.expect_response(lambda response: "/logboek/gebruikers/" in response.url):
+        page.get_by_label("Zoek een gebruiker op naam, e-mailadres of organisatie").fill("professional")
+    page.get_by_label("Professional A (Veilig Thuis Testregio)").check()
+    assert_axe_clean(page)
+    follow(page, page.get_by_role("button", name="Filter toepassen").click)
+    expect(page.get_by_role("radio", name="Professional A", exact=True)).to_be_checked()
+    expect(page.get_by_role("cell", name="4242")).to_have_count(1)  # the officer's own search left out
     # Finding a person by name needs the date of birth too; what was typed stays.
     page.get_by_label("Achternaam").fill("Jansen")
     follow(page, page.get_by_role("button", name="Betrokkene zoeken").click)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 import pytest
@@ -23,7 +24,7 @@ import pytest
 import casustafel
 from casustafel.cases.models import Attachment, CaseFact, CaseParty, LifeDomainProblem, PartyRole, Person, Referral
 from casustafel.cases.services.information import attachment_add, case_fact_add
-from casustafel.cases.services.persons import case_party_add, case_party_add_person, person_merge
+from casustafel.cases.services.persons import case_party_add, case_party_add_person, case_party_update, person_merge
 from casustafel.cases.services.referrals import life_domain_problem_add, referral_submit
 from casustafel.lib.errors import ServiceError
 from casustafel.privacy.models import Consent, InformationCategory, LegalBasis
@@ -143,6 +144,7 @@ def test_the_services_that_record_about_a_person_are_the_checked_ones() -> None:
         "casustafel.cases.services.information.attachment_add",
         "casustafel.cases.services.persons.case_party_add",
         "casustafel.cases.services.persons.case_party_add_person",
+        "casustafel.cases.services.persons.case_party_update",
         "casustafel.cases.services.persons.person_merge",
         "casustafel.cases.services.referrals.life_domain_problem_add",
         "casustafel.cases.services.referrals.referral_submit",
@@ -192,7 +194,9 @@ def test_referral_writes_about_a_restricted_person_are_refused(
     restrict(personas, restricted)
     with pytest.raises(ServiceError, match="de verwerking beperkt"):
         case_party_add(actor=actor, referral=referral, person=restricted, role=PartyRole.SUBJECT)
-    with pytest.raises(ServiceError, match="de verwerking beperkt"):
+    # A restricted person is never even proposed (issue 7, point 1): typed in, the answer is the
+    # house office's contact, which says nothing about the restriction itself.
+    with pytest.raises(ValidationError, match="Neem contact op met"):
         case_party_add_person(
             actor=actor,
             referral=referral,
@@ -203,7 +207,10 @@ def test_referral_writes_about_a_restricted_person_are_refused(
             chosen_person_id=restricted.pk,
         )
     assert not CaseParty.objects.filter(person=restricted).exists()
-    CasePartyFactory(referral=referral, person=restricted, role=PartyRole.SUBJECT)
+    party = CasePartyFactory(referral=referral, person=restricted, role=PartyRole.SUBJECT)
+    with pytest.raises(ServiceError, match="de verwerking beperkt"):
+        case_party_update(actor=actor, party=party, expected_version=party.version, role=PartyRole.VICTIM)
+    assert CaseParty.objects.get(pk=party.pk).role == PartyRole.SUBJECT
     with pytest.raises(ServiceError, match="de verwerking beperkt"):
         life_domain_problem_add(
             actor=actor, referral=referral, domain="housing", description="Dakloos.", source="Eigen", person=restricted

@@ -46,6 +46,16 @@ def test_the_case_list_shows_the_subject_who_finds_it_in_the_overview(personas: 
     assert accesses(personas, subject, org_a, Role.PROFESSIONAL, "bekeken") == before + 1
 
 
+def test_the_referral_list_names_the_subject_who_finds_it_in_the_overview(personas: Personas) -> None:
+    setting = open_case(personas)
+    subject = setting.referral.parties.get(role=PartyRole.SUBJECT).person
+    org_a = personas.org_a.name
+    before = accesses(personas, subject, org_a, Role.PROFESSIONAL, "bekeken")
+    html = personas.client("ambassador_a").get(reverse("cases:referral_list")).content.decode()
+    assert f"Aanmelding {setting.referral.pk}: {subject.full_name}" in html
+    assert accesses(personas, subject, org_a, Role.PROFESSIONAL, "bekeken") == before + 1
+
+
 def test_the_duplicates_search_shows_persons_who_find_it_in_the_overview(personas: Personas) -> None:
     born = dt.date(1980, 2, 3)
     keep = PersonFactory(house=personas.house, given_names="Fatima", surname="Yilmaz", date_of_birth=born)

@@ -36,7 +36,8 @@ def share_figure(key: str, label: str, part: Cell, whole: Cell, *, note: str = "
         hidden = _("afgeschermd")
         return Figure(key=key, label=label, display=hidden, export_value=hidden)
     if not whole.value:
-        return Figure(key=key, label=label, display="–", export_value="")
+        nothing = _("niets te tellen in deze periode")
+        return Figure(key=key, label=label, display="–", export_value="", note=nothing)
     rate = 100 * (part.value or 0) / whole.value
     return Figure(
         key=key, label=label, display=f"{number(rate)}%", export_value=round(rate, 1), value=round(rate, 1), note=note

@@ -136,7 +136,7 @@ def test_one_action_makes_a_tagged_pdf_and_an_xlsx_in_the_shape_of_seed_003(pers
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Een jaar waarin het huis groeide." in text
     assert "Besproken personen per woongemeente" in text
-    assert "2024 (oktober t/m december)" in text  # the partial first year, marked
+    assert "2024 (vanaf 1 oktober)" in text  # the partial first year, marked
 
     workbook = load_workbook(
         io.BytesIO(board.get(reverse("reporting:annual_xlsx", kwargs={"year": 2025, "number": 1})).content)
@@ -147,7 +147,7 @@ def test_one_action_makes_a_tagged_pdf_and_an_xlsx_in_the_shape_of_seed_003(pers
     rows = [[cell for cell in row] for row in workbook["Per gemeente en overleg"].iter_rows(values_only=True)]
     start = rows.index(["Besproken personen per woongemeente", None, None])
     header, body = rows[start + 2], rows[start + 3 : start + 6]
-    assert header == ["Woongemeente", "2024 (oktober t/m december)", "2025"]
+    assert header == ["Woongemeente", "2024 (vanaf 1 oktober)", "2025"]
     # Persons discussed: Aland 5 in 2024 and 6 in 2025 (three came back: still three persons);
     # Bedum 0 and 5; total 5 and 11.
     assert body == [["Gemeente Aland", 5, 6], ["Gemeente Bedum", 0, 5], ["Totaal", 5, 11]]

@@ -10,7 +10,7 @@ equal to its value when shown, 1..threshold-1 when shown as "< threshold", at le
 threshold when hidden as a secondary cell, anything from zero when withheld. For every hidden
 small cell the reader minimises and maximises it over all fillings that fit: the two must
 differ. The same for every group on its own. A reader who solves every dashboard at once is
-measured, not asserted: `bench/suppression_audit.py`.
+neither asserted nor measured (docs/indicators.md, "Known limits").
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ blocked).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.test import override_settings
 from django.utils import timezone
@@ -120,3 +121,51 @@ def test_process_director_drills_down_from_a_count_to_the_cases(page: Page, pers
     expect(cases.get_by_role("row")).to_have_count(13)  # the header and the 12 cases
     follow(page, cases.get_by_role("link").first.click)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Casus")
+
+
+def test_house_manager_sets_a_target_and_enters_a_figure_from_another_source(page: Page, personas: Personas) -> None:
+    seed(personas)
+    year = str(last_year())
+    sign_in(page, personas.house_manager)
+    visit(page, "/rapportage/catalogus/")
+    follow(page, page.get_by_role("link", name="Eerste contact binnen de norm").click)
+    revise = page.get_by_role("form", name="Definitie wijzigen")
+    revise.get_by_label("Streefwaarde", exact=False).first.fill("tachtig")
+    revise.get_by_label("De streefwaarde is").select_option(label="minimaal")
+    revise.get_by_label("Waarom deze wijziging").fill("Norm van het bestuur")
+    follow(page, revise.get_by_role("button", name="Nieuwe versie opslaan").click)
+    # Refused next to the field in Dutch; what was typed stays.
+    expect(page.get_by_text("Vul een getal in, bijv. 80 of 7,5.")).to_be_visible()
+    revise = page.get_by_role("form", name="Definitie wijzigen")
+    expect(revise.get_by_label("Waarom deze wijziging")).to_have_value("Norm van het bestuur")
+    revise.get_by_label("Streefwaarde", exact=False).first.fill("62,5")
+    follow(page, revise.get_by_role("button", name="Nieuwe versie opslaan").click)
+    expect(page.get_by_text("De nieuwe versie van de definitie is vastgelegd.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Definitie (versie 2)")).to_be_visible()
+
+    # 20 referrals contacted after 20 hours (within the 48-hour norm), 12 never: 20 / 32 = 62.5%,
+    # exactly the target.
+    visit(page, f"/rapportage/?period={year}&scope=h")
+    summary = page.get_by_role("table", name=f"Kerncijfers en streefwaarden, {year}", exact=False)
+    expect(summary.get_by_role("row", name="Eerste contact binnen de norm")).to_contain_text(
+        "62,5% van de aanmeldingen waarvan de termijn in de periode afliep minimaal 62,5 — streefwaarde gehaald"
+    )
+
+    visit(page, "/rapportage/catalogus/")
+    follow(page, page.get_by_role("link", name="Indicator uit een andere bron toevoegen").click)
+    page.get_by_label("Sleutel").fill("politie_incidenten")
+    page.get_by_label("Naam").fill("Incidenten huiselijk geweld (politie)")
+    page.get_by_label("Wat telt het").fill("Incidenten huiselijk geweld per gemeente, volgens de politie.")
+    page.get_by_label("Bron").fill("Politie Midden-Nederland, incidentregistratie")
+    page.get_by_label("Eigenaar").fill("Ketenmanager")
+    follow(page, page.get_by_role("button", name="Toevoegen").click)
+    expect(page.get_by_text("De indicator staat in de catalogus; voer nu de cijfers in.")).to_be_visible()
+    figure = page.get_by_role("form", name="Cijfer invoeren of verbeteren")
+    figure.get_by_label("Periode").fill(year)
+    figure.get_by_label("Gemeente").select_option(label="Gemeente Aland")
+    figure.get_by_label("Waarde").fill("37")
+    figure.get_by_label(re.compile("^Bron")).fill("Politie, jaarcijfers")
+    follow(page, figure.get_by_role("button", name="Cijfer vastleggen").click)
+    expect(page.get_by_text("Het cijfer is vastgelegd.")).to_be_visible()
+    figures = page.get_by_role("table", name="Ingevoerde cijfers")
+    expect(figures.get_by_role("row", name=f"{year} Gemeente Aland 37")).to_be_visible()

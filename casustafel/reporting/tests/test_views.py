@@ -10,6 +10,8 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 
 import pytest
@@ -44,6 +46,7 @@ EVERYONE_ELSE = {
 }
 YEAR = {"period": "2025", "scope": "h"}
 TODAY = moment(2026, 1, 15)
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)
@@ -350,3 +353,75 @@ def test_board_start_page_queries_do_not_grow_with_the_data(personas: Personas, 
     client = personas.client("board_member")
     with django_assert_max_num_queries(20):
         assert client.get(reverse("dashboards:start")).status_code == 200
+
+
+def test_shipped_definitions_read_in_english_until_the_house_rewords_them(personas: Personas) -> None:
+    from casustafel.audit.context import Actor
+    from casustafel.reporting.services import indicator_revise
+
+    client = personas.client("house_manager")
+    client.get(reverse("reporting:catalogue"))
+    indicator = Indicator.objects.get(house=personas.house, key="cases_opened")
+    indicator_revise(
+        actor=Actor(user=personas.house_manager, membership=personas.memberships["house_manager"]),
+        indicator=indicator,
+        expected_version=indicator.version,
+        reason="Eigen woorden",
+        name="Nieuwe casussen",
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("reporting:catalogue")).content.decode()
+    assert "Referrals per entry route" in html and "Aanmeldingen per instroomroute" not in html
+    assert "Nieuwe casussen" in html  # the house's own words, as written
+
+
+def _queries(client: object, url: str, params: dict[str, str] | None = None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200  # type: ignore[attr-defined]
+    return len(captured.captured_queries)
+
+
+def test_drill_down_queries_do_not_grow_with_the_cases(personas: Personas) -> None:
+    client = personas.client("process_director")
+    drill = {"source": "cases_opened", "cell": "h|*", "period": "2025"}
+    _grow(personas, 6)
+    client.get(reverse("reporting:drill"), drill)  # the first request of a session costs more
+    small = _queries(client, reverse("reporting:drill"), drill)
+    _grow(personas, 40)  # 46 cases: a full page of 25
+    assert _queries(client, reverse("reporting:drill"), drill) == small
+
+
+def test_catalogue_indicator_and_annual_pages_have_a_fixed_number_of_queries(personas: Personas) -> None:
+    from casustafel.audit.context import Actor
+    from casustafel.reporting.services import annual_report_edition_request
+
+    client = personas.client("house_manager")
+    client.get(reverse("reporting:catalogue"))  # installs the catalogue
+    client.get(reverse("reporting:annual_report"), {"year": "2025"})  # makes the report and its sections
+    pages = [
+        (reverse("reporting:catalogue"), None),
+        (reverse("reporting:indicator", kwargs={"key": "first_contact"}), None),
+        (reverse("reporting:annual_report"), {"year": "2025"}),
+    ]
+    before = [_queries(client, url, params) for url, params in pages]
+    indicator = Indicator.objects.get(house=personas.house, key="first_contact")
+    actor = Actor(user=personas.house_manager, membership=personas.memberships["house_manager"])
+    from casustafel.reporting.services import indicator_revise
+
+    for number in range(5):  # more versions of a definition
+        indicator.refresh_from_db()
+        indicator_revise(
+            actor=actor,
+            indicator=indicator,
+            expected_version=indicator.version,
+            reason=f"r{number}",
+            target=number,
+            target_direction="at_least",
+        )
+    with override_settings(TASKS=IMMEDIATE):
+        for _ in range(2):  # more editions of the annual report
+            annual_report_edition_request(actor=actor, house=personas.house, year=2025)
+    assert [_queries(client, url, params) for url, params in pages] == before
