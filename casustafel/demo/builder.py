@@ -180,6 +180,10 @@ def build_demo_region(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: Write
     from casustafel.demo.plans import build_demo_plans
 
     build_demo_plans(region, stdout=stdout)
+    # Self-assessment rounds, an improvement plan and the effort ledger (demo/learning.py).
+    from casustafel.demo.learning import build_demo_learning
+
+    build_demo_learning(region, stdout=stdout)
     # Privacy officer's work (demo/privacy.py); last: a restriction refuses new information.
     from casustafel.demo.privacy import build_demo_privacy
 

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +40,7 @@ from casustafel.cases.services.persons import case_party_add_person
 from casustafel.cases.services.referrals import referral_start, referral_submit, referral_update
 from casustafel.cases.services.triage import VerdictInput, triage_decide
 from casustafel.demo import history_tables as tables
+from casustafel.demo.referral_stories import People
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.demo.services import demo_dates_set, demo_notifications_settle
 from casustafel.meeting_types.models import CriteriaSetVersion, Criterion, MeetingType
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
     from casustafel.demo.builder import DemoRegion, Writer
 
 SYSTEM = Actor.system()
+T = TypeVar("T")
 SEED_OFFSET = 12
 HOUR = {tables.YOUTH: 10, tables.REPEAT_OFFENDERS: 13, tables.NAZORG: 9, tables.TOP_X: 14}
 # Consultation -> (weekday, days between meetings, minutes per case).
@@ -151,10 +154,15 @@ def meeting_days(consultation: str, start: dt.date, end: dt.date) -> list[dt.dat
 class _Planner:
     """Turns the tables into episodes with dates. Deterministic from the seed."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, municipalities: Collection[str] | None) -> None:
         self.rng = random.Random(seed)
         self.plan = HistoryPlan()
         self.persons = 0
+        self.municipalities = municipalities
+
+    def rows(self, table: dict[str, T]) -> list[tuple[str, T]]:
+        """The table's rows for the municipalities asked for (all by default)."""
+        return [(key, row) for key, row in table.items() if self.municipalities is None or key in self.municipalities]
 
     def person(self) -> int:
         self.persons += 1
@@ -200,7 +208,7 @@ class _Planner:
     ) -> None:
         """Each municipality's people discussed per year, some of them the year before too: a
         carried episode gets one more discussion early in the next year and closes after it."""
-        for key, per_year in counts.items():
+        for key, per_year in self.rows(counts):
             previous_year: list[Episode] = []
             for number, year in enumerate(years):
                 start = max(first_day, dt.date(year, 1, 1))
@@ -232,7 +240,7 @@ class _Planner:
     def nazorg(self) -> None:
         days = meeting_days(tables.NAZORG, dt.date(2013, 1, 1), dt.date(2013, 12, 31))
         first_half = [d for d in days if d < dt.date(2013, 6, 1)]
-        for key, caseload in tables.TABEL_3_CASELOAD_2013.items():
+        for key, caseload in self.rows(tables.TABEL_3_CASELOAD_2013):
             re_entries = tables.NAZORG_RE_ENTRIES.get(key, 0)
             for count in range(caseload - re_entries):
                 again = count < re_entries
@@ -257,15 +265,17 @@ class _Planner:
 
     def top_x(self) -> None:
         days = meeting_days(tables.TOP_X, tables.TOP_X_START, tables.TOP_X_END)
-        for key, persons in tables.TOP_X_PERSONS.items():
+        for key, persons in self.rows(tables.TOP_X_PERSONS):
             for _person in range(persons):
                 first = self.rng.choice(days[:4])
                 second = self.rng.choice([d for d in days if d > first])
                 self.new(tables.TOP_X, key, [first, second], earliest=tables.TOP_X_START, close_within=(120, 240))
 
 
-def plan_history(seed: int) -> HistoryPlan:
-    planner = _Planner(seed * 1000 + SEED_OFFSET)
+def plan_history(seed: int, municipalities: Collection[str] | None = None) -> HistoryPlan:
+    """The episodes and meetings of the history, for every municipality of the tables or only
+    the ones given (keys of `history_tables.MUNICIPALITY_KEYS`; the tests use a few small ones)."""
+    planner = _Planner(seed * 1000 + SEED_OFFSET, municipalities)
     planner.yearly(
         tables.YOUTH, tables.TABEL_1, tables.TABEL_1_YEARS, tables.YOUTH_CARRIED, tables.YOUTH_START, minor=True
     )
@@ -340,12 +350,19 @@ class DemoHistory:
         return f"history 2011-2013: {self.cases} cases ({self.re_entries} re-entries), {self.meetings} held meetings"
 
 
-def build_demo_history(region: DemoRegion, *, stdout: Writer | None = None) -> DemoHistory:
-    """Add the history of 2011-2013 to the demo house, once (a house whose youth consultation
-    has cases is left alone)."""
-    if Case.objects.filter(house=region.house, meeting_type__name=tables.YOUTH).exists():
+def build_demo_history(
+    region: DemoRegion, *, municipalities: Collection[str] | None = None, stdout: Writer | None = None
+) -> DemoHistory:
+    """Add the history of 2011-2013 to the demo house, once: a house that has the old-style
+    youth consultation (installed by the history's first step) is left alone.
+
+    Args:
+        municipalities: only these rows of the tables (`history_tables` keys); None: all of them.
+            The tests build a few small municipalities; the whole history is the manual step.
+    """
+    if MeetingType.objects.filter(house=region.house, name=tables.YOUTH).exists():
         return DemoHistory(created=False)
-    result = _Player(region, plan_history(region.seed)).play()
+    result = _Player(region, plan_history(region.seed, municipalities)).play()
     if stdout is not None:
         stdout.write(f"  {result.summary()}\n")
     return result
@@ -362,6 +379,7 @@ class _Player:
         self.rng = random.Random(region.seed * 1000 + SEED_OFFSET + 1)
         self.faker = Faker("nl_NL")
         self.faker.seed_instance(region.seed * 1000 + SEED_OFFSET)
+        self.names = People(self.faker, self.rng)
         self.today = timezone.localdate()
         self.build_start = timezone.now()
         office = region.members[OFFICE_KEY]
@@ -474,9 +492,7 @@ class _Player:
                 else dt.date(self.rng.randint(1960, 1993), self.rng.randint(1, 12), self.rng.randint(1, 28))
             )
             given = self.faker.first_name_male() if self.rng.random() < 0.8 else self.faker.first_name_female()
-            prefix, surname = "", self.faker.last_name()
-            if " " in surname:
-                prefix, surname = surname.rsplit(" ", 1)
+            prefix, surname = self.names.surname()
             case_party_add_person(
                 actor=actor,
                 referral=referral,

@@ -70,6 +70,10 @@ BACKDATABLE: dict[str, frozenset[str]] = {
     "plans.followup": frozenset({"created_at", "updated_at", "answered_at"}),
     "escalations.escalation": frozenset({"created_at", "updated_at", "raised_at"}),
     "escalations.escalationstage": frozenset({"created_at", "updated_at", "started_at"}),
+    "learning.selfassessment": frozenset({"created_at", "updated_at", "opened_at", "closes_on", "closed_at"}),
+    "learning.assessmentinvitation": frozenset({"created_at", "notified_at", "submitted_at"}),
+    "learning.improvementplan": frozenset({"created_at", "updated_at"}),
+    "learning.improvementaction": frozenset({"created_at", "updated_at", "due_date"}),
 }
 
 

@@ -273,6 +273,12 @@ class ValueRatingForm(ServerValidatedForm, VersionedForm):
         help_text=_("Wat ziet uw organisatie in de praktijk? Een voorbeeld zegt meer dan een cijfer."),
     )
 
+    def clean_version(self) -> int | None:
+        # The same form records a first rating (no version) and replaces one (with its version).
+        # Without a version nothing is overwritten: `value_rating_record` answers a rating that
+        # exists with a ConflictError, and the form comes back carrying that rating's version.
+        return self.cleaned_data.get("version")
+
 
 class HoursField(forms.CharField):
     def to_python(self, value: Any) -> Any:
