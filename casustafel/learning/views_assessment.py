@@ -46,7 +46,7 @@ def assessment_url(assessment: SelfAssessment) -> str:
 @login_required
 def assessment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     house = manager_house(request.acting)
-    form = AssessmentForm(request.POST or None, house=house)
+    form = AssessmentForm(request.POST or None, house=house, new=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -45,7 +45,7 @@ def effort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The entries the user may read (their organisation's; every one for managers and the
     board) and the form to add one for the organisation they act for."""
     house = acting_house(request.acting)
-    form = _effort_form(request, request.POST if request.method == "POST" else None)
+    form = _effort_form(request, request.POST if request.method == "POST" else None, new=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -81,7 +81,7 @@ def action_url(action: ImprovementAction) -> str:
 @login_required
 def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     house = manager_house(request.acting)
-    form = PlanForm(request.POST or None, house=house)
+    form = PlanForm(request.POST or None, house=house, new=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -158,7 +158,7 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request.acting, pk)
     if not is_manager(request.acting):
         raise PermissionDenied
-    form = ActionForm(request.POST or None, house=plan.house)
+    form = ActionForm(request.POST or None, house=plan.house, new=True)
     if request.method == "POST" and form.is_valid():
         organisation, owner = form.who_values()
         data = form.cleaned_data
