@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from casustafel.learning.models import AssessmentInvitation
 from casustafel.testing.leak import (
     HOUSE_MEMBERS,
     NOBODY,
@@ -49,6 +50,17 @@ def _pk(name: str):  # type: ignore[no-untyped-def]
     return lambda s: {"pk": getattr(_setting(s), name).pk}
 
 
+def _version(s: LeakScenario, name: str) -> str:
+    """The current version of a setting's object: every edit posts it (optimistic locking)."""
+    obj = getattr(_setting(s), name)
+    return str(type(obj).objects.get(pk=obj.pk).version)
+
+
+def _fill_version(s: LeakScenario) -> str:
+    invitation = AssessmentInvitation.objects.get(assessment=_setting(s).open, user=s.personas.users["professional_a"])
+    return str(invitation.version)
+
+
 register(
     LeakCase("learning:home", sees=EVERYONE, shows=lambda s: PLAN_TITLE, shown_to=HOUSE_MEMBERS, reads=0),
     LeakCase("learning:assessment_create", sees=MANAGERS | {OUTSIDER_PROCESS_DIRECTOR}, reads=0),
@@ -68,7 +80,11 @@ register(
         method="post",
         sees=MANAGERS,
         forbidden=frozenset({"board_member"}),
-        data=lambda s: {"edit-title": "Nieuwe titel", "edit-closes_on": "2099-01-31", "edit-version": ""},
+        data=lambda s: {
+            "edit-title": "Nieuwe titel",
+            "edit-closes_on": "2099-01-31",
+            "edit-version": _version(s, "draft"),
+        },
         ok=302,
         reads=0,
     ),
@@ -112,7 +128,7 @@ register(
         kwargs=_pk("open"),
         method="post",
         sees=PARTICIPANT,
-        data=lambda s: {"f_chair_steers": "agree", "save": "1", "version": ""},
+        data=lambda s: {"f_chair_steers": "agree", "save": "1", "version": _fill_version(s)},
         ok=302,
         reads=0,
     ),
@@ -126,7 +142,7 @@ register(
         method="post",
         sees=MANAGERS,
         forbidden=NON_MANAGERS,
-        data=lambda s: {"title": "Ander plan", "aim": "Iets anders.", "version": ""},
+        data=lambda s: {"title": "Ander plan", "aim": "Iets anders.", "version": _version(s, "plan")},
         ok=302,
         reads=0,
     ),
@@ -142,7 +158,11 @@ register(
         method="post",
         sees=ORG_B_OWNER,
         forbidden=HOUSE_MEMBERS - ORG_B_OWNER,
-        data=lambda s: {"report-progress": "partly", "report-result": "Eerste teams werken zo.", "report-version": ""},
+        data=lambda s: {
+            "report-progress": "partly",
+            "report-result": "Eerste teams werken zo.",
+            "report-version": _version(s, "action"),
+        },
         ok=302,
         reads=0,
     ),
@@ -152,7 +172,7 @@ register(
         method="post",
         sees=MANAGERS,
         forbidden=NON_MANAGERS,
-        data=lambda s: {"drop-reason": "Niet meer nodig.", "drop-version": ""},
+        data=lambda s: {"drop-reason": "Niet meer nodig.", "drop-version": _version(s, "action")},
         ok=302,
         reads=0,
     ),
