@@ -251,7 +251,13 @@ def _years() -> list[tuple[int, str]]:
     return [(year, str(year)) for year in range(this_year, this_year - 6, -1)]
 
 
-class ValueRatingForm(ServerValidatedForm, VersionedForm):
+class ValueRatingForm(ServerValidatedForm):
+    """A rating is recorded once per organisation, year and aspect. Not a `VersionedForm`: the
+    same form records a first rating (nothing to carry a version of) and replaces one (with its
+    version). Without a version nothing is overwritten: `value_rating_record` answers a rating
+    that exists with a ConflictError, and the form comes back carrying that rating's version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     year = forms.TypedChoiceField(label=_("Jaar"), coerce=int, choices=_years)
     aspect = forms.CharField(
         label=_("Waarde-indicator"),
@@ -272,12 +278,6 @@ class ValueRatingForm(ServerValidatedForm, VersionedForm):
         error_messages={"required": _("Licht de waardering toe: wat ziet u in de praktijk?")},
         help_text=_("Wat ziet uw organisatie in de praktijk? Een voorbeeld zegt meer dan een cijfer."),
     )
-
-    def clean_version(self) -> int | None:
-        # The same form records a first rating (no version) and replaces one (with its version).
-        # Without a version nothing is overwritten: `value_rating_record` answers a rating that
-        # exists with a ConflictError, and the form comes back carrying that rating's version.
-        return self.cleaned_data.get("version")
 
 
 class HoursField(forms.CharField):

@@ -19,7 +19,6 @@ from casustafel.audit.models import AuditAction
 from casustafel.audit.services import audit_record
 from casustafel.notifications.gate import visible_case_ids
 from casustafel.notifications.models import EmailState, Notification, NotificationKind, NotificationPreference
-from casustafel.privacy.subject_access.restrictions import restriction_exempt
 
 
 def _check(kind: str, url: str) -> None:
@@ -36,7 +35,6 @@ def _email_off(user_ids: Iterable[int]) -> set[tuple[int, str]]:
     )
 
 
-@restriction_exempt("a neutral notice to a professional; nothing about a person")
 @transaction.atomic
 def notification_send(
     *,
@@ -101,7 +99,6 @@ class Outgoing:
     case_id: int | None = None
 
 
-@restriction_exempt("a neutral notice to a professional; nothing about a person")
 @transaction.atomic
 def notifications_send_many(*, actor: Actor, outgoing: list[Outgoing]) -> list[Notification]:
     """Send what the periodic work found, each (recipient, key) once: what was sent before,

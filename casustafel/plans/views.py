@@ -137,7 +137,7 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             household_summary=plan.household_summary,
             version=plan.version,
         )
-    form = PlanForm(request.POST if request.method == "POST" else None, initial=initial, staff=staff)
+    form = PlanForm(request.POST if request.method == "POST" else None, initial=initial, staff=staff, new=plan is None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -207,7 +207,7 @@ def goal_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     case = get_case_for_user(request.user, pk)
     _require_writer(request, case)
     actor = case_actor(request, case)
-    form = GoalForm(request.POST if request.method == "POST" else None, case=case)
+    form = GoalForm(request.POST if request.method == "POST" else None, case=case, new=True)
     if request.method == "POST" and form.is_valid():
         organisation, owner = form.owner_values()
         try:

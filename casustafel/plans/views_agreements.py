@@ -68,7 +68,7 @@ def agreement_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     if not can_write_plan(request.user, case):
         raise PermissionDenied
     actor = case_actor(request, case)
-    form = AgreementForm(request.POST if request.method == "POST" else None, case=case)
+    form = AgreementForm(request.POST if request.method == "POST" else None, case=case, new=True)
     if request.method == "POST" and form.is_valid():
         organisation, owner = form.who_values()
         data = form.cleaned_data

@@ -79,7 +79,10 @@ NOT_CASE_DATA: dict[str, set[str]] = {
         "meeting_start",
         "meeting_finish",
     },
+    # A notification is a neutral sentence and a link (notifications sit below privacy).
     "casustafel.notifications.services": {
+        "notification_send",
+        "notifications_send_many",
         "notification_preferences_set",
         "notification_mark_read",
         "notifications_mark_all_read",
