@@ -144,10 +144,21 @@ def test_professional_refers_director_triages_and_referrer_sees_the_outcome(page
     expect(page.locator("#section-household")).to_contain_text("Lotte Visser")
     involvements = page.locator("#section-involvements")
     expect(involvements).to_contain_text(personas.org_a.name)
-    page.get_by_label("Organisatie", exact=True).select_option(label=personas.org_b.name)
+    with page.expect_response(lambda response: "/contactpersonen/" in response.url):
+        page.get_by_label("Organisatie", exact=True).select_option(label=personas.org_b.name)
     page.get_by_label("Reden van betrokkenheid").fill("Politie: huiselijk geweld")
+    # The contact is searched among the police's case workers (htmx as one types), never listed.
+    with page.expect_response(lambda response: "/contactpersonen/" in response.url):
+        page.get_by_label("Zoek een medewerker").fill("professional b")
+    results = page.locator("#contact-results")
+    expect(results).to_contain_text("Gevonden bij de gekozen organisatie")
+    expect(results).not_to_contain_text("Professional A")
+    results.get_by_label("Professional B").click()  # moves to the chosen one (casustafel.js)
+    expect(page.locator("#contact-chosen-list").get_by_label("Professional B")).to_be_checked()
+    assert_axe_clean(page)
     follow(page, page.get_by_role("button", name="Betrekken").click)
     expect(page.locator("#section-involvements")).to_contain_text("Politie: huiselijk geweld")
+    expect(page.locator(f"#section-involvements tr:has-text('{personas.org_b.name}')")).to_contain_text("Professional B")
 
     # 3. The referrer sees the outcome and the reason.
     page.context.clear_cookies()

@@ -36,9 +36,9 @@ class CaseListFilterForm(forms.Form):
 
 
 class InvolvementAddForm(forms.Form):
-    """Add a partner organisation to a case. The contact is chosen among the case workers of
-    the chosen organisation only (never a list of the whole house); the service checks they
-    belong to it."""
+    """Add a partner organisation to a case. The contact is searched among the case workers of
+    the chosen organisation only (`cases/partials/case_involvement_contact.html`: never a list
+    of them); the field checks the id sent against them, the service the rules."""
 
     organisation = forms.ModelChoiceField(
         label=_("Organisatie"),
@@ -52,23 +52,17 @@ class InvolvementAddForm(forms.Form):
         error_messages={"required": _("Schrijf op waarom deze organisatie bij de casus betrokken moet zijn.")},
         help_text=_("Waarom moet deze organisatie meekijken? Bijv. 'reclasseringstoezicht op vader'."),
     )
-    contact = forms.TypedChoiceField(
+    contact = forms.ModelChoiceField(
         label=_("Contactpersoon"),
+        queryset=User.objects.none(),
         required=False,
         error_messages={"invalid_choice": _("Kies een medewerker van de gekozen organisatie.")},
-        coerce=int,
-        empty_value=None,
         help_text=_(
-            "De vaste professional van deze organisatie in de casus. U kiest uit de medewerkers van de gekozen organisatie."
+            "De vaste professional van deze organisatie in de casus. Zoek op naam of e-mailadres; u vindt alleen "
+            "medewerkers van de gekozen organisatie."
         ),
     )
-    named_people = forms.TypedMultipleChoiceField(
-        label=_("Genoemde medewerkers"),
-        required=False,
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=NAMED_HELP,
-    )
+    contact_q = forms.CharField(label=_("Zoek een medewerker"), max_length=100, required=False)
     started_at = forms.DateField(
         label=_("Betrokken vanaf"),
         required=False,
@@ -88,40 +82,51 @@ class InvolvementAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         if contacts_url:
-            # Choosing an organisation fetches its case workers for the contact field.
+            # Choosing an organisation renews the contact field: a contact of another
+            # organisation no longer counts, and a search typed runs again for this one.
             self.fields["organisation"].widget.attrs.update(
                 {
                     "hx-get": contacts_url,
                     "hx-trigger": "change",
                     "hx-target": "#involvement-contact-field",
                     "hx-swap": "outerHTML",
-                    "hx-include": "this",
+                    "hx-include": "this, #involvement-contact-field input",
                     "aria-controls": "involvement-contact-field",
                 }
             )
-        self._contacts: dict[int, User] = {}
-        choices: list[tuple[int, str]] = []
-        for membership in contacts.filter(organisation=self.chosen_organisation_id()):
-            if membership.user_id not in self._contacts:
-                choices.append((membership.user_id, membership.user.full_name or membership.user.email))
-                self._contacts[membership.user_id] = membership.user
-        empty = _("Geen contactpersoon") if self.chosen_organisation_id() else _("Kies eerst een organisatie")
-        self.fields["contact"].choices = [("", empty), *choices]  # type: ignore[attr-defined]
-        self.fields["named_people"].choices = choices  # type: ignore[attr-defined]
+        organisation = self.chosen_organisation_id()
+        # Validating an id is one query; nothing here lists the organisation's staff.
+        self.fields["contact"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(memberships__in=contacts.filter(organisation=organisation)).distinct()
+            if organisation
+            else User.objects.none()
+        )
         if not self.is_bound:
             self.initial.setdefault("started_at", timezone.localdate())
 
     def chosen_organisation_id(self) -> int | None:
-        """The organisation chosen in the (bound) form, whose case workers the contact list offers."""
+        """The organisation chosen in the (bound) form, whose case workers the contact search finds."""
         raw = self.data.get(self.add_prefix("organisation"), "") if self.is_bound else self.initial.get("organisation")
         return parse_id(str(raw or ""))
 
-    def contact_user(self) -> User | None:
-        pk = self.cleaned_data.get("contact")
-        return self._contacts.get(pk) if pk is not None else None
+    def contact_query(self) -> str:
+        """The contact search as typed (kept when the form comes back)."""
+        return str(self.data.get(self.add_prefix("contact_q"), "")).strip()[:100] if self.is_bound else ""
 
-    def named_users(self) -> list[User]:
-        return [self._contacts[pk] for pk in self.cleaned_data.get("named_people") or []]
+    def chosen_contact(self) -> User | None:
+        """The contact chosen, if they are a case worker of the chosen organisation: to show it
+        chosen again when the form comes back (after an error, a search, another organisation)."""
+        if not self.is_bound:
+            return None
+        if hasattr(self, "cleaned_data"):
+            return self.cleaned_data.get("contact")
+        try:
+            return self.fields["contact"].clean(self.data.get(self.add_prefix("contact")))  # type: ignore[no-any-return]
+        except forms.ValidationError:
+            return None
+
+    def contact_user(self) -> User | None:
+        return self.cleaned_data.get("contact")  # type: ignore[no-any-return]
 
     def started_moment(self) -> dt.datetime | None:
         return moment_of(self.cleaned_data.get("started_at"))

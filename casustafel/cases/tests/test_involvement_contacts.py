@@ -1,5 +1,6 @@
-"""The contact of an organisation involved in a case is picked among that organisation's case
-workers, never from a list of the whole house (issue 8, point 8; issue 9, target 1)."""
+"""The contact of an organisation involved in a case is searched among that organisation's case
+workers, never picked from a list of them or of the whole house (issue 8, point 8; issue 9,
+target 1)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 import pytest
 
+from casustafel.cases.selectors.cases import involvement_contact_search
 from casustafel.cases.views import cases as case_views
 from casustafel.organisations.models import Role
 from casustafel.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -39,41 +41,105 @@ def _case_page(personas: Personas, setting: CaseSetting) -> tuple[str, int]:
     return html, len(queries)
 
 
-def test_the_case_page_lists_no_contacts_before_an_organisation_is_chosen_and_does_not_grow(
-    personas: Personas, setting: CaseSetting
-) -> None:
+def test_the_case_page_lists_no_contacts_and_does_not_grow(personas: Personas, setting: CaseSetting) -> None:
     _staff("Kwintes", personas, 3)
     few_html, few_queries = _case_page(personas, setting)
     _staff("Politie Groot", personas, 60)
     many_html, many_queries = _case_page(personas, setting)
     assert "Medewerker" not in few_html and "Medewerker" not in many_html
-    assert "Kies eerst een organisatie" in many_html
+    assert 'name="add-contact_q"' in many_html and "Geen contactpersoon" in many_html
     assert many_queries == few_queries
 
 
-def test_choosing_an_organisation_offers_only_its_case_workers(personas: Personas, setting: CaseSetting) -> None:
+def _search(personas: Personas, setting: CaseSetting, **query: object) -> str:
+    url = reverse("cases:case_involvement_contacts", args=[setting.case.pk])
+    client = personas.client("process_director")
+    response = client.get(url, query, headers={"HX-Request": "true", "HX-Target": "contact-results"})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_search_finds_only_the_chosen_organisations_case_workers(personas: Personas, setting: CaseSetting) -> None:
+    _staff("Kwintes", personas, 3)
+    _staff("Jellinek", personas, 2)
+    kwintes = personas.house.organisations.get(name="Kwintes")
+    html = _search(personas, setting, **{"add-organisation": kwintes.pk, "add-contact_q": "medewerker 001"})
+    assert "Medewerker Kwintes 001" in html
+    assert "Medewerker Kwintes 000" not in html and "Jellinek" not in html  # every word must match
+    assert "<fieldset" not in html  # only the results: the search box keeps its focus
+    nobody = _search(personas, setting, **{"add-organisation": kwintes.pk, "add-contact_q": "Jellinek"})
+    assert 'Niemand van de gekozen organisatie gevonden voor "Jellinek".' in nobody
+
+
+def test_the_search_is_bounded_and_one_query(personas: Personas, setting: CaseSetting) -> None:
+    _staff("Politie Groot", personas, 45)
+    police = personas.house.organisations.get(name="Politie Groot")
+    with CaptureQueriesContext(connection) as queries:
+        found = involvement_contact_search(setting.case, police.pk, "medewerker")
+    assert len(found) == 20
+    assert len(queries) == 1
+
+
+def test_the_search_needs_an_organisation_first(personas: Personas, setting: CaseSetting) -> None:
+    _staff("Kwintes", personas, 2)
+    html = _search(personas, setting, **{"add-organisation": "", "add-contact_q": "Medewerker"})
+    assert "Kies eerst een organisatie" in html
+    assert "Medewerker Kwintes" not in html
+
+
+def test_choosing_another_organisation_drops_a_contact_of_the_first_and_searches_again(
+    personas: Personas, setting: CaseSetting
+) -> None:
     _staff("Kwintes", personas, 2)
     _staff("Jellinek", personas, 2)
     kwintes = personas.house.organisations.get(name="Kwintes")
+    jellinek = personas.house.organisations.get(name="Jellinek")
+    kwintes_worker = kwintes.memberships.get(user__full_name="Medewerker Kwintes 000").user
     url = reverse("cases:case_involvement_contacts", args=[setting.case.pk])
-    html = personas.client("process_director").get(url, {"add-organisation": kwintes.pk}).content.decode()
+    client = personas.client("process_director")
+    chosen = {"add-organisation": kwintes.pk, "add-contact": kwintes_worker.pk, "add-contact_q": "medewerker"}
+    html = client.get(url, chosen, headers={"HX-Request": "true"}).content.decode()
     assert html.lstrip().startswith('<div id="involvement-contact-field"')
-    assert "Medewerker Kwintes 000" in html and "Medewerker Kwintes 001" in html
-    assert "Jellinek" not in html
+    assert f'value="{kwintes_worker.pk}" id="contact-member-{kwintes_worker.pk}" checked' in html
+    assert "Medewerker Kwintes 001" in html  # the search, without the one chosen already
+    assert html.count("Medewerker Kwintes 000") == 1
+    other = {**chosen, "add-organisation": jellinek.pk}
+    html = client.get(url, other, headers={"HX-Request": "true"}).content.decode()
+    assert "Medewerker Kwintes" not in html
+    assert "Medewerker Jellinek 000" in html and 'value="medewerker"' in html
 
 
-def test_without_javascript_a_button_shows_the_contacts_and_saves_nothing(
+def test_without_javascript_the_search_is_a_button_that_keeps_the_input_and_saves_nothing(
     personas: Personas, setting: CaseSetting
 ) -> None:
     _staff("Kwintes", personas, 2)
     kwintes = personas.house.organisations.get(name="Kwintes")
     response = personas.client("process_director").post(
         reverse("cases:case_involvement_add", args=[setting.case.pk]),
-        {"action": "contacts", "add-organisation": kwintes.pk, "add-reason": "Begeleid wonen"},
+        {
+            "action": "contacts",
+            "add-organisation": kwintes.pk,
+            "add-reason": "Begeleid wonen",
+            "add-contact_q": "Kwintes",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Medewerker Kwintes 000" in html and 'value="Begeleid wonen"' in html
+    assert "Medewerker Kwintes 000" in html and 'value="Begeleid wonen"' in html and 'value="Kwintes"' in html
+    assert not setting.case.involvements.filter(organisation=kwintes).exists()
+
+
+def test_an_error_keeps_the_contact_chosen_and_the_search_typed(personas: Personas, setting: CaseSetting) -> None:
+    _staff("Kwintes", personas, 2)
+    kwintes = personas.house.organisations.get(name="Kwintes")
+    worker = kwintes.memberships.get(user__full_name="Medewerker Kwintes 001").user
+    response = personas.client("process_director").post(
+        reverse("cases:case_involvement_add", args=[setting.case.pk]),
+        {"add-organisation": kwintes.pk, "add-reason": "", "add-contact": worker.pk, "add-contact_q": "Kwin"},
+    )
+    html = response.content.decode()
+    assert "Schrijf op waarom deze organisatie bij de casus betrokken moet zijn." in html
+    assert f'id="contact-member-{worker.pk}" checked' in html and 'value="Kwin"' in html
     assert not setting.case.involvements.filter(organisation=kwintes).exists()
 
 

@@ -42,6 +42,7 @@ from casustafel.cases.selectors.cases import (
     get_case_for_user,
     get_involvement_of,
     has_case_role,
+    involvement_contact_search,
     involvement_contacts,
     involvement_organisations,
     substituted_user_for,
@@ -71,6 +72,21 @@ def _add_form(case: Case, data: Any = None) -> InvolvementAddForm:
         contacts=involvement_contacts(case),
         contacts_url=reverse("cases:case_involvement_contacts", args=[case.pk]),
     )
+
+
+def _contact_picker(case: Case, form: InvolvementAddForm) -> dict[str, Any]:
+    """The contact field as the page shows it: the contact chosen and, after a search, the case
+    workers of the chosen organisation found; never the organisation's staff as a list."""
+    chosen = form.chosen_contact()
+    query = form.contact_query()
+    organisation = form.chosen_organisation_id()
+    found = involvement_contact_search(case, organisation, query, exclude=chosen.pk if chosen else None)
+    return {
+        "chosen_contact": chosen,
+        "contact_query": query,
+        "contact_results": found if query else None,
+        "contact_organisation": organisation,
+    }
 
 
 @dataclass
@@ -112,11 +128,14 @@ def _involvement_context(
         elif manage and involvement.ended_at is None:
             named = _named_form(involvement, members)
         rows.append(InvolvementRow(involvement, end, named))
+    if manage:
+        add_form = add_form or _add_form(case)
     return {
         "case": case,
         "involvement_rows": rows,
         "can_manage": manage,
-        "add_form": (add_form or _add_form(case)) if manage else None,
+        "add_form": add_form if manage else None,
+        **(_contact_picker(case, add_form) if manage and add_form else {}),
     }
 
 
@@ -177,12 +196,16 @@ def _saved(request: AuthenticatedHttpRequest, case: Case, message: str) -> HttpR
 @require_GET
 @login_required
 def involvement_contacts_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The contact field for the organisation chosen (htmx, on choosing it): its case workers."""
+    """The contact field (htmx): renewed when an organisation is chosen, or only the people
+    found as the user types in its search (the search targets `#contact-results`)."""
     case = get_case_for_user(request.user, pk)
     if not can_manage_involvements(request.user, case):
         raise PermissionDenied
     form = _add_form(case, request.GET)
-    return render(request, "cases/partials/case_involvement_contact.html", {"add_form": form})
+    context = {"add_form": form, "case": case, **_contact_picker(case, form)}
+    if request.htmx.target == "contact-results":  # type: ignore[attr-defined]
+        return render(request, "cases/partials/case_involvement_contact_results.html", context)
+    return render(request, "cases/partials/case_involvement_contact.html", context)
 
 
 @require_POST
@@ -194,7 +217,7 @@ def involvement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     actor = case_actor(request, case)
     form = _add_form(case, request.POST)
     if request.POST.get("action") == "contacts":
-        # Without JavaScript: the contact list for the organisation chosen; nothing saved.
+        # Without JavaScript the contact search is a submit: the page again, nothing saved.
         return render_case_page(request, case, actor, add_form=form)
     if form.is_valid():
         try:
@@ -204,7 +227,6 @@ def involvement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
                 reason=form.cleaned_data["reason"],
                 contact=form.contact_user(),
-                named_people=form.named_users(),
                 started_at=form.started_moment(),
             )
         except ValidationError as exc:

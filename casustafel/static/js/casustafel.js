@@ -41,9 +41,10 @@
     select.form.requestSubmit();
   });
 
-  // --- Searches that pick people (the triage team) ---------------------------------------------
+  // --- Searches that pick people (the triage team, an involvement's contact) ------------------
   // Enter in the search box searches (it must never submit the form around it); a person
-  // ticked among the results moves to the chosen ones, so the next search keeps them.
+  // ticked among the results moves to the chosen ones (`data-picker-list`, default the triage
+  // team's), so the next search keeps them. A radio choice replaces the one chosen before.
   document.addEventListener("keydown", function (event) {
     var box = event.target;
     if (event.key !== "Enter" || !box.matches || !box.matches("[data-picker-search]")) { return; }
@@ -53,18 +54,25 @@
   document.addEventListener("change", function (event) {
     var box = event.target;
     if (!box.matches || !box.matches("[data-picker-choice]") || !box.checked) { return; }
-    var list = document.getElementById("team-chosen-list");
+    var listId = box.getAttribute("data-picker-list") || "team-chosen-list";
+    var list = document.getElementById(listId);
     if (!list) { return; }
+    var prefix = listId.replace(/-chosen-list$/, "") + "-member-";
+    if (box.type === "radio") {
+      Array.prototype.forEach.call(list.querySelectorAll("input"), function (other) {
+        if (other.value !== "") { other.closest("li").remove(); }
+      });
+    }
     var item = document.createElement("li");
     var chosen = document.createElement("input");
-    chosen.type = "checkbox";
+    chosen.type = box.type;
     chosen.className = box.className;
     chosen.name = box.name;
     chosen.value = box.value;
-    chosen.id = "team-member-" + box.value;
+    chosen.id = prefix + box.value;
     chosen.checked = true;
     var label = document.createElement("label");
-    label.className = "utrecht-form-label utrecht-form-label--checkbox";
+    label.className = "utrecht-form-label utrecht-form-label--" + (box.type === "radio" ? "radio" : "checkbox");
     label.htmlFor = chosen.id;
     label.textContent = box.getAttribute("data-picker-label");
     item.appendChild(chosen);
@@ -72,8 +80,9 @@
     item.appendChild(label);
     if (!document.getElementById(chosen.id)) { list.appendChild(item); }
     box.closest("li").remove();
+    chosen.checked = true;
     var empty = document.getElementById("team-chosen-empty");
-    if (empty) { empty.hidden = true; }
+    if (empty && listId === "team-chosen-list") { empty.hidden = true; }
     announce(label.textContent + " gekozen.");
     markDirty(chosen.form);
   });
