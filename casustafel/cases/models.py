@@ -143,12 +143,21 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         every submitted referral of the house for its process directors and secretaries.
         Drafts stay with the referrer (and their ambassador); destroyed referrals with nobody."""
         from casustafel.organisations.models import Membership, Role
+        from casustafel.organisations.selectors import request_memberships
 
         if not user.is_authenticated:
             return self.none()
-        active = Membership.objects.active().filter(user=user)
-        staff_houses = active.filter(role__in=[Role.PROCESS_DIRECTOR, Role.SECRETARY]).values("organisation__house")
-        ambassador_orgs = active.filter(is_ambassador=True).values("organisation")
+        staff_houses: Any
+        ambassador_orgs: Any
+        known = request_memberships(user)
+        if known is not None:  # as in `CaseQuerySet.visible_to`: the request's memberships, in ids
+            staff = (Role.PROCESS_DIRECTOR, Role.SECRETARY)
+            staff_houses = sorted({m.organisation.house_id for m in known if m.role in staff})
+            ambassador_orgs = sorted({m.organisation_id for m in known if m.is_ambassador})
+        else:
+            active = Membership.objects.active().filter(user=user)
+            staff_houses = active.filter(role__in=[Role.PROCESS_DIRECTOR, Role.SECRETARY]).values("organisation__house")
+            ambassador_orgs = active.filter(is_ambassador=True).values("organisation")
         # A destroyed referral holds no personal data any more; only its destruction record is shown.
         return self.filter(destroyed_at__isnull=True).filter(
             Q(referrer=user)
@@ -479,15 +488,26 @@ class CaseQuerySet(models.QuerySet["Case"]):
         substitutes in (`CaseInvolvementQuerySet.admitting`). Board members, administrators
         and privacy officers see no case through this path."""
         from casustafel.organisations.models import CASE_STAFF_ROLES, Membership, Substitution
+        from casustafel.organisations.selectors import is_request_now, request_memberships, request_stand_ins
 
         if not user.is_authenticated:
             return self.none()
         moment = at or timezone.now()
-        day = timezone.localdate(moment)
-        active = Membership.objects.active(day).filter(user=user)
-        staff_houses = active.filter(role__in=CASE_STAFF_ROLES).values("organisation__house")
-        stood_in_for = Substitution.objects.granting(user, moment).values("absent_membership")
-        sight = Membership.objects.filter(Q(pk__in=active.values("pk")) | Q(pk__in=stood_in_for))
+        sight: models.QuerySet[Membership]
+        staff_houses: Any
+        known = request_memberships(user) if is_request_now(user, at) else None
+        if known is not None:
+            # In a request, now: the same memberships as the subqueries below, as the request
+            # loaded them once, in literal ids. Nesting those subqueries into every query built
+            # on this one cost a page more CPU than running it.
+            staff_houses = sorted({m.organisation.house_id for m in known if m.role in CASE_STAFF_ROLES})
+            stand_ins = {membership for membership, _organisation in request_stand_ins(user)}
+            sight = Membership.objects.filter(pk__in=sorted({m.pk for m in known} | stand_ins))
+        else:
+            active = Membership.objects.active(timezone.localdate(moment)).filter(user=user)
+            staff_houses = active.filter(role__in=CASE_STAFF_ROLES).values("organisation__house")
+            stood_in_for = Substitution.objects.granting(user, moment).values("absent_membership")
+            sight = Membership.objects.filter(Q(pk__in=active.values("pk")) | Q(pk__in=stood_in_for))
         involved = CaseInvolvement.objects.current(moment).admitting(sight)
         # A destroyed case holds no personal data any more; only its destruction record is shown.
         return self.exclude(status=CaseStatus.DESTROYED).filter(
@@ -501,7 +521,13 @@ def working_for(user: AnyUser, moment: dt.datetime, field: str = "organisation")
     (`Substitution.objects.granting`). The meetings' invitations use it; seeing a case itself
     also takes the organisation's named-people rule into account (`Case.objects.visible_to`)."""
     from casustafel.organisations.models import CASE_WORKER_ROLES, Membership, Substitution
+    from casustafel.organisations.selectors import is_request_now, request_memberships, request_stand_ins
 
+    known = request_memberships(user) if is_request_now(user, moment) else None
+    if known is not None:  # as in `CaseQuerySet.visible_to`: the request's memberships, in ids
+        organisations = {m.organisation_id for m in known if m.role in CASE_WORKER_ROLES}
+        organisations |= {organisation for _membership, organisation in request_stand_ins(user)}
+        return Q(**{f"{field}__in": sorted(organisations)})
     own = (
         Membership.objects.active(timezone.localdate(moment))
         .filter(user=user.pk, role__in=CASE_WORKER_ROLES)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import CharField, Count, Q, Window
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from django_stubs_ext import StrOrPromise
 
 from casustafel.accounts.models import User
 from casustafel.audit.models import AuditAction, AuditEvent
+from casustafel.cases.models import CaseStatus
 from casustafel.cases.selectors.cases import my_cases_for
 from casustafel.cases.selectors.referrals import (
     REFERRER_ROLES,
@@ -48,6 +50,10 @@ from casustafel.privacy.subject_access.selectors import open_requests
 from casustafel.reporting.selectors import headline_figures
 
 SECTION_LIMIT = 20
+# A start page shows what needs attention first, not whole lists: a section whose rows also
+# stand in a full list (the case list, the triage list) shows the first 10 and links to it
+# (docs/architecture.md, "Start pages").
+LINKED_SECTION_LIMIT = 10
 
 
 @dataclass
@@ -57,21 +63,25 @@ class AttentionSection:
     empty_text: str
     items: list[Any] = field(default_factory=list)
     total: int = 0
+    more_url: str = ""
 
 
-def _section(key: str, title: StrOrPromise, empty_text: StrOrPromise, queryset: Any) -> AttentionSection:
+def _section(
+    key: str, title: StrOrPromise, empty_text: StrOrPromise, queryset: Any, *, more_url: str = ""
+) -> AttentionSection:
+    limit = LINKED_SECTION_LIMIT if more_url else SECTION_LIMIT
+    texts = {"key": key, "title": str(title), "empty_text": str(empty_text), "more_url": more_url}
     if isinstance(queryset, list):  # rows a selector computed in Python
-        items, total = queryset[:SECTION_LIMIT], len(queryset)
-        return AttentionSection(key=key, title=str(title), empty_text=str(empty_text), items=items, total=total)
+        return AttentionSection(**texts, items=queryset[:limit], total=len(queryset))
     if queryset.query.distinct:
-        items = list(queryset[:SECTION_LIMIT])
-        total = len(items) if len(items) < SECTION_LIMIT else queryset.count()
+        items = list(queryset[:limit])
+        total = len(items) if len(items) < limit else queryset.count()
     else:
         # The total rides along on every row (a window over the whole result, counted before
         # the limit): one query a section instead of a second, separately built count query.
-        items = list(queryset.annotate(section_total=Window(Count("pk")))[:SECTION_LIMIT])
+        items = list(queryset.annotate(section_total=Window(Count("pk")))[:limit])
         total = items[0].section_total if items else 0
-    return AttentionSection(key=key, title=str(title), empty_text=str(empty_text), items=items, total=total)
+    return AttentionSection(**texts, items=items, total=total)
 
 
 def attention_for(user: User, membership: Membership | None) -> list[AttentionSection]:
@@ -91,12 +101,15 @@ def attention_for(user: User, membership: Membership | None) -> list[AttentionSe
     if membership is None:
         return sections
     if membership.role in CASE_WORKER_ROLES:
+        # The case list with the same rows: active cases, a process director's own ones.
+        directed = "&regie=mij" if membership.role == Role.PROCESS_DIRECTOR else ""
         sections.append(
             _section(
                 "my_cases",
                 _("Mijn casussen"),
                 _("Er zijn geen actieve casussen die u ziet."),
                 my_cases_for(user, membership),
+                more_url=f"{reverse('cases:case_list')}?status={CaseStatus.ACTIVE}{directed}",
             )
         )
     sections.extend(_referrer_sections(user, membership))
@@ -228,19 +241,23 @@ def _referrer_sections(user: User, membership: Membership) -> list[AttentionSect
 
 def _triage_sections(user: User, now: dt.datetime) -> list[AttentionSection]:
     """Process directors and secretaries: referrals awaiting triage, and open referrals whose
-    first-contact norm or desired response term passes within 24 hours or has passed."""
+    first-contact norm or desired response term passes within 24 hours or has passed. Both are
+    part of the triage list of open referrals (ordered by the first-contact norm), linked."""
+    triage_list = reverse("cases:triage_list")
     return [
         _section(
             "awaiting_triage",
             _("Wachten op triage"),
             _("Er wachten geen aanmeldingen op triage."),
             awaiting_triage_for(user),
+            more_url=triage_list,
         ),
         _section(
             "referral_deadlines",
             _("Aanmeldingen bij of over de termijn"),
             _("Geen aanmeldingen binnen 24 uur van of over de termijn voor eerste contact of reactie."),
             near_deadline_for(user, now),
+            more_url=triage_list,
         ),
     ]
 

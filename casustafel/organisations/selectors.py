@@ -37,6 +37,38 @@ def request_memberships(user: AnyUser) -> list[Membership] | None:
     return user.__dict__.get(REQUEST_MEMBERSHIPS)
 
 
+# Where `request_stand_ins` keeps, for the rest of the request, whom the user stands in for,
+# and when the request's memberships were loaded.
+REQUEST_STAND_INS = "_stand_ins_this_request"
+REQUEST_LOADED_AT = "_memberships_loaded_at"
+
+
+def is_request_now(user: AnyUser, at: dt.datetime | None) -> bool:
+    """Whether the request's memberships (`request_memberships`) answer for moment `at`: in a
+    request, for now (None) or a moment taken since they were loaded and not in the future.
+    An earlier or later moment is asked of the database."""
+    if request_memberships(user) is None:
+        return False
+    if at is None:
+        return True
+    loaded: dt.datetime = user.__dict__[REQUEST_LOADED_AT]
+    return loaded <= at <= timezone.now()
+
+
+def request_stand_ins(user: AnyUser) -> list[tuple[int, int]]:
+    """(membership, organisation) of each absent colleague the user stands in for now
+    (`Substitution.objects.granting`), read once per request on first use. Only for a request
+    (`is_request_now`); like the request's memberships they hold for the whole request: a
+    substitution granted or revoked counts from the next one."""
+    known: list[tuple[int, int]] | None = user.__dict__.get(REQUEST_STAND_INS)
+    if known is None:
+        known = list(
+            Substitution.objects.granting(user).values_list("absent_membership", "absent_membership__organisation")
+        )
+        user.__dict__[REQUEST_STAND_INS] = known
+    return known
+
+
 def has_active_role(user: AnyUser, roles: Iterable[str], *, house_id: int | None = None) -> bool | None:
     """Whether the user has an active membership in one of `roles` (in house `house_id`), from
     the request's memberships; None when they are not loaded (the caller queries)."""
@@ -50,6 +82,7 @@ def has_active_role(user: AnyUser, roles: Iterable[str], *, house_id: int | None
 def remember_request_memberships(user: User) -> list[Membership]:
     """Load the user's active memberships once for this request (ActingMembershipMiddleware),
     for `acting_membership_for` and `request_memberships`."""
+    user.__dict__[REQUEST_LOADED_AT] = timezone.now()
     memberships = list(Membership.objects.active().filter(user=user).select_related("organisation__house"))
     user.__dict__[REQUEST_MEMBERSHIPS] = memberships
     return memberships

@@ -158,7 +158,9 @@ def test_professional_refers_director_triages_and_referrer_sees_the_outcome(page
     assert_axe_clean(page)
     follow(page, page.get_by_role("button", name="Betrekken").click)
     expect(page.locator("#section-involvements")).to_contain_text("Politie: huiselijk geweld")
-    expect(page.locator(f"#section-involvements tr:has-text('{personas.org_b.name}')")).to_contain_text("Professional B")
+    expect(page.locator(f"#section-involvements tr:has-text('{personas.org_b.name}')")).to_contain_text(
+        "Professional B"
+    )
 
     # 3. The referrer sees the outcome and the reason.
     page.context.clear_cookies()

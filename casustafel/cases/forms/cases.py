@@ -33,6 +33,12 @@ def moment_of(day: dt.date | None) -> dt.datetime | None:
 
 class CaseListFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CASE_LIST_STATUSES, required=False)
+    # Process directors see every case of the house; this narrows the list to their own.
+    regie = forms.ChoiceField(
+        label=_("Procesregie"),
+        choices=[("", _("Alle casussen")), ("mij", _("Waarvan ik procesregisseur ben"))],
+        required=False,
+    )
 
 
 class InvolvementAddForm(forms.Form):

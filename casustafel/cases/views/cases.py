@@ -49,7 +49,7 @@ from casustafel.cases.selectors.cases import (
 )
 from casustafel.cases.services.cases import case_involvement_add, case_involvement_end, case_involvement_name_people
 from casustafel.lib.forms import add_service_errors
-from casustafel.organisations.models import Membership
+from casustafel.organisations.models import Membership, Role
 
 LIST_PAGE_SIZE = 25
 
@@ -173,10 +173,21 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("status", "active")  # active cases unless another status (or all: "") is chosen
     form = CaseListFilterForm(data)
-    status = form.cleaned_data["status"] if form.is_valid() else "active"
-    page = Paginator(case_list_for(request.user, status=status), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    valid = form.is_valid()
+    status = form.cleaned_data["status"] if valid else "active"
+    directing = request.acting is not None and request.acting.role == Role.PROCESS_DIRECTOR
+    own = directing and valid and form.cleaned_data["regie"] == "mij"
+    cases = case_list_for(request.user, status=status)
+    if own:  # narrows what the user sees anyway: the start page's "Mijn casussen", in full
+        cases = cases.filter(process_director=request.user)
+    page = Paginator(cases, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     _audit_list(request, list(page.object_list))
-    return render(request, "cases/case_list.html", {"form": form, "page": page, "status": status})
+    query = f"status={status}" + ("&regie=mij" if own else "")
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "status": status, "query": query, "directing": directing},
+    )
 
 
 @require_GET
