@@ -78,6 +78,8 @@ def test_the_search_is_bounded_and_one_query(personas: Personas, setting: CaseSe
         found = involvement_contact_search(setting.case, police.pk, "medewerker")
     assert len(found) == 20
     assert len(queries) == 1
+    html = _search(personas, setting, **{"add-organisation": police.pk, "add-contact_q": "medewerker"})
+    assert "De eerste 20 gevonden; typ meer van de naam om verder te zoeken." in html
 
 
 def test_the_search_needs_an_organisation_first(personas: Personas, setting: CaseSetting) -> None:

@@ -36,6 +36,7 @@ from casustafel.cases.forms.cases import (
 )
 from casustafel.cases.models import Case, CaseInvolvement
 from casustafel.cases.selectors.cases import (
+    CONTACT_SEARCH_LIMIT,
     can_manage_involvements,
     can_see_referral,
     case_list_for,
@@ -85,6 +86,7 @@ def _contact_picker(case: Case, form: InvolvementAddForm) -> dict[str, Any]:
         "chosen_contact": chosen,
         "contact_query": query,
         "contact_results": found if query else None,
+        "contact_limit": CONTACT_SEARCH_LIMIT if len(found) >= CONTACT_SEARCH_LIMIT else None,
         "contact_organisation": organisation,
     }
 
