@@ -83,6 +83,7 @@ def remember_request_memberships(user: User) -> list[Membership]:
     """Load the user's active memberships once for this request (ActingMembershipMiddleware),
     for `acting_membership_for` and `request_memberships`."""
     user.__dict__[REQUEST_LOADED_AT] = timezone.now()
+    user.__dict__.pop(REQUEST_STAND_INS, None)  # read again, for this request
     memberships = list(Membership.objects.active().filter(user=user).select_related("organisation__house"))
     user.__dict__[REQUEST_MEMBERSHIPS] = memberships
     return memberships

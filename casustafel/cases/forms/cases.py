@@ -36,7 +36,7 @@ class CaseListFilterForm(forms.Form):
     # Process directors see every case of the house; this narrows the list to their own.
     regie = forms.ChoiceField(
         label=_("Procesregie"),
-        choices=[("", _("Alle casussen")), ("mij", _("Waarvan ik procesregisseur ben"))],
+        choices=[("", _("Iedereen")), ("mij", _("Door mij"))],
         required=False,
     )
 
