@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 
 from casustafel.audit.context import Actor
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.demo.services import demo_dates_set, demo_notifications_settle
+from casustafel.demo.transactions import story
 from casustafel.learning.instruments import QuestionKind, instrument
 from casustafel.learning.models import (
     ActionProgress,
@@ -116,15 +116,15 @@ class _Builder:
         return [m for m in members if m.role == Role.PROFESSIONAL][:INVITED]
 
     def build(self) -> DemoLearning:
-        with transaction.atomic():
+        with story():
             first = self.closed_round(FIRST_ROUND, self.today - dt.timedelta(days=400), favourable=0.4)
-        with transaction.atomic():
+        with story():
             self.closed_round(SECOND_ROUND, self.today - dt.timedelta(days=45), favourable=0.65)
-        with transaction.atomic():
+        with story():
             self.open_round()
-        with transaction.atomic():
+        with story():
             self.plan(first)
-        with transaction.atomic():
+        with story():
             self.effort()
         return self.result
 
