@@ -111,7 +111,9 @@ def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     written = duck.export_parquet(folder)
     size = sum(path.stat().st_size for path in folder.glob("*.parquet"))
-    print(f"parquet export: {sum(written.values()):,} rows, {size / 2**20:,.0f} MB in {time.perf_counter() - started:.0f} s")
+    print(
+        f"parquet export: {sum(written.values()):,} rows, {size / 2**20:,.0f} MB in {time.perf_counter() - started:.0f} s"
+    )
     for name, rows in written.items():
         print(f"  {name:14} {rows:>12,} rows")
     ddb = duck.connect(folder, threads=args.threads)
@@ -143,7 +145,9 @@ def _run(args: argparse.Namespace) -> int:
     def app_queries(key: str, targets: list[Any]) -> None:
         duck.app_result(key, year=year, houses=targets)
 
-    print(f"\ntimes in ms, median of {args.repeat} runs (one house) and {args.country_repeat} (the country, every house):")
+    print(
+        f"\ntimes in ms, median of {args.repeat} runs (one house) and {args.country_repeat} (the country, every house):"
+    )
     print("  queries: the app's grouped queries for the numbers DuckDB computes (Django, PostgreSQL)")
     print("  cold / warm: the whole indicator as the dashboard computes it (queries, suppression, tables),")
     print("  with the suppression cache emptied / filled; duckdb: the same numbers in DuckDB on Parquet")

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 -- fixed queries over our own Parquet files; the only values are int() and enum constants
 """The dashboard's indicators a second time, in DuckDB SQL over a Parquet export of the tables
 they read: the reference `bench/dashboard_duckdb.py` measures the dashboard against, and the
 check that both count the same (`tests/test_duckdb_indicators.py` on a tiny data set).
@@ -19,9 +20,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from django.conf import settings
 from django.db import models
+
+import duckdb
 
 from casustafel.cases.models import Case, Referral, ReferralStatus
 from casustafel.meetings.models import AgendaItem, Attendance, ClientParticipation, Invitation, Meeting, MeetingStatus
@@ -107,8 +109,10 @@ def export_parquet(folder: Path, *, batch: int = 200_000) -> dict[str, int]:
 def _batch(schema: Any, rows: list[tuple[Any, ...]]) -> Any:
     import pyarrow as pa
 
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
-    return pa.record_batch([pa.array(list(values), type=f.type) for values, f in zip(columns, schema, strict=True)], schema=schema)
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    return pa.record_batch(
+        [pa.array(list(values), type=f.type) for values, f in zip(columns, schema, strict=True)], schema=schema
+    )
 
 
 def connect(folder: Path, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -346,7 +350,9 @@ def app_result(key: str, *, year: int, houses: Iterable[SafetyHouse]) -> Counter
         for row in count_indicator(key).rows(house, year):
             if not row.n:
                 continue
-            category, org = (row.category[0], int(row.category[1])) if isinstance(row.category, tuple) else (row.category, None)
+            category, org = (
+                (row.category[0], int(row.category[1])) if isinstance(row.category, tuple) else (row.category, None)
+            )
             found[(house.pk, str(category), org, row.municipality, row.meeting_type, row.period)] += row.n
     return found
 
@@ -361,7 +367,11 @@ def differences(app: Any, duck: Any) -> list[str]:
                 problems.append(f"house {house}: app {a}, duckdb {d}")
         return problems
     keys = sorted(set(app) | set(duck), key=repr)
-    return [f"{key}: app {app.get(key, 0)}, duckdb {duck.get(key, 0)}" for key in keys if app.get(key, 0) != duck.get(key, 0)]
+    return [
+        f"{key}: app {app.get(key, 0)}, duckdb {duck.get(key, 0)}"
+        for key in keys
+        if app.get(key, 0) != duck.get(key, 0)
+    ]
 
 
 def today_year() -> int:

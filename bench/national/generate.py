@@ -392,8 +392,8 @@ def generate(plan: Plan, report: Any) -> None:
     report(f"  {len(ctx.houses)} houses, with their organisations, people and meeting types (through the services)")
     from bench.national.meetings import MODELS
 
-    audited = [AuditEvent] if plan.events else []
-    loaded = [Person, Referral, CaseParty, Case, CaseInvolvement, *audited, *MODELS]
+    audited: list[type[Model]] = [AuditEvent] if plan.events else []
+    loaded: list[type[Model]] = [Person, Referral, CaseParty, Case, CaseInvolvement, *audited, *MODELS]
     with transaction.atomic(), bulk_load(loaded, rebuild_indexes=[*audited, *MODELS]):
         build_stories(ctx, report)
     report("  indexes rebuilt, foreign keys checked")

@@ -24,6 +24,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Model
 
 from bench.national.generate import Context, Story, member
 from casustafel.audit.models import AuditAction
@@ -43,7 +44,7 @@ from casustafel.meetings.models import (
 from casustafel.plans.models import Agreement, AgreementEnd, AgreementKind, AgreementProgress, AgreementResponse
 from casustafel.plans.models_plan import ActionPlan, Approach, Goal, GoalStatus
 
-MODELS = [
+MODELS: list[type[Model]] = [
     Meeting, AgendaItem, AgendaItemPart, AgendaItemPart.invitations.through, Invitation, Attendance,
     ClientParticipation, ActionPlan, Goal, Agreement,
 ]  # fmt: skip
@@ -60,7 +61,9 @@ class MeetingsAndPlans:
             "position", "planned_minutes"])  # fmt: skip
         self.part = ctx.table(AgendaItemPart, ["id", "created_at", "updated_at", "version", "item_id", "position",
             "title", "planned_minutes"])  # fmt: skip
-        self.part_invitation = ctx.table(AgendaItemPart.invitations.through, ["id", "agendaitempart_id", "invitation_id"])
+        self.part_invitation = ctx.table(
+            AgendaItemPart.invitations.through, ["id", "agendaitempart_id", "invitation_id"]
+        )
         self.invitation = ctx.table(Invitation, ["id", "created_at", "updated_at", "version", "item_id",
             "organisation_id", "invitee_id", "is_crucial", "status", "substitute_id", "decline_reason",
             "responded_at", "responded_by_id", "notified_at"])  # fmt: skip
@@ -108,7 +111,8 @@ class MeetingsAndPlans:
         director = member(story.director)
         end = story.closed or ctx.now
         # The discussions: the first meeting on or after the planned date, then every 4-10 weeks.
-        days, day = [], self._tuesday(story.first_meeting)
+        days: list[dt.date] = []
+        day = self._tuesday(story.first_meeting)
         horizon = (end + 2 * WEEK).date() if story.closed is None else story.closed.astimezone(self.zone).date()
         while day < horizon and len(days) < 12:
             days.append(day)
@@ -199,9 +203,7 @@ class MeetingsAndPlans:
             goals.append((goal_id, owner.organisation_id, owner.user_id))
         return goals
 
-    def _agreement(
-        self, ctx: Context, story: Story, meeting: dt.datetime, goals: list[tuple[int, int, int]]
-    ) -> None:
+    def _agreement(self, ctx: Context, story: Story, meeting: dt.datetime, goals: list[tuple[int, int, int]]) -> None:
         rng, now, closed = ctx.rng, ctx.now, story.closed
         owner = rng.choice(story.involved)
         created = meeting + dt.timedelta(hours=2)

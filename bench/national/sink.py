@@ -11,8 +11,8 @@ and with the columns every page reads filled in consistently (checked by `--chec
 from __future__ import annotations
 
 import contextlib
-import json
 import datetime as dt
+import json
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
