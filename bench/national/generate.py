@@ -284,8 +284,8 @@ class ReferralsAndCases:
         rng, now = ctx.rng, ctx.now
         assert story.outcome is not None
         opened = story.outcome
-        closed = opened + dt.timedelta(days=rng.uniform(60, 540))
-        closed = closed if closed < now else None
+        closing = opened + dt.timedelta(days=rng.uniform(60, 540))
+        closed = closing if closing < now else None
         case_id = self.case.next_id()
         story.first_meeting = (opened + dt.timedelta(days=rng.randint(5, 30))).date()
         retention = (closed + dt.timedelta(days=5 * 365)).date() if closed else None
