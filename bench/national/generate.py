@@ -357,9 +357,9 @@ def build_stories(ctx: Context, report: Any) -> int:
     # Submission moments, growing over the years (houses take on more), sorted: the audit trail
     # is written behind them month by month.
     moments = sorted(rng.uniform(0, 1) ** 0.8 * span for _ in range(total))
-    # A little over the plan's share: the newest referrals are not decided yet, and `--cases`
-    # is a floor.
-    accepted_share = min(1.0, plan.cases / total * 1.02)
+    # A little over the plan's share: the newest referrals (the last three weeks, a larger part
+    # of a short span) are not decided yet, and `--cases` is a floor.
+    accepted_share = min(1.0, plan.cases / total * (1.02 + 0.08 / plan.years))
     events_before = ctx.audit.sequence
     for index, offset in enumerate(moments):
         submitted = ctx.start + dt.timedelta(seconds=offset)
