@@ -87,6 +87,7 @@ class DaysToFirstMeeting(_Median):
     def units(self, ctx: Context) -> QuerySet[Any]:
         # Only a case discussed in a held meeting of the period can have its first discussion
         # then: the test keeps the grouping to those cases instead of every case of the house.
+        # A case is only ever on its own house's agenda (`meetings.services`: `_item_errors`).
         in_period = AgendaItem.objects.filter(
             case=OuterRef("pk"),
             meeting__house=ctx.house,
