@@ -164,3 +164,41 @@ class InputRequirementForm(forms.Form):
         required=False,
         help_text=_("Alleen bij de eis over leefgebieden. Criterium a1 spreekt van 'meer dan één leefgebied'."),
     )
+
+
+# --- Editing a draft version of a discussion guide ------------------------------------------
+# Each form carries the draft's version; a page holds one form per phase, part and question,
+# each with its own prefix so that every field id on the page is unique.
+
+
+class GuidePhaseForm(VersionedForm):
+    title = forms.CharField(label=_("Titel van de fase"), max_length=200, required=False)
+
+
+class GuidePartForm(VersionedForm):
+    title = forms.CharField(label=_("Titel van het onderdeel"), max_length=200, required=False)
+    intro = forms.CharField(
+        label=_("Toelichting bij het onderdeel"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class GuideQuestionForm(VersionedForm):
+    text = forms.CharField(label=_("Vraag"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    prompts = forms.CharField(
+        label=_("Deelvragen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Eén deelvraag per regel."),
+    )
+
+    def prompt_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["prompts"].splitlines() if line.strip()]
+
+
+class GuidePublishForm(VersionedForm):
+    change_note = forms.CharField(
+        label=_("Wat is er veranderd"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Staat bij de versie; besprekingen die daarna beginnen volgen de nieuwe versie."),
+    )
