@@ -117,7 +117,9 @@ def test_process_director_drills_down_from_a_count_to_the_cases(page: Page, pers
     opened = page.get_by_role("table", name="Casussen geopend", exact=True)
     follow(page, opened.get_by_role("link", name="12 (Totaal): toon de casussen").click)
     expect(page.get_by_role("heading", name="Casussen achter een cijfer: Casussen geopend")).to_be_visible()
-    expect(page.get_by_text("Casussen geopend in de periode; eerste episodes en heraanmeldingen apart.")).to_be_visible()
+    expect(
+        page.get_by_text("Casussen geopend in de periode; eerste episodes en heraanmeldingen apart.")
+    ).to_be_visible()
     cases = page.get_by_role("table", name="Casussen achter het cijfer")
     expect(cases.get_by_role("row")).to_have_count(13)  # the header and the 12 cases
     back = page.get_by_role("link", name=f"Terug naar de rapportage ({last_year()}, ", exact=False)
