@@ -163,9 +163,9 @@ class _Builder:
             self.plan(first)
         with story():
             self.effort()
-        with transaction.atomic():
+        with story():
             self.targets()
-        with transaction.atomic():
+        with story():
             self.police_incidents()
         return self.result
 
