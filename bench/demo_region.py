@@ -2,6 +2,7 @@
 """Target 4 of issue 9: `demo_region` on PostgreSQL within 2x its SQLite time.
 
     .venv/bin/python bench/demo_region.py [--scale 10] [--repeat 1]
+    .venv/bin/python bench/demo_region.py --scale 1 --queries   # where the queries go
 
 Builds the demo region at `--scale` twice per round, side by side: once in a fresh SQLite file in
 a temp folder, once in a throwaway PostgreSQL cluster (bench/pgcluster.py, port $BENCH_PG_PORT,
@@ -11,6 +12,9 @@ wall-clock time (the target) and in CPU time (the build's process plus, on Postg
 server processes that served it): on a machine shared with other work the wall-clock time of
 PostgreSQL suffers more than SQLite's, since every query waits for two processes to be
 scheduled instead of one, so the CPU ratio is the steadier of the two.
+
+`--queries` builds once per engine instead, untimed, with every statement counted by kind and
+by the product's line that sent it (bench/demo_queries.py), per audit event.
 """
 
 from __future__ import annotations
@@ -78,11 +82,26 @@ def build(extra: dict[str, str], scale: int) -> tuple[float, float]:
         return wall, client + _server_cpu(extra) - server_before
 
 
+def count_queries(extra: dict[str, str], scale: int) -> None:
+    """Build once on the database `extra` points at and print where the queries went."""
+    with tempfile.TemporaryDirectory(prefix="casustafel-benchdemo-") as var_dir:
+        env = _env(extra, var_dir)
+        if env.get("DB_ENGINE", "sqlite") == "sqlite":
+            env["DB_NAME"] = str(Path(var_dir) / "demo.sqlite3")
+        subprocess.run([PYTHON, "-m", "bench.demo_queries", "--scale", str(scale)], env=env, check=True, cwd=ROOT)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=1, help="rounds (SQLite then PostgreSQL each). Default 1.")
+    parser.add_argument("--queries", action="store_true", help="count queries per kind and call site instead")
     args = parser.parse_args()
+    if args.queries:
+        count_queries({"DB_ENGINE": "sqlite"}, args.scale)
+        with pg_cluster() as pg_env:
+            count_queries(pg_env, args.scale)
+        return 0
     ratios, cpu_ratios = [], []
     for round_ in range(1, args.repeat + 1):
         sqlite, sqlite_cpu = build({"DB_ENGINE": "sqlite"}, args.scale)

@@ -7,8 +7,8 @@ the audit trail are many and are written with COPY (`sink.py`, which says why).
 
 Adding a kind of data (issue 12: meetings, agendas, agreements): write a class with
 `per_case(ctx, story)` that adds its rows through `ctx.table(Model, columns)` and its audit
-events through `ctx.audit.add(...)`, dated within the story's life, and append an instance to
-`CASE_KINDS`. Stories come in order of submission; the trail is written month by month behind
+events through `ctx.audit.add(...)`, dated within the story's life, and return an instance from
+`case_kinds` (`meetings.py` is one). Stories come in order of submission; the trail is written month by month behind
 them, so a kind must not date an event more than `MAX_STORY_MONTHS` after the submission.
 """
 
@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from bench.national.sink import AuditTrail, Table, bulk_load
+from bench.national.sink import AUDIT_TRAIL_SUPPORTED, AuditTrail, NoAuditTrail, Table, bulk_load
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction, AuditEvent
 from casustafel.cases.models import (
@@ -78,6 +78,8 @@ class House:
     professionals: dict[int, list[Membership]]  # organisation id -> memberships
     meeting_type: MeetingType
     persons: list[int] = field(default_factory=list)
+    # person id -> (case id, closed at) of the person's latest episode: re-entries link to it.
+    episodes: dict[int, tuple[int, dt.datetime | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -95,6 +97,7 @@ class Story:
     referrer: Membership
     person_ids: list[int]
     involved: list[Membership]
+    first_meeting: dt.date | None = None
 
 
 class CaseKind(Protocol):
@@ -108,7 +111,7 @@ class Context:
         self.start = now - dt.timedelta(days=365 * plan.years)
         self.rng = random.Random(plan.seed)
         self.tables: dict[type[Model], Table] = {}
-        self.audit: AuditTrail  # after the houses: it continues the chain the services wrote
+        self.audit: AuditTrail | NoAuditTrail  # after the houses: it continues the chain the services wrote
         self.houses: list[House] = []
 
     def table(self, model: type[Model], columns: list[str]) -> Table:
@@ -200,7 +203,7 @@ class ReferralsAndCases:
             "status", "referrer_id", "referring_organisation_id", "meeting_type_id", "municipality_id", "concern",
             "concern_source", "desired_response_days", "consent", "consent_note", "submitted_at",
             "first_contact_due_at", "first_contact_at", "response_due_at", "outcome_at", "retention_until",
-            "destroyed_at"])  # fmt: skip
+            "destroyed_at", "previous_case_id"])  # fmt: skip
         self.party = ctx.table(CaseParty, ["id", "created_at", "updated_at", "referral_id", "person_id", "role",
             "note", "known_checked_at", "known_elsewhere", "known_contact"])  # fmt: skip
         self.case = ctx.table(Case, ["id", "created_at", "updated_at", "version", "house_id", "referral_id",
@@ -228,17 +231,23 @@ class ReferralsAndCases:
             status = rng.choice([ReferralStatus.STEPPED_DOWN, ReferralStatus.REJECTED, ReferralStatus.REFERRED_RIEC])
         contact = submitted + dt.timedelta(hours=rng.uniform(2, 70))
         referral_id = self.referral.next_id()
+        who = member(referrer)
+        persons = self._persons(ctx, house, organisation, referral_id, created, who)
+        # A referral for a person of a closed case of the house is a re-entry (a new episode).
+        previous = next(
+            (episode[0] for episode in (house.episodes.get(p) for p in persons)
+             if episode and episode[1] is not None and episode[1] < submitted),
+            None,
+        )  # fmt: skip
         self.referral.add(
             referral_id, created, outcome or submitted, 3, house.house.pk, rng.choice(EntryRoute.values), status,
             referrer.user_id, organisation.pk, house.meeting_type.pk, municipality.pk,
             "Zorgen over veiligheid en meerdere leefgebieden in het gezin.", "Eigen waarneming van de aanmelder",
             14, "informed", "", submitted, submitted + dt.timedelta(hours=48), contact if contact < now else None,
-            submitted + dt.timedelta(days=14), outcome, None, None,
+            submitted + dt.timedelta(days=14), outcome, None, None, previous,
         )  # fmt: skip
-        who = member(referrer)
         audit.add(created, who, AuditAction.CREATE, ("cases.referral", referral_id))
         audit.add(submitted, who, AuditAction.UPDATE, ("cases.referral", referral_id))
-        persons = self._persons(ctx, house, organisation, referral_id, created, who)
         story = Story(house, referral_id, submitted, outcome, None, None, None, director, referrer, persons, [])
         if outcome is not None:
             audit.add(outcome, member(director), AuditAction.UPDATE, ("cases.referral", referral_id))
@@ -275,17 +284,20 @@ class ReferralsAndCases:
         rng, now = ctx.rng, ctx.now
         assert story.outcome is not None
         opened = story.outcome
-        closed = opened + dt.timedelta(days=rng.uniform(60, 540))
-        closed = closed if closed < now else None
+        closing = opened + dt.timedelta(days=rng.uniform(60, 540))
+        closed = closing if closing < now else None
         case_id = self.case.next_id()
+        story.first_meeting = (opened + dt.timedelta(days=rng.randint(5, 30))).date()
         retention = (closed + dt.timedelta(days=5 * 365)).date() if closed else None
         self.case.add(
             case_id, opened, closed or opened, 2, story.house.house.pk, story.referral_id, story.house.meeting_type.pk,
             story.director.user_id, municipality.pk, CaseStatus.CLOSED if closed else CaseStatus.ACTIVE, opened,
-            (opened + dt.timedelta(days=rng.randint(5, 30))).date(), closed,
+            story.first_meeting, closed,
             "Doelen bereikt; nazorg via het lokale team." if closed else "", retention, None,
         )  # fmt: skip
         story.case_id, story.opened, story.closed = case_id, opened, closed
+        for person in story.person_ids:
+            story.house.episodes[person] = (case_id, closed)
         director = member(story.director)
         ctx.audit.add(opened, director, AuditAction.CREATE, ("cases.case", case_id), case_id=case_id)
         others = [o for o in story.house.partners if o.pk != organisation.pk]
@@ -326,22 +338,28 @@ class ReferralsAndCases:
     _stories_left = 1
 
 
-CASE_KINDS: list[CaseKind] = []  # issue 12 appends meetings, agreements, ...
+def case_kinds(ctx: Context) -> list[CaseKind]:
+    """What attaches to a story after its referral and case (issue 12: meetings, plans and
+    agreements)."""
+    from bench.national.meetings import MeetingsAndPlans
+
+    return [MeetingsAndPlans(ctx)]
 
 
 def build_stories(ctx: Context, report: Any) -> int:
     """Every referral of every house over the years, oldest first; returns the number of stories."""
     plan, rng = ctx.plan, ctx.rng
     kind = ReferralsAndCases(ctx)
+    kinds = case_kinds(ctx)
     weights = [house.weight for house in ctx.houses]
     span = (ctx.now - ctx.start).total_seconds()
     total = plan.referrals
     # Submission moments, growing over the years (houses take on more), sorted: the audit trail
     # is written behind them month by month.
     moments = sorted(rng.uniform(0, 1) ** 0.8 * span for _ in range(total))
-    # A little over the plan's share: the newest referrals are not decided yet, and `--cases`
-    # is a floor.
-    accepted_share = min(1.0, plan.cases / total * 1.02)
+    # A little over the plan's share: the newest referrals (the last three weeks, a larger part
+    # of a short span) are not decided yet, and `--cases` is a floor.
+    accepted_share = min(1.0, plan.cases / total * (1.02 + 0.08 / plan.years))
     events_before = ctx.audit.sequence
     for index, offset in enumerate(moments):
         submitted = ctx.start + dt.timedelta(seconds=offset)
@@ -350,7 +368,7 @@ def build_stories(ctx: Context, report: Any) -> int:
         written = ctx.audit.sequence - events_before + sum(len(v) for v in ctx.audit.months.values())
         remaining_reads = plan.events - written - int((total - index) * kind.writes_per_story)
         story = kind.story(ctx, house, submitted, accepted=rng.random() < accepted_share, remaining=remaining_reads)
-        for extra in CASE_KINDS:
+        for extra in kinds:
             extra.per_case(ctx, story)
         if index % 5000 == 4999:
             # A later story starts at most three days before its submission (`created`).
@@ -368,9 +386,14 @@ def generate(plan: Plan, report: Any) -> None:
     now = timezone.now()
     ctx = Context(plan, now)
     build_houses(ctx)
-    ctx.audit = AuditTrail(random.Random(plan.seed + 1))
+    if plan.events and not AUDIT_TRAIL_SUPPORTED:
+        raise SystemExit("the audit trail writer predates the sealed per-house chains: use --events 0")
+    ctx.audit = AuditTrail(random.Random(plan.seed + 1)) if plan.events else NoAuditTrail()
     report(f"  {len(ctx.houses)} houses, with their organisations, people and meeting types (through the services)")
-    loaded = [Person, Referral, CaseParty, Case, CaseInvolvement, AuditEvent]
-    with transaction.atomic(), bulk_load(loaded, rebuild_indexes=[AuditEvent]):
+    from bench.national.meetings import MODELS
+
+    audited: list[type[Model]] = [AuditEvent] if plan.events else []
+    loaded: list[type[Model]] = [Person, Referral, CaseParty, Case, CaseInvolvement, *audited, *MODELS]
+    with transaction.atomic(), bulk_load(loaded, rebuild_indexes=[*audited, *MODELS]):
         build_stories(ctx, report)
     report("  indexes rebuilt, foreign keys checked")

@@ -272,7 +272,14 @@ class Referral(VersionedModel):
         verbose_name = _("aanmelding")
         verbose_name_plural = _("aanmeldingen")
         ordering = ["-submitted_at", "-created_at", "pk"]
-        indexes = [models.Index(fields=["house", "status"], name="referral_house_status")]
+        indexes = [
+            models.Index(fields=["house", "status"], name="referral_house_status"),
+            # The reports count a house's referrals by the moment they fall in (docs/indicators.md;
+            # measured in bench/README.md, issue 12).
+            models.Index(fields=["house", "submitted_at"], name="referral_house_submitted"),
+            models.Index(fields=["house", "outcome_at"], name="referral_house_outcome"),
+            models.Index(fields=["house", "first_contact_due_at"], name="referral_house_contact_due"),
+        ]
 
     def __str__(self) -> str:
         return f"Aanmelding {self.pk}"
@@ -601,6 +608,11 @@ class Case(VersionedModel):
         verbose_name = _("casus")
         verbose_name_plural = _("casussen")
         ordering = ["-opened_at", "pk"]
+        # The reports count a house's cases opened and closed in a period (bench/README.md, issue 12).
+        indexes = [
+            models.Index(fields=["house", "opened_at"], name="case_house_opened"),
+            models.Index(fields=["house", "closed_at"], name="case_house_closed"),
+        ]
 
     def __str__(self) -> str:
         return f"Casus {self.pk}"

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils import timezone
 
 from faker import Faker
@@ -34,6 +33,7 @@ from casustafel.demo.region import (
     OrganisationSpec,
 )
 from casustafel.demo.services import demo_user_password_hash_set
+from casustafel.demo.transactions import story
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse, Substitution
 from casustafel.organisations.services import (
     house_create,
@@ -118,12 +118,10 @@ def build_demo_region(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: Write
     if existing is not None:
         return _load(existing, seed=seed, scale=scale, faker=faker, rng=rng)
     # The house, its organisations and people in one transaction; each later story in its own
-    # (demo/referrals.py). One transaction for everything made PostgreSQL crawl: every audit
-    # event updates the chain head row, and a row updated tens of thousands of times within one
-    # transaction leaves a chain of versions that no vacuum may prune and every later lock on it
-    # walks. A failure half-way therefore leaves a partial demo: start again from an empty
-    # database (the command says so).
-    with transaction.atomic():
+    # (demo/transactions.py: no savepoints inside, which on PostgreSQL saved a round trip per
+    # service call). A failure half-way therefore leaves a partial demo: start again from an
+    # empty database (the command says so).
+    with story():
         region = DemoRegion(
             house=house_create(actor=SYSTEM, name=HOUSE_NAME, region=HOUSE_REGION, contact_email=HOUSE_EMAIL),
             seed=seed,

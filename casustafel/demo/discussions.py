@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from casustafel.audit.context import Actor
 from casustafel.cases.models import CaseInvolvement, CaseStatus
 from casustafel.demo.services import demo_dates_set
+from casustafel.demo.transactions import recoverable, story
 from casustafel.meeting_types.guide_services import discussion_guides_install_default
 from casustafel.meeting_types.models import Capture, GuideQuestion, PartKind, SafetyPhase
 from casustafel.meetings.discussion import services
@@ -142,7 +142,7 @@ def build_demo_discussions(
     """Record the discussions of the demo's held meetings, once (after `build_demo_meetings`)."""
     if not meetings.created or Discussion.objects.filter(item__meeting__house=region.house).exists():
         return DemoDiscussions(created=False)
-    with transaction.atomic():
+    with story():
         result = _Builder(region).build(meetings.past)
     if stdout is not None:
         stdout.write(f"  {result.summary()}\n")
@@ -274,7 +274,8 @@ class _Builder:
             services.answer_save(**add, question=question, text=self.rng.choice(pool), expected_version=None)
         for capture in question.captures:
             try:
-                self._capture(add, item, question, capture, number)
+                with recoverable():
+                    self._capture(add, item, question, capture, number)
             except ValidationError:
                 continue  # e.g. the covenant does not let that sector bring in the category
 

@@ -28,7 +28,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db import transaction
 from django.utils import timezone
 
 from faker import Faker
@@ -43,6 +42,7 @@ from casustafel.demo import history_tables as tables
 from casustafel.demo.referral_stories import People
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.demo.services import demo_dates_set, demo_notifications_settle
+from casustafel.demo.transactions import story
 from casustafel.meeting_types.models import CriteriaSetVersion, Criterion, MeetingType
 from casustafel.meetings.models import AttendanceStatus, Invitation, Meeting
 from casustafel.meetings.services.attendance import attendance_record
@@ -441,7 +441,7 @@ class _Player:
     # -- playing -----------------------------------------------------------------------------
 
     def play(self) -> DemoHistory:
-        with transaction.atomic():
+        with story():
             self.set_up()
         events: list[tuple[dt.date, int, int, object]] = []
         for episode in self.plan.episodes:
@@ -451,7 +451,7 @@ class _Player:
         for number, (key, indexes) in enumerate(sorted(self.plan.meetings.items())):
             events.append((key[1], 1, number, (key, indexes)))
         for _day, order, _n, payload in sorted(events, key=lambda e: (e[0], e[1], e[2])):
-            with transaction.atomic():
+            with story():
                 if order == 0:
                     self.open(payload)  # type: ignore[arg-type]
                 elif order == 1:
@@ -460,7 +460,7 @@ class _Player:
                     self.plan_side(payload[1])  # type: ignore[index]
                 else:
                     self.close(payload[1])  # type: ignore[index]
-        with transaction.atomic():
+        with story():
             self.tear_down()
         return self.result
 

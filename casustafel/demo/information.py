@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from casustafel.audit.context import Actor
 from casustafel.cases.models import Case, CaseFact, CaseInvolvement, CaseStatus, FactKind, PartyRole, Person
 from casustafel.cases.services.information import case_fact_add
+from casustafel.demo.transactions import story
 from casustafel.organisations.models import Membership, Organisation, Role, Sector
 from casustafel.privacy.models import Consent, ConsentException, InformationCategory, Restriction
 from casustafel.privacy.provenance.checks import ProvenanceData, contribution_check, rules_for_case
@@ -185,7 +185,7 @@ def build_demo_information(region: DemoRegion, *, stdout: Writer | None = None) 
         .order_by("opened_at", "pk")[:CASES_WITH_INFORMATION]
     )
     added = 0
-    with transaction.atomic():
+    with story():
         for case in cases:
             if Case.objects.filter(pk=case.pk).filter(with_demo_information()).exists():
                 continue

@@ -3,7 +3,9 @@ of the Zorgoverleg huiselijk geweld on the factors of seed 001, a year apart, so
 stand side by side; an open round of the participant questionnaire (seed 003 Bijlage 4) that the
 demo's Veilig Thuis and police professionals are invited to; an improvement plan drawn from the
 first round with an action done (and valued), one overdue and one open; and effort-ledger entries
-(meer- en minderwerk) of the last months, measured, estimated and felt.
+(meer- en minderwerk) of the last months, measured, estimated and felt. For the reports it
+measures, the board's targets on the main process indicators and the police's yearly incident
+counts per municipality (an indicator from another source, its source named).
 
 Everything goes through the learning services as the people who would do it (the process
 director runs the rounds and the plan, invitees answer, owners report, organisations record
@@ -18,12 +20,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 
 from casustafel.audit.context import Actor
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.demo.services import demo_dates_set, demo_notifications_settle
+from casustafel.demo.transactions import story
 from casustafel.learning.instruments import QuestionKind, instrument
 from casustafel.learning.models import (
     ActionProgress,
@@ -51,7 +53,14 @@ from casustafel.learning.services_improvement import (
 )
 from casustafel.meeting_types.models import MeetingType
 from casustafel.notifications.models import Notification
-from casustafel.organisations.models import Membership, Role
+from casustafel.organisations.models import Membership, Organisation, Role, Sector
+from casustafel.reporting.models import FigureStatus, Indicator, IndicatorKind, IndicatorUnit, PublishGrain
+from casustafel.reporting.services import (
+    external_figure_record,
+    indicator_add_external,
+    indicator_catalogue_install,
+    indicator_revise,
+)
 
 if TYPE_CHECKING:
     from casustafel.demo.builder import DemoRegion, Writer
@@ -66,6 +75,31 @@ PLAN_TITLE = "Verbeterplan Zorgoverleg: afspraken nakomen en terugkoppelen"
 FIRST_ROUND = "Zorgoverleg huiselijk geweld: factoren, vorig jaar"
 SECOND_ROUND = "Zorgoverleg huiselijk geweld: factoren, dit jaar"
 OPEN_ROUND = "Vragenlijst deelnemers casusoverleg"
+# The norms the board set for the main process indicators (key, at least/at most, value, owner).
+# Loosely those of the houses' landelijk kader: contact within the norm for most referrals, a
+# triage decision within two weeks, agreements mostly kept.
+TARGETS: tuple[tuple[str, str, Decimal, str], ...] = (
+    ("first_contact", "at_least", Decimal(80), "Procesregisseurs (voorzitters van de triage)"),
+    ("agreements_on_time", "at_least", Decimal(75), "Ketenmanager, met de ambassadeurs van de partners"),
+    ("days_to_triage", "at_most", Decimal(14), "Procesregisseurs (voorzitters van de triage)"),
+    ("days_to_first_meeting", "at_most", Decimal(28), "Procesregisseurs (voorzitters van de overleggen)"),
+    ("cases_without_director", "at_most", Decimal(0), "Ketenmanager"),
+)
+POLICE_INDICATOR = "politie_incidenten_hg"
+POLICE_SOURCE = "Politie Midden-Nederland, Basisvoorziening Informatie (BVI), incidenten huiselijk geweld"
+# Registered domestic-violence incidents per municipality in a year: about four per thousand
+# inhabitants, some 1,000 for the region, as the screeningsoverleg discussed them (seed 003 §3.1).
+POLICE_INCIDENTS = {
+    "gemeente_blaricum": 34,
+    "gemeente_bussum": 131,
+    "gemeente_hilversum": 352,
+    "gemeente_huizen": 163,
+    "gemeente_laren": 41,
+    "gemeente_muiden": 27,
+    "gemeente_naarden": 69,
+    "gemeente_weesp": 76,
+    "gemeente_wijdemeren": 92,
+}
 
 
 @dataclass
@@ -73,6 +107,8 @@ class DemoLearning:
     rounds: int = 0
     actions: int = 0
     effort_entries: int = 0
+    targets: int = 0
+    outside_figures: int = 0
 
 
 def build_demo_learning(region: DemoRegion, *, stdout: Writer | None = None) -> DemoLearning:
@@ -84,7 +120,8 @@ def build_demo_learning(region: DemoRegion, *, stdout: Writer | None = None) -> 
     if stdout is not None:
         stdout.write(
             f"  {result.rounds} self-assessment rounds, {result.actions} improvement actions, "
-            f"{result.effort_entries} effort entries\n"
+            f"{result.effort_entries} effort entries, {result.targets} indicator targets, "
+            f"{result.outside_figures} outside figures\n"
         )
     return result
 
@@ -116,16 +153,20 @@ class _Builder:
         return [m for m in members if m.role == Role.PROFESSIONAL][:INVITED]
 
     def build(self) -> DemoLearning:
-        with transaction.atomic():
+        with story():
             first = self.closed_round(FIRST_ROUND, self.today - dt.timedelta(days=400), favourable=0.4)
-        with transaction.atomic():
+        with story():
             self.closed_round(SECOND_ROUND, self.today - dt.timedelta(days=45), favourable=0.65)
-        with transaction.atomic():
+        with story():
             self.open_round()
-        with transaction.atomic():
+        with story():
             self.plan(first)
-        with transaction.atomic():
+        with story():
             self.effort()
+        with story():
+            self.targets()
+        with story():
+            self.police_incidents()
         return self.result
 
     def settle(self, since: dt.datetime, moment: dt.datetime) -> None:
@@ -321,6 +362,79 @@ class _Builder:
         demo_dates_set(actor=SYSTEM, obj=action, created_at=made, updated_at=made, due_date=due)
         self.result.actions += 1
         return action
+
+    # -- the report's targets and outside figures -----------------------------------------
+
+    def targets(self) -> None:
+        """The house manager installs the catalogue and records the board's norms on the main
+        process indicators, each a new version of its definition with an owner and why."""
+        manager = self.region.actor(self.region.staff(Role.HOUSE_MANAGER))
+        indicator_catalogue_install(actor=manager, house=self.region.house)
+        for key, direction, target, owner in TARGETS:
+            indicator = Indicator.objects.get(house=self.region.house, key=key)
+            indicator_revise(
+                actor=manager,
+                indicator=indicator,
+                expected_version=indicator.version,
+                reason=f"Norm vastgesteld door de bestuurscommissie in het jaarplan {self.today.year}",
+                target=target,
+                target_direction=direction,
+                owner=owner,
+            )
+            self.result.targets += 1
+
+    def police_incidents(self) -> None:
+        """The police's registered domestic-violence incidents per municipality of the last two
+        years, entered by the process director with the police's system named as their source:
+        the year before last definitive, last year still provisional."""
+        director = self.director
+        indicator = indicator_add_external(
+            actor=director,
+            house=self.region.house,
+            key=POLICE_INDICATOR,
+            name="Incidenten huiselijk geweld volgens de politie",
+            kind=IndicatorKind.OUTPUT,
+            counts="Door de politie geregistreerde incidenten huiselijk geweld per woongemeente, per jaar.",
+            unit=IndicatorUnit.COUNT,
+            source_name=POLICE_SOURCE,
+            grain=PublishGrain.YEAR,
+            owner="Ketenmanager",
+            reason="Context bij de aanmeldingen: hoeveel incidenten de politie ziet",
+        )
+        municipalities = {
+            key: organisation
+            for key, organisation in self.region.organisations.items()
+            if organisation.sector == Sector.MUNICIPALITY and key in POLICE_INCIDENTS
+        }
+        for back, status in ((2, FigureStatus.DEFINITIVE), (1, FigureStatus.PROVISIONAL)):
+            year = self.today.year - back
+            total = 0
+            for key, base in POLICE_INCIDENTS.items():
+                count = round(base * (1 + self.rng.uniform(-0.08, 0.08)))
+                total += count
+                self.figure(indicator, year, municipalities[key], count, status)
+            self.figure(indicator, year, None, total, status, note="Som van de gemeenten")
+
+    def figure(
+        self,
+        indicator: Indicator,
+        year: int,
+        municipality: Organisation | None,
+        count: int,
+        status: str,
+        note: str = "",
+    ) -> None:
+        external_figure_record(
+            actor=self.director,
+            indicator=indicator,
+            period=str(year),
+            municipality=municipality,
+            value=Decimal(count),
+            source=f"{POLICE_SOURCE}, jaaroverzicht {year}",
+            status=status,
+            note=note,
+        )
+        self.result.outside_figures += 1
 
     # -- effort ------------------------------------------------------------------------------
 

@@ -29,7 +29,6 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -39,6 +38,7 @@ from casustafel.cases.models import Case, CaseInvolvement, CaseStatus, PartyRole
 from casustafel.cases.services.cases import case_closure_propose, case_review_date_set
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.demo.services import demo_dates_set
+from casustafel.demo.transactions import story
 from casustafel.meeting_types.models import MeetingType
 from casustafel.meetings.models import (
     AgendaItem,
@@ -101,7 +101,7 @@ def build_demo_meetings(region: DemoRegion, *, stdout: Writer | None = None) -> 
     """Add the demo meetings to the demo house, once."""
     if Meeting.objects.filter(house=region.house).exists():
         return DemoMeetings(created=False)
-    with transaction.atomic():
+    with story():
         result = _Builder(region).build()
     if stdout is not None:
         stdout.write(f"  {result.summary()}\n")

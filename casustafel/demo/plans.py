@@ -30,7 +30,6 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from casustafel.audit.context import Actor
@@ -57,6 +56,7 @@ from casustafel.cases.services.referrals import (
 from casustafel.cases.services.triage import VerdictInput, referral_record_first_contact, triage_decide
 from casustafel.demo.region import OFFICE_KEY
 from casustafel.demo.services import demo_dates_set
+from casustafel.demo.transactions import story
 from casustafel.escalations.models import EscalationReason
 from casustafel.escalations.periodic import escalate_unmet_requirements, step_up_passed_terms
 from casustafel.escalations.services import escalation_raise, escalation_resolve, escalation_step_up
@@ -241,13 +241,13 @@ class _Builder:
             .order_by("opened_at", "pk")
         )
         # One transaction per step, as the other demo stories do (demo/builder.py explains why).
-        with transaction.atomic():
+        with story():
             self.settle_history(active)
         for number, case in enumerate(active):
-            with transaction.atomic():
+            with story():
                 self.plan(case, number)
         for step in (self.directions, self.agreements, self.escalations):
-            with transaction.atomic():
+            with story():
                 step(active)
         self.episodes()
         return self.result
@@ -529,7 +529,7 @@ class _Builder:
         )
         assert meeting_type is not None, "the referral demo installs the default criteria"
         for number, (reason, opened_months, closed_months, subject) in enumerate(EPISODES):
-            with transaction.atomic():
+            with story():
                 case = self.episode(meeting_type, number, opened_months, closed_months, subject, reason)
             self.result.closed.append(case)
             if reason == RE_ENTRY:

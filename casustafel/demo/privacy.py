@@ -21,12 +21,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 
 from casustafel.audit.context import Actor
 from casustafel.cases.models import PartyRole, Person, Referral, ReferralStatus
 from casustafel.demo.services import demo_dates_set
+from casustafel.demo.transactions import story
 from casustafel.lib.dates import add_months
 from casustafel.organisations.models import Membership, Role
 from casustafel.privacy.retention.selectors import stale_months
@@ -88,7 +88,7 @@ def build_demo_privacy(region: DemoRegion, *, stdout: Writer | None = None) -> D
     officer = region.actor(region.staff(Role.PRIVACY_OFFICER))
     today = timezone.localdate()
     result = DemoPrivacy()
-    with transaction.atomic():
+    with story():
         police = region.organisations.get(POLICE_KEY)
         requester = _sar_person(region, police_id=police.pk if police else None)
         if requester is not None:

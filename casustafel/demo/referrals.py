@@ -33,7 +33,6 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from faker import Faker
@@ -78,6 +77,7 @@ from casustafel.demo.logins import demo_logins
 from casustafel.demo.referral_stories import LEAF_CODES, SCENARIOS, PartySpec, People, Story
 from casustafel.demo.region import MUNICIPALITIES, OFFICE_KEY
 from casustafel.demo.services import demo_dates_set
+from casustafel.demo.transactions import story
 from casustafel.meeting_types.models import CriteriaSetVersion, MeetingType
 from casustafel.meetings.services.meeting_types import meeting_type_install, meeting_types_install_default
 from casustafel.organisations.models import Membership, Organisation, Role, SafetyHouse
@@ -327,7 +327,7 @@ class _Builder:
     # -- the plan -------------------------------------------------------------------------
 
     def build(self) -> DemoReferrals:
-        with transaction.atomic():
+        with story():
             self.install_defaults()
         planned: list[tuple[int, int, Planned]] = []
         for copy in range(self.region.scale):
@@ -339,7 +339,7 @@ class _Builder:
                 planned.append((days, copy, item))
         # Oldest first: ids grow with time, and a returning person exists before they return.
         for days, copy, item in sorted(planned, key=lambda row: (-row[0], row[1])):
-            with transaction.atomic():
+            with story():
                 self.result.referrals.append(self.make(item, days, copy))
         return self.result
 

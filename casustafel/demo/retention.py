@@ -16,13 +16,13 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 
 from casustafel.cases.models import Case, CaseStatus, CloseReason
 from casustafel.cases.services.closing import case_close
 from casustafel.demo.information import with_demo_information
 from casustafel.demo.region import OFFICE_KEY
+from casustafel.demo.transactions import story
 from casustafel.organisations.models import Role
 from casustafel.privacy.retention.services import retention_extend
 
@@ -59,7 +59,7 @@ def build_demo_retention(region: DemoRegion, *, stdout: Writer | None = None) ->
     directors = {m.user_id: m for m in region.members.get(OFFICE_KEY, []) if m.role == Role.PROCESS_DIRECTOR}
     privacy_officer = region.actor(region.staff(Role.PRIVACY_OFFICER))
     closed: list[Case] = []
-    with transaction.atomic():
+    with story():
         for case, (reason_kind, reason) in zip(
             Case.objects.filter(house=house, status=CaseStatus.ACTIVE)
             # Cases without demo information: the information demo keeps its own (the oldest ones).

@@ -148,7 +148,12 @@ def guide_version_draft(*, actor: Actor, guide: DiscussionGuide) -> DiscussionGu
 
 
 def _draft_of(actor: Actor, question: GuideQuestion, expected_version: int | None) -> DiscussionGuideVersion:
-    version = question.part.phase.version
+    return _locked_draft(actor, question.part.phase.version, expected_version)
+
+
+def _locked_draft(
+    actor: Actor, version: DiscussionGuideVersion, expected_version: int | None
+) -> DiscussionGuideVersion:
     _require_administrator(actor, version.guide.meeting_type.house_id)
     locked = lock_for_update(version, expected_version=expected_version)
     if not locked.is_draft:
@@ -187,6 +192,59 @@ def guide_question_update(
         changes=diff(before, snapshot(question, ("text", "prompts"))),
     )
     return question
+
+
+def _text_change(
+    actor: Actor,
+    draft: DiscussionGuideVersion,
+    obj: GuidePhase | GuidePart,
+    values: dict[str, str],
+    required: str,
+    message: str,
+) -> None:
+    """Change the texts of a phase or part of a locked draft; the draft's version moves on, so
+    a form loaded before this change is refused (ConflictError) instead of overwriting it."""
+    cleaned = {name: value.strip() for name, value in values.items()}
+    if not cleaned[required]:
+        raise ValidationError({required: message})
+    before = snapshot(obj, tuple(cleaned))
+    for name, value in cleaned.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(cleaned))
+    bump_version(draft)
+    draft.save(update_fields=["version", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=obj, changes=diff(before, snapshot(obj, tuple(cleaned))))
+
+
+@transaction.atomic
+def guide_phase_update(*, actor: Actor, phase: GuidePhase, expected_version: int | None, title: str) -> GuidePhase:
+    """Rename a phase of a draft version (which safety phase it is stays).
+
+    Raises:
+        ConflictError: someone else changed the draft in the meantime.
+        ServiceError: the version is published.
+        ValidationError: an empty title.
+    """
+    draft = _locked_draft(actor, phase.version, expected_version)
+    _text_change(actor, draft, phase, {"title": title}, "title", _("Geef de fase een titel."))
+    return phase
+
+
+@transaction.atomic
+def guide_part_update(
+    *, actor: Actor, part: GuidePart, expected_version: int | None, title: str, intro: str
+) -> GuidePart:
+    """Change the title and the explanation of a part of a draft version (its kind stays: the
+    live meeting and the minutes hang on it).
+
+    Raises:
+        ConflictError: someone else changed the draft in the meantime.
+        ServiceError: the version is published.
+        ValidationError: an empty title.
+    """
+    draft = _locked_draft(actor, part.phase.version, expected_version)
+    _text_change(actor, draft, part, {"title": title, "intro": intro}, "title", _("Geef het onderdeel een titel."))
+    return part
 
 
 @transaction.atomic

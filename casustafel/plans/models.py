@@ -218,6 +218,8 @@ class Agreement(VersionedModel):
             models.Index(fields=["due_date"], condition=Q(ended_at__isnull=True), name="agreement_open_due"),
             models.Index(fields=["owner", "due_date"], name="agreement_owner_due"),
             models.Index(fields=["organisation", "due_date"], name="agreement_organisation_due"),
+            # The reports read a house's agreements due in a period, case by case (issue 12).
+            models.Index(fields=["case", "due_date"], name="agreement_case_due"),
         ]
         constraints = [
             models.CheckConstraint(

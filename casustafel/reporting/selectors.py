@@ -32,6 +32,7 @@ from casustafel.reporting.models import (
     Indicator,
     IndicatorKind,
     IndicatorSource,
+    IndicatorUnit,
     IndicatorVersion,
     TargetDirection,
 )
@@ -99,12 +100,18 @@ class Target:
     value: Decimal | None
     direction: str
     state: TargetState
+    unit: str = ""
 
     @property
     def label(self) -> str:
         if self.value is None:
             return ""
         number = f"{self.value.normalize():f}".replace(".", ",")
+        # With its unit: "minimaal 80" next to a hidden value does not say 80 of what.
+        if self.unit == IndicatorUnit.PERCENT:
+            number = f"{number}%"
+        elif self.unit == IndicatorUnit.DAYS:
+            number = _("%(value)s dagen") % {"value": number}
         return (
             _("minimaal %(value)s") % {"value": number}
             if self.direction == TargetDirection.AT_LEAST
@@ -124,10 +131,10 @@ def target_for(version: IndicatorVersion, headline: Figure | None) -> Target:
     if version.target is None:
         return Target(None, "", TargetState.UNKNOWN)
     if headline is None or headline.value is None:
-        return Target(version.target, version.target_direction, TargetState.UNKNOWN)
+        return Target(version.target, version.target_direction, TargetState.UNKNOWN, version.unit)
     value, target = Decimal(str(headline.value)), version.target
     met = value >= target if version.target_direction == TargetDirection.AT_LEAST else value <= target
-    return Target(target, version.target_direction, TargetState.MET if met else TargetState.MISSED)
+    return Target(target, version.target_direction, TargetState.MET if met else TargetState.MISSED, version.unit)
 
 
 @dataclass
@@ -236,6 +243,16 @@ def drill_cases_for(
     cases = indicator.drill_cases(house, period, scope, category)
     visible = Case.objects.visible_to(user).filter(pk__in=cases.values("pk"))
     return visible, scope, category
+
+
+def drill_entry(house: SafetyHouse, source: str) -> Entry:
+    """The catalogue entry (the house's current definition) whose computation is the drill
+    source: what the drill-down page names. An indicator the house took out of use still names
+    its cases; a source the catalogue lacks is a 404."""
+    found = next((item for item in catalogue(house, active_only=False) if item.version.computation == source), None)
+    if found is None:
+        raise Http404
+    return found
 
 
 def period_from(key: str | None) -> GridPeriod:

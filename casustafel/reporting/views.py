@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,13 +26,14 @@ from casustafel.cases.models import CaseParty, PartyRole
 from casustafel.reporting.charts import bar_chart_svg
 from casustafel.reporting.exports import CONTENT_TYPES, dashboard_csv, dashboard_xlsx, export_filename
 from casustafel.reporting.forms import DashboardForm
-from casustafel.reporting.indicators.base import Context
+from casustafel.reporting.indicators.base import Context, parse_scope
 from casustafel.reporting.indicators.counts import drill_source
 from casustafel.reporting.roles import can_drill_down
 from casustafel.reporting.selectors import (
     Dashboard,
     build_dashboard,
     drill_cases_for,
+    drill_entry,
     period_from,
     report_house,
     report_threshold,
@@ -110,13 +111,20 @@ def dashboard_export(request: AuthenticatedHttpRequest, file_format: str) -> Htt
 @require_GET
 @login_required
 def drill(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The cases behind one published count, for the process directors (the board never)."""
+    """The cases behind one published count, for the process directors (the board never),
+    under the name and definition of the indicator it comes from and the dashboard's filters."""
     house = report_house(request.acting)
     if not can_drill_down(request.acting, house):
         raise Http404
+    indicator_catalogue_ensure(house)
     period = period_from(request.GET.get("period"))
     source, cell = request.GET.get("source", ""), request.GET.get("cell", "")
     cases, scope, category = drill_cases_for(request.user, house, source=source, drill=cell, period=period)
+    shown_from = drill_entry(house, source)
+    # The dashboard's own filter (the cell of a row per municipality is narrower than it).
+    filtered = parse_scope(house, request.GET.get("scope", "") or scope.key)
+    if not (filtered.is_house or filtered.key == scope.key):
+        raise Http404  # a filter the count does not lie within would name the wrong cases
     indicator = drill_source(source)
     ctx = Context(house=house, period=period, scope=scope, threshold=report_threshold())
     published = indicator.cube(ctx).cell(category, scope.key, period)
@@ -142,10 +150,15 @@ def drill(request: AuthenticatedHttpRequest) -> HttpResponse:
             changes={
                 "case_ids": [None, [case.pk for case in shown]],
                 "person_ids": [None, [p.person_id for case in shown for p in case.referral.subject_parties]],  # type: ignore[attr-defined]
-                "report": [None, {"page": "drill", "source": source, "cell": cell, "period": period.key}],
+                "report": [
+                    None,
+                    {"page": "drill", "source": source, "cell": cell, "period": period.key, "scope": filtered.key},
+                ],
             },
         )
     labels = indicator.labels()
+    back = QueryDict(mutable=True)
+    back.update({"period": period.key, "scope": filtered.key})
     return render(
         request,
         "reporting/drill.html",
@@ -153,9 +166,12 @@ def drill(request: AuthenticatedHttpRequest) -> HttpResponse:
             "house": house,
             "period": period,
             "scope": scope,
+            "filtered": filtered,
+            "entry": shown_from,
             "category": labels.get(category, _("Totaal")),
             "published": published,
             "page": page,
             "query": request.GET.copy(),
+            "back": f"{reverse('reporting:report')}?{back.urlencode()}#panel-{shown_from.key}",
         },
     )

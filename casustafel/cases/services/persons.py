@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from casustafel.audit.context import Actor
 from casustafel.audit.models import AuditAction
-from casustafel.audit.services import audit_record, diff, snapshot
+from casustafel.audit.services import audit_list, audit_record, diff, snapshot
 from casustafel.cases.models import CaseParty, LifeDomainProblem, PartyRole, Person, Referral
 from casustafel.cases.selectors.persons import (
     KnownCheckResult,
@@ -354,7 +354,15 @@ def case_party_add_person(
         )
         return PartyAddOutcome(party=party)
     if proposed is not None and not register_new:
-        audit_record(actor=actor, action=AuditAction.SEARCH, obj=referral, person_id=proposed.pk)
+        # One search event on the referral linking every proposed person (AuditSubject), so the
+        # person's subject-access overview shows who was shown their registration.
+        audit_list(
+            actor=actor,
+            action=AuditAction.SEARCH,
+            obj=referral,
+            person_ids=[proposed.pk],
+            changes={"criteria": [None, "bsn" if proposal.by_bsn else "name_and_date_of_birth"]},
+        )
         return PartyAddOutcome(proposal=proposal)
     person = person_register(
         actor=actor,

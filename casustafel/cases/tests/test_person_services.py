@@ -199,7 +199,9 @@ def test_matching_person_is_proposed_and_nothing_saved_until_confirmed(
     outcome = case_party_add_person(actor=actor, referral=referral, **data)  # type: ignore[arg-type]
     assert outcome.party is None and outcome.proposal is not None and outcome.proposal.person == existing
     assert not referral.parties.exists()
-    assert AuditEvent.objects.filter(action=AuditAction.SEARCH, person_id=existing.pk).count() == 1
+    search = AuditEvent.objects.get(action=AuditAction.SEARCH)
+    assert (search.object_type, search.object_id) == ("cases.referral", str(referral.pk))
+    assert list(search.subjects.values_list("subject_id", flat=True)) == [existing.pk]
     confirmed = case_party_add_person(actor=actor, referral=referral, chosen_person_id=existing.pk, **data)  # type: ignore[arg-type]
     assert confirmed.party is not None and confirmed.party.person == existing
     assert Person.objects.count() == 1

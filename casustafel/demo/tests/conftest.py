@@ -52,3 +52,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = [item for item in items if item not in chosen] + users
     for item in users:
         item.add_marker(pytest.mark.xdist_group("demo"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # pytest-xdist's loadgroup keeps a group on one worker by appending "@group" to the node id;
+    # when a pytest release breaks that (pytest 9 did), every worker builds the demo region and
+    # the run silently takes minutes longer. Fail instead.
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    stray = [
+        item.nodeid for item in session.items if FIXTURE in getattr(item, "fixturenames", ()) and "@" not in item.nodeid
+    ]
+    if stray:
+        raise pytest.UsageError(
+            f"pytest-xdist did not group the demo tests ({stray[0]} has no @demo): check the pytest/xdist versions"
+        )

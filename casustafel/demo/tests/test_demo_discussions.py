@@ -4,14 +4,10 @@ with a backward move, with scores, bodemeisen and agreements, and their minutes 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-
-from django.db import transaction
-from django.test import override_settings
 
 import pytest
 
-from casustafel.demo.builder import DemoRegion, build_demo_region
+from casustafel.demo.builder import DemoRegion
 from casustafel.meeting_types.models import SafetyPhase
 from casustafel.meetings.models import Discussion, DiscussionAgreement, Meeting, MeetingStatus, Minutes, SafetyScore
 from casustafel.plans.models import MinimumRequirement, PhaseDirection, PhaseMove
@@ -19,15 +15,10 @@ from casustafel.plans.models import MinimumRequirement, PhaseDirection, PhaseMov
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="class")
-def region(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoRegion]:
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield build_demo_region()
-        transaction.set_rollback(True)
+@pytest.fixture
+def region(demo_region: DemoRegion) -> DemoRegion:
+    """The run's one demo build (casustafel/demo/tests/conftest.py)."""
+    return demo_region
 
 
 class TestDemoDiscussions:

@@ -4,16 +4,13 @@ proposed agenda and open answers, one split item with client participation, MDA+
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 import pytest
 
 from casustafel.cases.models import Case
-from casustafel.demo.builder import DemoRegion, build_demo_region
+from casustafel.demo.builder import DemoRegion
 from casustafel.demo.meetings import build_demo_meetings
 from casustafel.meetings.models import (
     AgendaItemKind,
@@ -30,15 +27,10 @@ from casustafel.organisations.models import Role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="class")
-def region(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoRegion]:
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield build_demo_region()
-        transaction.set_rollback(True)
+@pytest.fixture
+def region(demo_region: DemoRegion) -> DemoRegion:
+    """The run's one demo build (casustafel/demo/tests/conftest.py)."""
+    return demo_region
 
 
 class TestDemoMeetings:

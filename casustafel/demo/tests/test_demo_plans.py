@@ -4,16 +4,11 @@ closed episodes with every reason and answered follow-ups, and a re-entry."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from django.db import transaction
-from django.test import override_settings
-
 import pytest
 
 from casustafel.audit.models import AuditEvent
 from casustafel.cases.models import Case, CaseStatus, CloseReason, Referral
-from casustafel.demo.builder import DemoRegion, build_demo_region
+from casustafel.demo.builder import DemoRegion
 from casustafel.demo.plans import build_demo_plans
 from casustafel.escalations.models import Escalation, EscalationStep
 from casustafel.organisations.models import Role
@@ -31,15 +26,10 @@ from casustafel.plans.selectors_pages import cases_without_director_for, overdue
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="class")
-def region(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoRegion]:
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield build_demo_region()
-        transaction.set_rollback(True)
+@pytest.fixture
+def region(demo_region: DemoRegion) -> DemoRegion:
+    """The run's one demo build (casustafel/demo/tests/conftest.py)."""
+    return demo_region
 
 
 class TestDemoPlans:

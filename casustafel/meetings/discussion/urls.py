@@ -2,10 +2,21 @@
 
 from django.urls import path
 
-from casustafel.meetings.discussion import views
+from casustafel.meetings.discussion import guide_views, views
 
 urlpatterns = [
     path("overlegtypen/<int:pk>/leidraad/", views.meeting_type_guide, name="meeting_type_guide"),
+    path("overlegtypen/<int:pk>/leidraad/concept/", guide_views.guide_draft, name="guide_draft"),
+    path(
+        "overlegtypen/<int:pk>/leidraad/concept/<str:kind>/<int:obj_pk>/",
+        guide_views.guide_draft_change,
+        name="guide_draft_change",
+    ),
+    path(
+        "overlegtypen/<int:pk>/leidraad/concept/publiceren/",
+        guide_views.guide_draft_publish,
+        name="guide_draft_publish",
+    ),
     path("<int:meeting_pk>/live/", views.live_meeting, name="live_meeting"),
     path("<int:meeting_pk>/live/<int:item_pk>/", views.live_item_page, name="live_item"),
     path("<int:meeting_pk>/live/<int:item_pk>/tijd/", views.live_timer, name="live_timer"),

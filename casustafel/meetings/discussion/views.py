@@ -516,5 +516,11 @@ def meeting_type_guide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     return render(
         request,
         "meetings/guide.html",
-        {"meeting_type": meeting_type, "guide": guide, "version": version, "phases": phases},
+        {
+            "meeting_type": meeting_type,
+            "guide": guide,
+            "version": version,
+            "phases": phases,
+            "draft": guide.versions.filter(published_at__isnull=True).first() if guide else None,
+        },
     )

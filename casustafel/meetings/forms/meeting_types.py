@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casustafel.lib.forms import VersionedForm
+from casustafel.lib.forms import ServerValidatedForm, VersionedForm
 from casustafel.meeting_types.models import CriteriaSet, InputRequirementCheck, MeetingType, RequirementStage
 from casustafel.meetings.selectors.meeting_types import criteria_sets_of
 from casustafel.organisations.models import Organisation, SafetyHouse
@@ -163,4 +163,52 @@ class InputRequirementForm(forms.Form):
         initial=2,
         required=False,
         help_text=_("Alleen bij de eis over leefgebieden. Criterium a1 spreekt van 'meer dan één leefgebied'."),
+    )
+
+
+# --- Editing a draft version of a discussion guide ------------------------------------------
+# Each form carries the draft's version; a page holds one form per phase, part and question,
+# each with its own prefix so that every field id on the page is unique.
+
+
+class GuidePhaseForm(ServerValidatedForm, VersionedForm):
+    title = forms.CharField(
+        label=_("Titel van de fase"), max_length=200, error_messages={"required": _("Geef de fase een titel.")}
+    )
+
+
+class GuidePartForm(ServerValidatedForm, VersionedForm):
+    title = forms.CharField(
+        label=_("Titel van het onderdeel"),
+        max_length=200,
+        error_messages={"required": _("Geef het onderdeel een titel.")},
+    )
+    intro = forms.CharField(
+        label=_("Toelichting bij het onderdeel"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class GuideQuestionForm(ServerValidatedForm, VersionedForm):
+    text = forms.CharField(
+        label=_("Vraag"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Vul de vraag in.")},
+    )
+    prompts = forms.CharField(
+        label=_("Deelvragen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Eén deelvraag per regel."),
+    )
+
+    def prompt_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["prompts"].splitlines() if line.strip()]
+
+
+class GuidePublishForm(ServerValidatedForm, VersionedForm):
+    change_note = forms.CharField(
+        label=_("Wat is er veranderd"),
+        error_messages={"required": _("Schrijf op wat er in deze versie is veranderd.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Staat bij de versie; besprekingen die daarna beginnen volgen de nieuwe versie."),
     )

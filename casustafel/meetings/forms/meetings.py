@@ -5,7 +5,7 @@ the meeting, a part without attendees...)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django import forms
@@ -357,9 +357,22 @@ class ClientParticipationForm(VersionedForm):
         label=_("Hoe is het ontvangen?"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args: Any, parties: QuerySet[CaseParty], helpers: QuerySet[Membership], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        parties: QuerySet[CaseParty],
+        helpers: QuerySet[Membership],
+        restricted: Collection[int] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invited_parties"].queryset = parties  # type: ignore[attr-defined]
+        invited = self.fields["invited_parties"]
+        invited.queryset = parties  # type: ignore[attr-defined]
+        # Why a household member is not ticked by default (agenda_item_add leaves them out).
+        invited.label_of = lambda party: (  # type: ignore[attr-defined]
+            _party_label(party)
+            + (str(_(" — verwerking beperkt (AVG art. 18): niet uitgenodigd")) if party.person_id in restricted else "")
+        )
         self.fields["preparer"] = _memberships_field(_("Bereidt de cliënten voor"), helpers)
         self.fields["debrief_by"] = _memberships_field(_("Nabespreking door"), helpers)
         self.order_fields(

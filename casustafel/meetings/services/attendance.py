@@ -66,7 +66,7 @@ def attendance_record(
     recorder = actor.user
     assert recorder is not None  # house staff are people
     if meeting.status == MeetingStatus.CANCELLED or meeting.starts_at > timezone.now():
-        raise ServiceError(_("Aanwezigheid leg je vast vanaf het begin van het overleg."))
+        raise ServiceError(_("Aanwezigheid legt u vast vanaf het begin van het overleg."))
     errors: dict[str, str] = {}
     if not part.invitations.filter(pk=invitation.pk).exists():
         errors["invitation"] = _("Deze organisatie is niet uitgenodigd voor dit deel.")

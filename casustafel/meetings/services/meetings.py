@@ -35,7 +35,7 @@ from casustafel.meetings.models import (
 )
 from casustafel.notifications.models import NotificationKind
 from casustafel.organisations.models import CASE_STAFF_ROLES, Membership, Organisation, Role, SafetyHouse
-from casustafel.privacy.subject_access.restrictions import restriction_exempt
+from casustafel.privacy.subject_access.restrictions import restricted_person_ids, restriction_exempt
 
 MEETING_FIELDS = ("meeting_type", "starts_at", "ends_at", "location", "online_link", "chair", "minute_taker")
 ITEM_FIELDS = ("meeting", "case", "kind", "position", "planned_minutes")
@@ -43,6 +43,8 @@ ITEM_FIELDS = ("meeting", "case", "kind", "position", "planned_minutes")
 NOTIFIED_FIELDS = frozenset({"starts_at", "ends_at", "location", "online_link"})
 # Clients invited by default ("ja, tenzij"): the household's adults; children are invited by choice.
 DEFAULT_CLIENT_ROLES = (PartyRole.SUBJECT, PartyRole.VICTIM, PartyRole.PERPETRATOR, PartyRole.SYSTEM_MEMBER)
+# Stored, so in Dutch; shown as written (like every reason a user types).
+RESTRICTED_REASON = "De verwerking is beperkt (AVG art. 18): niet standaard uitgenodigd."
 
 
 def is_house_staff(user: User | None, house_id: int) -> bool:
@@ -380,9 +382,18 @@ def agenda_item_add(
         actor=actor, action=AuditAction.CREATE, obj=item, case_id=case.pk, changes=diff({}, snapshot(item, ITEM_FIELDS))
     )
     invitations = Invitation.objects.bulk_create(_default_invitations(item, locked.meeting_type))
-    invited_clients = locked.meeting_type.clients_invited_by_default
-    participation = ClientParticipation.objects.create(item=item, clients_invited=invited_clients)
-    clients = list(CaseParty.objects.filter(referral__case=case, role__in=DEFAULT_CLIENT_ROLES))
+    household = list(CaseParty.objects.filter(referral__case=case, role__in=DEFAULT_CLIENT_ROLES))
+    # A client whose processing is restricted is not invited by default: recording them would
+    # be new information about them (client_participation_update refuses it), so the first save
+    # of the defaults would fail until the user unticked them.
+    restricted = restricted_person_ids(party.person_id for party in household)
+    clients = [party for party in household if party.person_id not in restricted]
+    invited_clients = locked.meeting_type.clients_invited_by_default and (bool(clients) or not household)
+    participation = ClientParticipation.objects.create(
+        item=item,
+        clients_invited=invited_clients,
+        not_invited_reason=RESTRICTED_REASON if restricted and not invited_clients else "",
+    )
     if invited_clients:
         participation.invited_parties.set(clients)
     part = AgendaItemPart.objects.create(item=item, position=1, title=_("Bespreking"), planned_minutes=minutes)

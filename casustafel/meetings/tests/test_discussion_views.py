@@ -325,7 +325,7 @@ def test_attendance_is_recorded_per_part_from_the_live_screen(personas, setting,
     invitation = setting.item_1.invitations.get()
     client.get(live_url(setting))
     early = client.post(url, {"invitation": invitation.pk, "status": "present"}, **HTMX)
-    assert "Aanwezigheid leg je vast vanaf het begin van het overleg." in early.content.decode()
+    assert "Aanwezigheid legt u vast vanaf het begin van het overleg." in early.content.decode()
     time_machine.move_to(setting.meeting.starts_at + dt.timedelta(minutes=5))
     client = personas.client("secretary")  # a week later: the idle timeout ended the session
     response = client.post(url, {"invitation": invitation.pk, "status": "absent_notice"}, **HTMX)

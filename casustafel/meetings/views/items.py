@@ -48,7 +48,12 @@ from casustafel.meetings.selectors.meetings import (
     item_slot,
 )
 from casustafel.meetings.services.invitations import can_answer, invitation_add, invitation_remove, invitation_respond
-from casustafel.meetings.services.meetings import agenda_item_move, agenda_item_remove, agenda_item_update
+from casustafel.meetings.services.meetings import (
+    DEFAULT_CLIENT_ROLES,
+    agenda_item_move,
+    agenda_item_remove,
+    agenda_item_update,
+)
 from casustafel.meetings.services.parts import (
     agenda_item_split,
     both_sides,
@@ -61,6 +66,7 @@ from casustafel.meetings.services.parts import (
 )
 from casustafel.meetings.views.meetings import meeting_url
 from casustafel.organisations.models import Organisation
+from casustafel.privacy.subject_access.restrictions import restricted_person_ids
 
 
 def item_url(item: AgendaItem, anchor: str = "") -> str:
@@ -101,6 +107,8 @@ def render_item_page(request: AuthenticatedHttpRequest, item: AgendaItem, **form
     participation = item.client_participation
     invited = list(participation.invited_parties.all())
     parts = list(item.parts.all())
+    household = [party for party in case_parties(item) if party.role in DEFAULT_CLIENT_ROLES]
+    restricted = restricted_person_ids(party.person_id for party in household)
     context: dict[str, Any] = {
         "item": item,
         "meeting": item.meeting,
@@ -109,6 +117,7 @@ def render_item_page(request: AuthenticatedHttpRequest, item: AgendaItem, **form
         "parts": parts,
         "participation": participation,
         "invited_parties": invited,
+        "restricted_parties": [p for p in household if p.person_id in restricted and p not in invited],
         "is_staff": staff,
         "is_open": open_,
         "on_behalf_of": actor.on_behalf_of,
@@ -376,11 +385,13 @@ def client_participation_edit(request: AuthenticatedHttpRequest, meeting_pk: int
     participation = item.client_participation
     helpers = item_helpers(item)
     data = request.POST if request.method == "POST" else None
+    parties = case_parties(item)
     form = ClientParticipationForm(
         data,
         initial=ClientParticipationForm.initial_for(participation, helpers),
-        parties=case_parties(item),
+        parties=parties,
         helpers=helpers,
+        restricted=restricted_person_ids(party.person_id for party in parties),
     )
     conflict = False
     if request.method == "POST" and form.is_valid():

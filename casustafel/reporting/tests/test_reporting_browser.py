@@ -116,9 +116,16 @@ def test_process_director_drills_down_from_a_count_to_the_cases(page: Page, pers
     visit(page, f"/rapportage/?period={last_year()}&scope=h")
     opened = page.get_by_role("table", name="Casussen geopend", exact=True)
     follow(page, opened.get_by_role("link", name="12 (Totaal): toon de casussen").click)
-    expect(page.get_by_role("heading", name="Casussen achter een cijfer")).to_be_visible()
+    expect(page.get_by_role("heading", name="Casussen achter een cijfer: Casussen geopend")).to_be_visible()
+    expect(
+        page.get_by_text("Casussen geopend in de periode; eerste episodes en heraanmeldingen apart.")
+    ).to_be_visible()
     cases = page.get_by_role("table", name="Casussen achter het cijfer")
     expect(cases.get_by_role("row")).to_have_count(13)  # the header and the 12 cases
+    back = page.get_by_role("link", name=f"Terug naar de rapportage ({last_year()}, ", exact=False)
+    follow(page, back.click)
+    expect(page.get_by_label("Periode", exact=True)).to_have_value(str(last_year()))
+    follow(page, opened.get_by_role("link", name="12 (Totaal): toon de casussen").click)
     follow(page, cases.get_by_role("link").first.click)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Casus")
 
@@ -148,7 +155,7 @@ def test_house_manager_sets_a_target_and_enters_a_figure_from_another_source(pag
     visit(page, f"/rapportage/?period={year}&scope=h")
     summary = page.get_by_role("table", name=f"Kerncijfers en streefwaarden, {year}", exact=False)
     expect(summary.get_by_role("row", name="Eerste contact binnen de norm")).to_contain_text(
-        "62,5% van de aanmeldingen waarvan de termijn in de periode afliep minimaal 62,5 — streefwaarde gehaald"
+        "62,5% van de aanmeldingen waarvan de termijn in de periode afliep minimaal 62,5% — streefwaarde gehaald"
     )
 
     visit(page, "/rapportage/catalogus/")
