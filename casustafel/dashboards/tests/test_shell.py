@@ -70,8 +70,15 @@ handler500 = "casustafel.dashboards.errors.server_error"
 @pytest.mark.urls(__name__)
 def test_server_error_shows_no_trace_and_logs_no_personal_data(caplog: pytest.LogCaptureFixture) -> None:
     client = Client(raise_request_exception=False)
-    with caplog.at_level(logging.ERROR):
-        response = client.get("/kapot/")
+    # django.request does not propagate to the root logger (settings.LOGGING), where caplog
+    # listens: listen on it directly.
+    request_logger = logging.getLogger("django.request")
+    request_logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.ERROR):
+            response = client.get("/kapot/")
+    finally:
+        request_logger.removeHandler(caplog.handler)
     assert response.status_code == 500
     body = response.content.decode()
     assert "Er ging iets mis" in body

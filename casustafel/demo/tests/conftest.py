@@ -11,6 +11,7 @@ sees the demo's data, and before the transactional (browser) tests, which empty 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from django.db import transaction
 from django.test import override_settings
@@ -21,6 +22,7 @@ from casustafel.audit.models import AuditEvent
 from casustafel.demo.builder import DemoRegion, build_demo_region
 
 FIXTURE = "demo_region"
+HERE = Path(__file__).parent
 
 
 # Package scope: every user lives in this package, so this is one build per run, and pytest
@@ -50,8 +52,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     chosen = set(users)
     items[:] = [item for item in items if item not in chosen] + users
-    for item in users:
-        item.add_marker(pytest.mark.xdist_group("demo"))
+    # The whole package is one xdist group, not only the users: the build lives as long as the
+    # worker stays in this package, so a test of this package that a worker ran after the users
+    # would see the demo house (and a build of its own would find it there).
+    for item in items:
+        if item in chosen or item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 @pytest.hookimpl(trylast=True)
