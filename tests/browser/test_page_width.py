@@ -55,9 +55,19 @@ def test_main_pages_have_no_horizontal_scroll_at_1280px(page: Page, personas: Pe
     page.set_viewport_size({"width": WIDTH, "height": 900})
     sign_in(page, personas.process_director)
     too_wide = {}
+    cramped = {}
     for path in PAGES:
         visit(page, path)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             too_wide[path] = overflow
+        # A title that wraps at this width must not overlap itself: the document's line height is
+        # a fixed 30px, smaller than the 40px of a first-level heading.
+        heading = page.evaluate(
+            "() => { const s = getComputedStyle(document.querySelector('h1'));"
+            " return [parseFloat(s.lineHeight), parseFloat(s.fontSize)]; }"
+        )
+        if heading[0] < heading[1]:
+            cramped[path] = heading
     assert too_wide == {}
+    assert cramped == {}
